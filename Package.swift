@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// ebid — electronic bidding for public resource trading.
+// BidCore depends on Foundation and the system OpenSSL only; see docs/architecture.md.
+let package = Package(
+    name: "ebid",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ebid", targets: ["ebid"]),
+        .library(name: "BidCore", targets: ["BidCore"]),
+        .library(name: "BidService", targets: ["BidService"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(
+            name: "BidCore",
+            dependencies: ["COpenSSL"]
+        ),
+        .target(
+            name: "BidService",
+            dependencies: [
+                "BidCore",
+                "CSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "ebid",
+            dependencies: [
+                "BidCore",
+                "BidService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "BidCoreTests",
+            dependencies: ["BidCore"],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(
+            name: "BidServiceTests",
+            dependencies: ["BidService", "BidCore"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ebid", "BidCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
