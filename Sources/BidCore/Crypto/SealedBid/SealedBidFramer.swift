@@ -1,0 +1,190 @@
+import Foundation
+
+/// What the framer reports while it walks a sealed bid.
+protocol SealedBidFramerDelegate {
+    /// The header bytes (JSON). Returns the chunk size and tag size the header declares.
+    mutating func framerDidReadHeader(_ header: [UInt8]) throws -> (chunkSize: Int, tagSize: Int)
+    /// The header signature (over magic ‖ u32 H ‖ header).
+    mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws
+    /// One whole chunk record (ciphertext ‖ tag). Only called when the framer delivers bodies.
+    mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws
+    /// Bytes covered by the final signature, in order, once each (everything before the trailer).
+    mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer)
+    /// The final signature.
+    mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws
+}
+
+/// An incremental parser of the container framing: feed it any fragments, in order. It checks
+/// the magic, lengths and chunk framing and tells its delegate what it found. Memory: the header
+/// and, when bodies are delivered, one chunk record.
+struct SealedBidFramer {
+    enum Stage: Equatable {
+        case magic, headerLength, header, headerSignatureLength, headerSignature
+        case chunkWord, chunkBody, finalSignatureLength, finalSignature, done
+
+        var isSigned: Bool {
+            switch self {
+            case .finalSignatureLength, .finalSignature, .done: return false
+            default: return true
+            }
+        }
+    }
+
+    private(set) var stage: Stage = .magic
+    private(set) var bytesConsumed: UInt64 = 0
+    private(set) var chunkCount: UInt32 = 0
+    private let deliverBodies: Bool
+    private var need = SealedBidFormat.magic.count
+    private var field: [UInt8] = []
+    private var chunkSize = 0
+    private var tagSize = 0
+    private var chunkFinal = false
+    private var chunkLength = 0
+    private var body: UnsafeMutableRawBufferPointer?
+    private var bodyFill = 0
+
+    init(deliverBodies: Bool) {
+        self.deliverBodies = deliverBodies
+    }
+
+    /// Frees the chunk buffer (the framer is a struct; its owner calls this when done).
+    mutating func release() {
+        body?.deallocate()
+        body = nil
+    }
+
+    mutating func feed<D: SealedBidFramerDelegate>(_ input: UnsafeRawBufferPointer, to delegate: inout D) throws {
+        var offset = 0
+        while offset < input.count {
+            if stage == .done {
+                throw BidCoreError(.sealedTrailingData, "\(input.count - offset) bytes follow the final signature")
+            }
+            let take = min(need, input.count - offset)
+            let slice = UnsafeRawBufferPointer(rebasing: input[offset..<(offset + take)])
+            if stage.isSigned { delegate.framerSignedBytes(slice) }
+            if stage == .chunkBody {
+                if deliverBodies, let body {
+                    UnsafeMutableRawBufferPointer(rebasing: body[bodyFill..<(bodyFill + take)]).copyMemory(from: slice)
+                    bodyFill += take
+                }
+            } else {
+                field.append(contentsOf: slice)
+            }
+            offset += take
+            need -= take
+            bytesConsumed += UInt64(take)
+            if need == 0 { try complete(&delegate) }
+        }
+    }
+
+    /// Call at end of input: throws unless the whole package was read.
+    func finish() throws {
+        guard stage == .done else {
+            let place: String
+            switch stage {
+            case .magic, .headerLength, .header, .headerSignatureLength, .headerSignature: place = "in the header"
+            case .chunkWord, .chunkBody: place = "after \(chunkCount) chunks, before the final chunk"
+            case .finalSignatureLength, .finalSignature: place = "in the final signature"
+            case .done: place = ""
+            }
+            throw BidCoreError(.sealedTruncated, "the package ends \(place) (\(bytesConsumed) bytes read): it is truncated")
+        }
+    }
+
+    private mutating func complete<D: SealedBidFramerDelegate>(_ delegate: inout D) throws {
+        defer { field.removeAll(keepingCapacity: true) }
+        switch stage {
+        case .magic:
+            guard field == SealedBidFormat.magic else {
+                throw BidCoreError(.notASealedBid, "the file does not start with EBIDSB01: not an ebid sealed bid")
+            }
+            next(.headerLength, 4)
+        case .headerLength:
+            let length = Int(BigEndian.uint32(field))
+            guard (2...SealedBidFormat.maxHeaderLength).contains(length) else {
+                throw BidCoreError(.sealedHeaderMalformed, "header length \(length) is outside 2…\(SealedBidFormat.maxHeaderLength)")
+            }
+            next(.header, length)
+        case .header:
+            (chunkSize, tagSize) = try delegate.framerDidReadHeader(field)
+            next(.headerSignatureLength, 4)
+        case .headerSignatureLength:
+            let length = Int(BigEndian.uint32(field))
+            guard (1...SealedBidFormat.maxSignatureLength).contains(length) else {
+                throw BidCoreError(.sealedFramingInvalid, "header signature length \(length) is outside 1…\(SealedBidFormat.maxSignatureLength)")
+            }
+            next(.headerSignature, length)
+        case .headerSignature:
+            try delegate.framerDidReadHeaderSignature(field)
+            next(.chunkWord, 4)
+        case .chunkWord:
+            let word = BigEndian.uint32(field)
+            chunkFinal = word & SealedBidFormat.finalFlag != 0
+            chunkLength = Int(word & ~SealedBidFormat.finalFlag)
+            let full = chunkSize + tagSize
+            let valid = chunkFinal ? (tagSize + 1...full).contains(chunkLength) : chunkLength == full
+            guard valid else {
+                throw BidCoreError(.sealedFramingInvalid,
+                                   "chunk \(chunkCount) declares \(chunkLength) bytes\(chunkFinal ? " (final)" : ""); expected \(chunkFinal ? "\(tagSize + 1)…\(full)" : "\(full)")")
+            }
+            guard chunkCount < UInt32.max else { throw BidCoreError(.sealedFramingInvalid, "too many chunks") }
+            if deliverBodies, body == nil {
+                body = UnsafeMutableRawBufferPointer.allocate(byteCount: full, alignment: 16)
+            }
+            bodyFill = 0
+            next(.chunkBody, chunkLength)
+        case .chunkBody:
+            if deliverBodies, let body {
+                try delegate.framerDidReadChunk(index: chunkCount, final: chunkFinal,
+                                                record: UnsafeRawBufferPointer(rebasing: body[..<chunkLength]))
+            }
+            chunkCount += 1
+            if chunkFinal { next(.finalSignatureLength, 4) } else { next(.chunkWord, 4) }
+        case .finalSignatureLength:
+            let length = Int(BigEndian.uint32(field))
+            guard (1...SealedBidFormat.maxSignatureLength).contains(length) else {
+                throw BidCoreError(.sealedFramingInvalid, "final signature length \(length) is outside 1…\(SealedBidFormat.maxSignatureLength)")
+            }
+            next(.finalSignature, length)
+        case .finalSignature:
+            try delegate.framerDidReadFinalSignature(field)
+            next(.done, 0)
+        case .done:
+            break
+        }
+    }
+
+    private mutating func next(_ stage: Stage, _ need: Int) {
+        self.stage = stage
+        self.need = need
+    }
+}
+
+/// Parses and checks the header JSON (shared by the verifier and the opener).
+func decodeHeader(_ bytes: [UInt8]) throws -> SealedBidHeader {
+    let header: SealedBidHeader
+    do {
+        header = try JSONDecoder.ebid.decode(SealedBidHeader.self, from: Data(bytes))
+    } catch {
+        throw BidCoreError(.sealedHeaderMalformed, "the header is not valid sealed-bid JSON: \(describeDecodingError(error))")
+    }
+    try header.validate()
+    return header
+}
+
+/// magic ‖ u32be(H) ‖ header: the bytes the header signature covers.
+func headerSignedBytes(_ header: [UInt8]) -> [UInt8] {
+    SealedBidFormat.magic + [UInt8].uint32(UInt32(header.count)) + header
+}
+
+func describeDecodingError(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+    case DecodingError.dataCorrupted(let context):
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? "malformed JSON" : "invalid value at \(path)"
+    default: return "\(error)"
+    }
+}

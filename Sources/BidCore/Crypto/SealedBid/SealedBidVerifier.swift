@@ -1,0 +1,170 @@
+import Foundation
+
+/// Who signed a package, as read from the signer certificate.
+public struct SignerIdentity: Sendable, Equatable, Codable {
+    /// Organisation name (subject O, else CN).
+    public var name: String
+    /// 统一社会信用代码 from subject serialNumber, when it is a valid one.
+    public var creditCode: String?
+    /// SHA-256 of the certificate (DER), hex.
+    public var certificateFingerprint: String
+    public var subject: String
+
+    public init(_ certificate: Certificate) {
+        let subject = certificate.subject
+        name = subject.organization ?? subject.commonName ?? subject.description
+        creditCode = subject.serialNumber.flatMap { try? UnifiedSocialCreditCode($0).value }
+        certificateFingerprint = certificate.fingerprint
+        self.subject = subject.description
+    }
+}
+
+/// A package whose outer signatures and signer chain checked out.
+public struct VerifiedSealedBid: Sendable {
+    public let header: SealedBidHeader
+    public let signer: Certificate
+    public let signerIdentity: SignerIdentity
+    /// Signer certificate up to its trust anchor.
+    public let chain: [Certificate]
+    public let size: UInt64
+    /// Suite hash of the whole file.
+    public let packageDigest: [UInt8]
+    public let chunkCount: UInt32
+
+    /// `sm3:…` or `sha256:…`.
+    public var packageDigestString: String { "\(header.suite.hash.label):\(Hex.encode(packageDigest))" }
+}
+
+/// Checks a sealed bid without decrypting it: the header, the header signature, the signer's
+/// chain at `time`, the chunk framing and the final signature; computes the package digest.
+/// Push-based: `feed` any fragments in order (an HTTP body, a file), then `finish`.
+/// Memory: the header plus small buffers, whatever the package size.
+public final class SealedBidVerifier {
+    /// Called once the header is authentic and its signer trusted, before any chunk is read, so a
+    /// service can refuse a package for the wrong tender or signer without reading the rest.
+    public typealias HeaderCheck = (SealedBidHeader, Certificate) throws -> Void
+
+    private var framer = SealedBidFramer(deliverBodies: false)
+    private var state: State
+    private var digest: StreamingDigest?
+    private var pending: [UInt8] = []
+
+    public init(trust: TrustStore, at time: Date, headerCheck: HeaderCheck? = nil) {
+        state = State(trust: trust, time: time, headerCheck: headerCheck)
+    }
+
+    deinit { framer.release() }
+
+    /// The header once it has been read and authenticated.
+    public var header: SealedBidHeader? { state.headerAuthenticated ? state.header : nil }
+    public var bytesConsumed: UInt64 { framer.bytesConsumed }
+
+    public func feed(_ input: UnsafeRawBufferPointer) throws {
+        if let digest {
+            digest.update(input)
+            try framer.feed(input, to: &state)
+            return
+        }
+        // Until the header names the suite, keep the raw bytes for the package digest; feed in
+        // small slices so that no more than the header plus one slice is ever held.
+        var offset = 0
+        while offset < input.count {
+            let end = min(offset + 65_536, input.count)
+            let slice = UnsafeRawBufferPointer(rebasing: input[offset..<end])
+            if let digest {
+                digest.update(slice)
+            } else {
+                pending.append(contentsOf: slice)
+            }
+            try framer.feed(slice, to: &state)
+            if digest == nil, let suite = state.header?.suite {
+                let started = StreamingDigest(suite.hash)
+                started.update(pending)
+                pending = []
+                digest = started
+            }
+            offset = end
+        }
+    }
+
+    public func feed(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try feed($0) } }
+
+    /// Ends the input and returns the verified package.
+    public func finish() throws -> VerifiedSealedBid {
+        try framer.finish()
+        guard let header = state.header, let signer = state.signer, let digest, state.finalSignatureValid else {
+            throw BidCoreError(.sealedTruncated, "the package is incomplete")
+        }
+        return VerifiedSealedBid(header: header, signer: signer, signerIdentity: SignerIdentity(signer), chain: state.chain,
+                                 size: framer.bytesConsumed, packageDigest: digest.finalize(), chunkCount: framer.chunkCount)
+    }
+
+    /// Verifies a whole file.
+    public static func verify(file path: String, trust: TrustStore, at time: Date, headerCheck: HeaderCheck? = nil) throws -> VerifiedSealedBid {
+        let verifier = SealedBidVerifier(trust: trust, at: time, headerCheck: headerCheck)
+        try FileInput(path: path).forEachChunk { try verifier.feed($0) }
+        return try verifier.finish()
+    }
+
+    private struct State: SealedBidFramerDelegate {
+        let trust: TrustStore
+        let time: Date
+        let headerCheck: HeaderCheck?
+        var header: SealedBidHeader?
+        var headerBytes: [UInt8] = []
+        var headerAuthenticated = false
+        var signer: Certificate?
+        var chain: [Certificate] = []
+        var finalStream: VerificationStream?
+        var finalSignatureValid = false
+
+        init(trust: TrustStore, time: Date, headerCheck: HeaderCheck?) {
+            self.trust = trust
+            self.time = time
+            self.headerCheck = headerCheck
+        }
+
+        mutating func framerDidReadHeader(_ bytes: [UInt8]) throws -> (chunkSize: Int, tagSize: Int) {
+            let header = try decodeHeader(bytes)
+            let signer = try header.signerCertificate()
+            let key = try signer.publicKey
+            guard header.signer.scheme.keyType == key.type else {
+                throw BidCoreError(.sealedHeaderMalformed, "the header names \(header.signer.scheme.rawValue) but the signer key is \(key.type.rawValue)")
+            }
+            let stream = try VerificationStream(key: key, scheme: header.signer.scheme)
+            stream.update(headerSignedBytes(bytes))
+            self.header = header
+            self.headerBytes = bytes
+            self.signer = signer
+            self.finalStream = stream
+            return (header.chunkSize, SealedBidFormat.tagSize(header.suite))
+        }
+
+        mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws {
+            guard let header, let signer else { return }
+            let key = try signer.publicKey
+            guard try key.isValidSignature(signature, for: headerSignedBytes(headerBytes), scheme: header.signer.scheme) else {
+                throw BidCoreError(.sealedHeaderSignatureInvalid, "the header signature does not verify with the signer's key: the header was altered")
+            }
+            // Authentic header: now judge the signer and let the caller judge the header.
+            chain = try trust.verify(signer, intermediates: try header.signerChain(), at: time, for: .signing)
+            headerAuthenticated = true
+            try headerCheck?(header, signer)
+        }
+
+        mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws {}
+
+        mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer) {
+            // Bytes up to the end of the header are added in framerDidReadHeader.
+            guard header != nil else { return }
+            finalStream?.update(bytes)
+        }
+
+        mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
+            guard let stream = finalStream, stream.verify(signature: signature) else {
+                throw BidCoreError(.sealedSignatureInvalid, "the final signature does not verify: the package was altered after signing")
+            }
+            finalSignatureValid = true
+        }
+    }
+}
