@@ -46,18 +46,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "BidCoreTests",
-            dependencies: ["BidCore"],
+            dependencies: ["BidCore", "TestSupport"],
             resources: [.copy("Vectors")]
         ),
         .testTarget(
             name: "BidServiceTests",
-            dependencies: ["BidService", "BidCore"]
+            dependencies: ["BidService", "BidCore", "TestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ebid", "BidCore"]
+            dependencies: ["ebid", "BidCore", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

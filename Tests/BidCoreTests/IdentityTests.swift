@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Unified social credit code (GB 32100-2015)")

@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Known-answer tests from the published standards, each fed whole and in chunks.

@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 import Testing
 
 /// BidCore against the openssl command line: the same bytes must mean the same thing to both.

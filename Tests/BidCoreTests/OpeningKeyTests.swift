@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Opening key: ceremony, shares, rebuilding")

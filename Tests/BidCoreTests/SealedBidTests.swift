@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Expects `body` to throw a BidCoreError with `code`.

@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Shamir secret sharing over GF(2^8)")

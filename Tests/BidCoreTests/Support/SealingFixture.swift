@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 
 /// Seals small bids into a temporary directory for the sealed-bid tests.
 struct SealingFixture {

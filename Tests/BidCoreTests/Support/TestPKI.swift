@@ -1,5 +1,6 @@
 @testable import BidCore
 import Foundation
+import TestSupport
 
 /// A throwaway PKI per suite, built in memory once per test process.
 struct TestPKI: Sendable {
@@ -53,36 +54,3 @@ struct TestPKI: Sendable {
     }
 }
 
-/// A temporary directory removed when the value is released.
-final class TemporaryDirectory: @unchecked Sendable {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ebid-test-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
-        let target = file(name)
-        FileManager.default.createFile(atPath: target, contents: Data(bytes))
-        return target
-    }
-
-    func read(_ name: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: file(name)) ?? Data()) }
-}
-
-/// Deterministic pseudo-random bytes (xorshift) for test content.
-func testBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed | 1
-    return (0..<count).map { _ in
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return UInt8(truncatingIfNeeded: state)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Loads a JSON vector file shipped with the tests (Tests/BidCoreTests/Vectors).

@@ -210,7 +210,9 @@ public enum BidSealer {
 /// batch are encrypted in parallel while the previous batch is hashed into the final signature
 /// and written, and this batch's part bytes are hashed into their digests.
 final class SealingPipeline {
-    static let batchChunks = 8
+    /// Chunks per batch: enough to keep every core busy, few enough to keep memory small
+    /// (a batch costs about 3 × batchChunks × chunkSize bytes).
+    static let batchChunks = max(4, min(8, ProcessInfo.processInfo.activeProcessorCount))
     private let chunkSize: Int
     private let tagSize: Int
     private let recordStride: Int

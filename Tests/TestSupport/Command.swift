@@ -1,15 +1,15 @@
 import Foundation
 
-struct CommandResult {
-    let status: Int32
-    let stdout: Data
-    let stderr: String
-    var text: String { String(decoding: stdout, as: UTF8.self) }
+public struct CommandResult {
+    public let status: Int32
+    public let stdout: Data
+    public let stderr: String
+    public var text: String { String(decoding: stdout, as: UTF8.self) }
 }
 
 /// Runs a program (looked up on PATH) and waits for it.
 @discardableResult
-func runCommand(_ arguments: [String], input: Data? = nil, directory: String? = nil) throws -> CommandResult {
+public func runCommand(_ arguments: [String], input: Data? = nil, directory: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -44,7 +44,7 @@ private final class DataBox: @unchecked Sendable {
 
 /// Runs the openssl command line in `directory`; fails loudly when it fails.
 @discardableResult
-func openssl(_ arguments: [String], in directory: TemporaryDirectory, input: Data? = nil, allowFailure: Bool = false) throws -> CommandResult {
+public func openssl(_ arguments: [String], in directory: TemporaryDirectory, input: Data? = nil, allowFailure: Bool = false) throws -> CommandResult {
     let result = try runCommand(["openssl"] + arguments, input: input, directory: directory.path)
     if result.status != 0 && !allowFailure {
         throw CommandError(message: "openssl \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
@@ -52,12 +52,16 @@ func openssl(_ arguments: [String], in directory: TemporaryDirectory, input: Dat
     return result
 }
 
-struct CommandError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct CommandError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// Parses `openssl kdf` output ("9C:FD:…").
-func bytesFromColonHex(_ text: String) -> [UInt8] {
-    hex(text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ":", with: ""))
+public func bytesFromColonHex(_ text: String) -> [UInt8] {
+    let clean = text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: ":", with: "")
+    return stride(from: 0, to: clean.count - 1, by: 2).map { offset in
+        let start = clean.index(clean.startIndex, offsetBy: offset)
+        return UInt8(clean[start..<clean.index(start, offsetBy: 2)], radix: 16) ?? 0
+    }
 }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Builds the demo PKI committed under `keys/` (FOR DEMOS AND TESTS ONLY): per suite a root CA, a
+/// platform signing certificate, one certificate per party of `seeds/parties.json`, a CRL listing
+/// the parties marked `revoked`, and expired certificates for those marked `expired`.
+///
+/// Layout (a contract): `<out>/<suite>/ca.crt.pem`, `ca.key.pem`, `crl.pem`, `platform.crt.pem`,
+/// `platform.key.pem`, and `<party-id>.crt.pem` / `<party-id>.key.pem`; suite is `gm` or `nist`.
+public enum DemoPKI {
+    public static let validFrom = Date(timeIntervalSince1970: 1_735_689_600)   // 2025-01-01T00:00:00Z
+    public static let validTo = Date(timeIntervalSince1970: 2_082_758_400)     // 2036-01-01T00:00:00Z
+    public static let caValidTo = Date(timeIntervalSince1970: 2_366_841_600)   // 2045-01-01T00:00:00Z
+    public static let expiredFrom = Date(timeIntervalSince1970: 1_577_836_800) // 2020-01-01T00:00:00Z
+    public static let expiredTo = Date(timeIntervalSince1970: 1_609_459_200)   // 2021-01-01T00:00:00Z
+    public static let revokedAt = Date(timeIntervalSince1970: 1_767_225_600)   // 2026-01-01T00:00:00Z
+
+    public static func directoryName(_ suite: Suite) -> String { suite == .gm ? "gm" : "nist" }
+
+    /// Writes the demo PKI for both suites; returns the files written.
+    @discardableResult
+    public static func generate(parties: PartiesFile, into directory: String) throws -> [String] {
+        var written: [String] = []
+        for suite in Suite.allCases {
+            let folder = "\(directory)/\(directoryName(suite))"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            func save(_ name: String, _ text: String, secret: Bool = false) throws {
+                let path = "\(folder)/\(name)"
+                let output = try FileOutput(path: path, mode: secret ? 0o600 : 0o644)
+                try output.write(Array(text.utf8))
+                try output.close(sync: true)
+                written.append(path)
+            }
+            let type: KeyType = suite == .gm ? .sm2 : .p256
+            let label = suite == .gm ? "GM (SM2)" : "NIST (P-256)"
+            let caKey = try PrivateKey.generate(type)
+            let ca = try CertificateAuthority.root(
+                subject: DistinguishedName([.init("C", "CN"), .init("O", "ebid demo PKI - NOT FOR PRODUCTION"),
+                                            .init("CN", "ebid Demo \(label) Root CA")]),
+                key: caKey, notBefore: validFrom, notAfter: caValidTo)
+            try save("ca.crt.pem", ca.certificate.pem)
+            try save("ca.key.pem", try caKey.pemPKCS8(), secret: true)
+
+            let platformKey = try PrivateKey.generate(type)
+            let platform = try ca.issue(subject: DistinguishedName([.init("C", "CN"), .init("O", "ebid 电子招标投标交易平台 (demo)"),
+                                                                    .init("CN", "ebid platform signing key (demo)")]),
+                                        publicKey: platformKey.publicKey, notBefore: validFrom, notAfter: validTo, profile: .signingOnly)
+            try save("platform.crt.pem", platform.pem)
+            try save("platform.key.pem", try platformKey.pemPKCS8(), secret: true)
+
+            var revoked: [(Certificate, Date)] = []
+            for party in parties.parties {
+                let key = try PrivateKey.generate(type)
+                var attributes: [DistinguishedName.Attribute] = [.init("C", "CN")]
+                switch party.kind {
+                case .organization:
+                    attributes.append(.init("O", party.name))
+                case .person:
+                    if let organization = party.organization { attributes.append(.init("O", organization)) }
+                }
+                if let serial = party.subjectSerialNumber { attributes.append(.init("serialNumber", serial)) }
+                attributes.append(.init("CN", party.name))
+                let expired = party.certificate == .expired
+                let certificate = try ca.issue(subject: DistinguishedName(attributes), publicKey: key.publicKey,
+                                               notBefore: expired ? expiredFrom : validFrom, notAfter: expired ? expiredTo : validTo,
+                                               profile: .dualUse)
+                if party.certificate == .revoked { revoked.append((certificate, revokedAt)) }
+                try save("\(party.id).crt.pem", certificate.pem)
+                try save("\(party.id).key.pem", try key.pemPKCS8(), secret: true)
+            }
+            let crl = try ca.issueCRL(revoked: revoked, thisUpdate: revokedAt.addingTimeInterval(86_400), nextUpdate: validTo, number: 1)
+            try save("crl.pem", crl.pem)
+        }
+        return written
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct Bid: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Seal, check and open bids (投标文件).",
+        subcommands: [Seal.self, Verify.self, Unseal.self]
+    )
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import BidCore
+import Foundation
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Walk through a bid's life with the demo data and keys, narrating each step.",
+        discussion: """
+        Run from the repository root (it reads seeds/ and keys/). Seals a bid for the demo tender,
+        checks it as the platform would on receipt, opens it with the bidder's key (remote
+        decryption) and with two opening officials' key shares, and shows a tampered copy and bids
+        signed with a revoked and an expired certificate being refused. Exits non-zero if any step
+        does not turn out as it should.
+        """
+    )
+
+    @Option(help: "Repository root holding seeds/ and keys/.")
+    var root: String = "."
+
+    @Option(help: "Suite to demonstrate: GM, NIST, or both (default).")
+    var suite: String = "both"
+
+    @Option(help: "Directory for the files the demo makes (default: a new temporary directory).")
+    var work: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            let suites: [Suite]
+            if suite.lowercased() == "both" {
+                suites = [.gm, .nist]
+            } else if let one = Suite(caseInsensitive: suite) {
+                suites = [one]
+            } else {
+                throw CLIError("--suite must be GM, NIST or both")
+            }
+            let workDirectory = work ?? FileManager.default.temporaryDirectory.appendingPathComponent("ebid-demo-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+            var failures = 0
+            for suite in suites {
+                let demo = try SealedBidDemo(root: root, suite: suite, work: "\(workDirectory)/\(suite.rawValue.lowercased())")
+                failures += try demo.run()
+            }
+            print("")
+            print("Files made by the demo are in \(workDirectory).")
+            guard failures == 0 else { throw CLIError("\(failures) demo step(s) did not turn out as expected") }
+            print("Every step turned out as it should.")
+        }
+    }
+}

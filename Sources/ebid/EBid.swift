@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `ebid`: the command line of the ebid electronic bidding service.
+@main
+struct EBid: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ebid",
+        abstract: "Electronic bidding for public resource trading (公共资源交易): sealed bids, remote opening, audit.",
+        subcommands: [Demo.self, Keys.self, Bid.self, Opening.self]
+    )
+}
