@@ -160,6 +160,38 @@ struct SealedBidFramer {
     }
 }
 
+/// The header as the verifier and the opener read it: parsed, checked, its signer's key found and
+/// the final-signature verifier started over magic ‖ u32 H ‖ header.
+struct ReadHeader {
+    let header: SealedBidHeader
+    let bytes: [UInt8]
+    let signer: Certificate
+    let finalStream: VerificationStream
+
+    init(_ bytes: [UInt8]) throws {
+        let header = try decodeHeader(bytes)
+        let signer = try header.signerCertificate()
+        let key = try signer.publicKey
+        guard header.signer.scheme.keyType == key.type else {
+            throw BidCoreError(.sealedHeaderMalformed, "the header names \(header.signer.scheme.rawValue) but the signer key is \(key.type.rawValue)")
+        }
+        finalStream = try VerificationStream(key: key, scheme: header.signer.scheme)
+        finalStream.update(headerSignedBytes(bytes))
+        self.header = header
+        self.bytes = bytes
+        self.signer = signer
+    }
+
+    var framing: (chunkSize: Int, tagSize: Int) { (header.chunkSize, SealedBidFormat.tagSize(header.suite)) }
+
+    /// Checks the header signature: nothing in the header may be trusted before this passes.
+    func authenticate(_ signature: [UInt8]) throws {
+        guard try signer.publicKey.isValidSignature(signature, for: headerSignedBytes(bytes), scheme: header.signer.scheme) else {
+            throw BidCoreError(.sealedHeaderSignatureInvalid, "the header signature does not verify with the signer's key: the header was altered")
+        }
+    }
+}
+
 /// Parses and checks the header JSON (shared by the verifier and the opener).
 func decodeHeader(_ bytes: [UInt8]) throws -> SealedBidHeader {
     let header: SealedBidHeader

@@ -114,13 +114,12 @@ public final class SealedBidOpener {
         let key: KeySource
         let options: Options
         let sink: OpenedPartSink
-        var header: SealedBidHeader?
-        var headerBytes: [UInt8] = []
-        var signer: Certificate?
-        var finalStream: VerificationStream?
+        var read: ReadHeader?
         var pipeline: OpeningPipeline?
         var openedBy: RecipientRole?
         var finalSignatureValid = false
+
+        var header: SealedBidHeader? { read?.header }
 
         init(key: KeySource, options: Options, sink: OpenedPartSink) {
             self.key = key
@@ -129,26 +128,15 @@ public final class SealedBidOpener {
         }
 
         mutating func framerDidReadHeader(_ bytes: [UInt8]) throws -> (chunkSize: Int, tagSize: Int) {
-            let header = try decodeHeader(bytes)
-            let signer = try header.signerCertificate()
-            let publicKey = try signer.publicKey
-            guard header.signer.scheme.keyType == publicKey.type else {
-                throw BidCoreError(.sealedHeaderMalformed, "the header names \(header.signer.scheme.rawValue) but the signer key is \(publicKey.type.rawValue)")
-            }
-            finalStream = try VerificationStream(key: publicKey, scheme: header.signer.scheme)
-            finalStream!.update(headerSignedBytes(bytes))
-            self.header = header
-            self.headerBytes = bytes
-            self.signer = signer
-            return (header.chunkSize, SealedBidFormat.tagSize(header.suite))
+            let read = try ReadHeader(bytes)
+            self.read = read
+            return read.framing
         }
 
         mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws {
-            guard let header, let signer, let finalStream else { return }
-            let signed = headerSignedBytes(headerBytes)
-            guard try signer.publicKey.isValidSignature(signature, for: signed, scheme: header.signer.scheme) else {
-                throw BidCoreError(.sealedHeaderSignatureInvalid, "the header signature does not verify with the signer's key: the header was altered")
-            }
+            guard let read else { return }
+            try read.authenticate(signature)
+            let header = read.header, signer = read.signer
             if let trust = options.trust {
                 try trust.verify(signer, intermediates: try header.signerChain(), at: options.time, for: .signing)
             }
@@ -171,8 +159,8 @@ public final class SealedBidOpener {
                 throw BidCoreError(.sealedContentKeyMismatch, "the content key does not match the package's key commitment")
             }
             let keys = try PayloadKeys(contentKey: contentKey, packageId: header.packageIdBytes, suite: header.suite)
-            pipeline = try OpeningPipeline(keys: keys, headerDigest: StreamingDigest.hash(signed, using: header.suite.hash),
-                                           chunkSize: header.chunkSize, hash: header.suite.hash, finalStream: finalStream, sink: sink)
+            pipeline = try OpeningPipeline(keys: keys, headerDigest: StreamingDigest.hash(headerSignedBytes(read.bytes), using: header.suite.hash),
+                                           chunkSize: header.chunkSize, hash: header.suite.hash, finalStream: read.finalStream, sink: sink)
         }
 
         mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws {
@@ -182,20 +170,20 @@ public final class SealedBidOpener {
         mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer) {
             // Header bytes are added in framerDidReadHeader; chunk records are hashed by the
             // pipeline (in parallel); here only the header-signature field remains.
-            guard header != nil, pipeline == nil else { return }
-            finalStream?.update(bytes)
+            guard pipeline == nil else { return }
+            read?.finalStream.update(bytes)
         }
 
         mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
             try pipeline?.finishChunks()
-            guard let finalStream, finalStream.verify(signature: signature) else {
+            guard let finalStream = read?.finalStream, finalStream.verify(signature: signature) else {
                 throw BidCoreError(.sealedSignatureInvalid, "the final signature does not verify: the package was altered after signing")
             }
             finalSignatureValid = true
         }
 
         func finish(size: UInt64) throws -> OpenedBid {
-            guard let header, let signer, let pipeline, finalSignatureValid else {
+            guard let header, let signer = read?.signer, let pipeline, finalSignatureValid else {
                 throw BidCoreError(.sealedTruncated, "the package is incomplete")
             }
             let inner = try pipeline.inner.finish()

@@ -110,13 +110,13 @@ public final class SealedBidVerifier {
         let trust: TrustStore
         let time: Date
         let headerCheck: HeaderCheck?
-        var header: SealedBidHeader?
-        var headerBytes: [UInt8] = []
+        var read: ReadHeader?
         var headerAuthenticated = false
-        var signer: Certificate?
         var chain: [Certificate] = []
-        var finalStream: VerificationStream?
         var finalSignatureValid = false
+
+        var header: SealedBidHeader? { read?.header }
+        var signer: Certificate? { read?.signer }
 
         init(trust: TrustStore, time: Date, headerCheck: HeaderCheck?) {
             self.trust = trust
@@ -125,43 +125,29 @@ public final class SealedBidVerifier {
         }
 
         mutating func framerDidReadHeader(_ bytes: [UInt8]) throws -> (chunkSize: Int, tagSize: Int) {
-            let header = try decodeHeader(bytes)
-            let signer = try header.signerCertificate()
-            let key = try signer.publicKey
-            guard header.signer.scheme.keyType == key.type else {
-                throw BidCoreError(.sealedHeaderMalformed, "the header names \(header.signer.scheme.rawValue) but the signer key is \(key.type.rawValue)")
-            }
-            let stream = try VerificationStream(key: key, scheme: header.signer.scheme)
-            stream.update(headerSignedBytes(bytes))
-            self.header = header
-            self.headerBytes = bytes
-            self.signer = signer
-            self.finalStream = stream
-            return (header.chunkSize, SealedBidFormat.tagSize(header.suite))
+            let read = try ReadHeader(bytes)
+            self.read = read
+            return read.framing
         }
 
         mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws {
-            guard let header, let signer else { return }
-            let key = try signer.publicKey
-            guard try key.isValidSignature(signature, for: headerSignedBytes(headerBytes), scheme: header.signer.scheme) else {
-                throw BidCoreError(.sealedHeaderSignatureInvalid, "the header signature does not verify with the signer's key: the header was altered")
-            }
+            guard let read else { return }
+            try read.authenticate(signature)
             // Authentic header: now judge the signer and let the caller judge the header.
-            chain = try trust.verify(signer, intermediates: try header.signerChain(), at: time, for: .signing)
+            chain = try trust.verify(read.signer, intermediates: try read.header.signerChain(), at: time, for: .signing)
             headerAuthenticated = true
-            try headerCheck?(header, signer)
+            try headerCheck?(read.header, read.signer)
         }
 
         mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws {}
 
         mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer) {
-            // Bytes up to the end of the header are added in framerDidReadHeader.
-            guard header != nil else { return }
-            finalStream?.update(bytes)
+            // Bytes up to the end of the header were added by ReadHeader.
+            read?.finalStream.update(bytes)
         }
 
         mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
-            guard let stream = finalStream, stream.verify(signature: signature) else {
+            guard let stream = read?.finalStream, stream.verify(signature: signature) else {
                 throw BidCoreError(.sealedSignatureInvalid, "the final signature does not verify: the package was altered after signing")
             }
             finalSignatureValid = true
