@@ -75,6 +75,38 @@ struct SealedBidRoundTripTests {
         expectCode(.sealedContentKeyMismatch) { _ = try fixture.open(bytes, key: .contentKey(Array(contentKey.prefix(16)))) }
     }
 
+    @Test("NIST bids from legacy RSA certificates: RSA-PSS signatures, RSA-OAEP key wrap")
+    func rsaBidder() throws {
+        let fixture = try SealingFixture(suite: .nist)
+        let rsa = try fixture.pki.issue("RSA Legacy Co", type: .rsa)
+        let bytes = try fixture.seal(fixture.request(signer: rsa))
+        let verified = try fixture.verify(bytes)
+        #expect(verified.header.signer.scheme == .rsaPSSSHA256)
+        #expect(verified.header.recipients.first { $0.role == .bidder }?.algorithm == .rsaOAEP)
+        let (opened, _) = try fixture.open(bytes, key: .privateKey(rsa.key))
+        #expect(opened.openedBy == .bidder)
+        // GM bids need SM2 throughout.
+        let gm = try SealingFixture(suite: .gm)
+        expectCode(.schemeMismatch) { _ = try gm.seal(gm.request(signer: try gm.pki.issue("RSA in GM", type: .rsa))) }
+    }
+
+    @Test("dual certificates (双证书): signed with the signing key, opened with the encryption key", arguments: Suite.allCases)
+    func dualCertificates(suite: Suite) throws {
+        let fixture = try SealingFixture(suite: suite)
+        let signing = try fixture.pki.issue("Dual Co", profile: .signingOnly)
+        let encryption = try fixture.pki.issue("Dual Co", profile: .encryptionOnly)
+        var request = fixture.request(signer: signing)
+        request.bidderEncryptionCertificate = encryption.certificate
+        let bytes = try fixture.seal(request)
+        let (opened, _) = try fixture.open(bytes, key: .privateKey(encryption.key))
+        #expect(opened.signerIdentity.certificateFingerprint == signing.certificate.fingerprint)
+        expectCode(.sealedNoRecipient) { _ = try fixture.open(bytes, key: .privateKey(signing.key)) }
+        // A signing-only certificate cannot receive the content key.
+        var wrong = fixture.request(signer: signing)
+        wrong.bidderEncryptionCertificate = signing.certificate
+        expectCode(.certificateKeyUsage) { _ = try fixture.seal(wrong) }
+    }
+
     @Test("verification and opening give the same result however the input is cut", arguments: [1, 13, 4096, 1 << 20])
     func feedSizes(feedSize: Int) throws {
         let fixture = try SealingFixture(suite: .gm, partSizes: [9000])
