@@ -10,6 +10,7 @@ public final class AES256GCM {
     private let ctx: OpaquePointer
     private var encryptKeyed = false
     private var decryptKeyed = false
+    private var encrypting = true
     private let key: [UInt8]
 
     public init(key: [UInt8]) throws {
@@ -24,24 +25,57 @@ public final class AES256GCM {
     /// Encrypts `plaintext` into `output` (same length) and returns the tag.
     public func seal(nonce: [UInt8], aad: [UInt8], plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> [UInt8] {
         precondition(output.count >= plaintext.count)
+        try begin(encrypt: true, nonce: nonce, aad: aad)
+        try update(plaintext, into: output)
+        return try finishSeal()
+    }
+
+    /// Decrypts and authenticates; the output is meaningful only when this returns without throwing.
+    public func open(nonce: [UInt8], aad: [UInt8], ciphertext: UnsafeRawBufferPointer, tag: [UInt8], into output: UnsafeMutableRawBufferPointer) throws {
+        precondition(output.count >= ciphertext.count)
+        try begin(encrypt: false, nonce: nonce, aad: aad)
+        try update(ciphertext, into: output)
+        try finishOpen(tag: tag)
+    }
+
+    /// Starts a message: the key is set once per context, then only the nonce changes.
+    public func begin(encrypt: Bool, nonce: [UInt8], aad: [UInt8]) throws {
         guard nonce.count == Self.nonceSize else { throw BidCoreError(.invalidInput, "GCM nonce must be 12 bytes") }
-        let keyPointer: [UInt8]? = encryptKeyed ? nil : key
-        let rc = withOptionalBytes(keyPointer) { k in
-            nonce.withUnsafeBytes { n in
-                EVP_EncryptInit_ex2(ctx, encryptKeyed ? nil : Algorithms.aes256gcm, k, n.baseAddress?.assumingMemoryBound(to: UInt8.self), nil)
+        let keyed = encrypt ? encryptKeyed : decryptKeyed
+        let keyBytes: [UInt8]? = keyed ? nil : key
+        let rc = withOptionalBytes(keyBytes) { k in
+            nonce.withUnsafeBytes { n -> Int32 in
+                let iv = n.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                let cipher = keyed ? nil : Algorithms.aes256gcm
+                return encrypt ? EVP_EncryptInit_ex2(ctx, cipher, k, iv, nil) : EVP_DecryptInit_ex2(ctx, cipher, k, iv, nil)
             }
         }
-        try OpenSSLErrors.check(rc, "AES-GCM encrypt init")
-        encryptKeyed = true
-        decryptKeyed = false
+        try OpenSSLErrors.check(rc, "AES-GCM init")
+        encryptKeyed = encrypt
+        decryptKeyed = !encrypt
+        encrypting = encrypt
+        guard !aad.isEmpty else { return }
         var outLength: Int32 = 0
-        if !aad.isEmpty {
-            try OpenSSLErrors.check(aad.withUnsafeBytes { EVP_EncryptUpdate(ctx, nil, &outLength, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32($0.count)) }, "AES-GCM aad")
+        let aadRC = aad.withUnsafeBytes { a -> Int32 in
+            let pointer = a.baseAddress?.assumingMemoryBound(to: UInt8.self)
+            return encrypt ? EVP_EncryptUpdate(ctx, nil, &outLength, pointer, Int32(a.count)) : EVP_DecryptUpdate(ctx, nil, &outLength, pointer, Int32(a.count))
         }
-        if plaintext.count > 0 {
-            try OpenSSLErrors.check(EVP_EncryptUpdate(ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &outLength,
-                                                      plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(plaintext.count)), "AES-GCM encrypt")
-        }
+        try OpenSSLErrors.check(aadRC, "AES-GCM aad")
+    }
+
+    /// Processes the next piece of the message (any length); output has the input's length.
+    public func update(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        guard input.count > 0 else { return }
+        precondition(output.count >= input.count)
+        var outLength: Int32 = 0
+        let out = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        let inp = input.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        let rc = encrypting ? EVP_EncryptUpdate(ctx, out, &outLength, inp, Int32(input.count)) : EVP_DecryptUpdate(ctx, out, &outLength, inp, Int32(input.count))
+        try OpenSSLErrors.check(rc, "AES-GCM update")
+    }
+
+    /// Ends an encryption and returns the tag.
+    public func finishSeal() throws -> [UInt8] {
         var finalLength: Int32 = 0
         try OpenSSLErrors.check(EVP_EncryptFinal_ex(ctx, nil, &finalLength), "AES-GCM final")
         var tag = [UInt8](repeating: 0, count: Self.tagSize)
@@ -49,29 +83,9 @@ public final class AES256GCM {
         return tag
     }
 
-    /// Decrypts and authenticates; the output is meaningful only when this returns without throwing.
-    public func open(nonce: [UInt8], aad: [UInt8], ciphertext: UnsafeRawBufferPointer, tag: [UInt8], into output: UnsafeMutableRawBufferPointer) throws {
-        precondition(output.count >= ciphertext.count)
-        guard nonce.count == Self.nonceSize, tag.count == Self.tagSize else {
-            throw BidCoreError(.invalidInput, "GCM nonce must be 12 bytes and tag 16 bytes")
-        }
-        let keyPointer: [UInt8]? = decryptKeyed ? nil : key
-        let rc = withOptionalBytes(keyPointer) { k in
-            nonce.withUnsafeBytes { n in
-                EVP_DecryptInit_ex2(ctx, decryptKeyed ? nil : Algorithms.aes256gcm, k, n.baseAddress?.assumingMemoryBound(to: UInt8.self), nil)
-            }
-        }
-        try OpenSSLErrors.check(rc, "AES-GCM decrypt init")
-        decryptKeyed = true
-        encryptKeyed = false
-        var outLength: Int32 = 0
-        if !aad.isEmpty {
-            try OpenSSLErrors.check(aad.withUnsafeBytes { EVP_DecryptUpdate(ctx, nil, &outLength, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32($0.count)) }, "AES-GCM aad")
-        }
-        if ciphertext.count > 0 {
-            try OpenSSLErrors.check(EVP_DecryptUpdate(ctx, output.baseAddress?.assumingMemoryBound(to: UInt8.self), &outLength,
-                                                      ciphertext.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(ciphertext.count)), "AES-GCM decrypt")
-        }
+    /// Ends a decryption: throws unless the tag matches.
+    public func finishOpen(tag: [UInt8]) throws {
+        guard tag.count == Self.tagSize else { throw BidCoreError(.invalidInput, "GCM tag must be 16 bytes") }
         var tagCopy = tag
         try OpenSSLErrors.check(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagSize), &tagCopy), "AES-GCM set tag")
         var finalLength: Int32 = 0
