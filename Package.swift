@@ -57,7 +57,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BidServiceTests",
-            dependencies: ["BidService", "BidCore", "TestSupport"]
+            dependencies: ["BidService", "BidCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -30,6 +30,22 @@ public struct PartyRecord: Codable, Sendable, Equatable {
     public var specialties: [String]?
     public var certificate: CertificateStatus?
 
+    public init(id: String, kind: Kind, roles: [PartyRole], name: String, creditCode: String? = nil, legalRepresentative: String? = nil,
+                personId: String? = nil, organization: String? = nil, employerCreditCode: String? = nil, specialties: [String]? = nil,
+                certificate: CertificateStatus? = nil) {
+        self.id = id
+        self.kind = kind
+        self.roles = roles
+        self.name = name
+        self.creditCode = creditCode
+        self.legalRepresentative = legalRepresentative
+        self.personId = personId
+        self.organization = organization
+        self.employerCreditCode = employerCreditCode
+        self.specialties = specialties
+        self.certificate = certificate
+    }
+
     /// The value recorded in the certificate subject's serialNumber.
     public var subjectSerialNumber: String? { kind == .organization ? creditCode : personId }
 

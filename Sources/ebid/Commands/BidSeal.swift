@@ -1,5 +1,6 @@
 import ArgumentParser
 import BidCore
+import BidService
 import Foundation
 
 extension Bid {
@@ -28,8 +29,11 @@ extension Bid {
         @Option(name: .customLong("enc-cert"), help: "Bidder's encryption certificate when it has a separate one (双证书).")
         var encCert: String?
 
-        @Option(name: .customLong("opening-key"), help: "The tender's opening key file (from `ebid opening keygen`) or a PEM public key.")
-        var openingKey: String
+        @Option(name: .customLong("opening-key"), help: "The tender's opening key file (from `ebid opening keygen`) or a PEM public key; with --server, fetched from the service when omitted.")
+        var openingKey: String?
+
+        @Option(help: "An ebid service to fetch the tender's opening key and suites from.")
+        var server: String?
 
         @Option(help: "Bid summary JSON (price as a decimal string in yuan, durationDays, quality, projectManager, bidSecurityAccount).")
         var summary: String
@@ -40,8 +44,8 @@ extension Bid {
         @Option(help: "Output file.")
         var out: String
 
-        @Option(help: "Crypto suite: GM (default) or NIST.")
-        var suite: Suite = .gm
+        @Option(help: "Crypto suite: GM (the default) or NIST; with --server, the tender's first accepted suite.")
+        var suite: Suite?
 
         @Option(name: .customLong("chunk-size"), help: "Plaintext bytes per chunk.")
         var chunkSize: Int = SealedBidFormat.defaultChunkSize
@@ -52,7 +56,7 @@ extension Bid {
                 let inputs = try parts.map(parsePart)
                 let bidSummary = try decodeJSON(BidSummary.self, from: summary, what: "bid summary")
                 let (certificate, privateKey) = try loadIdentity(certificate: cert, key: key)
-                let opening = try loadOpeningKey(openingKey, suite: suite)
+                let (suite, opening) = try await resolveOpeningKey()
                 var request = BidSealer.Request(
                     tenderId: tender, section: section, suite: suite, signerCertificate: certificate, signerKey: privateKey,
                     openingKey: opening, summary: bidSummary, parts: inputs, machineFingerprint: MachineFingerprint.current())
@@ -70,6 +74,27 @@ extension Bid {
                     ("recipients", result.header.recipients.map { "\($0.role.rawValue) (\($0.algorithm.rawValue))" }.joined(separator: ", ")),
                 ], indent: "  ")
             }
+        }
+
+        /// The suite and opening key: from --opening-key, or fetched from --server.
+        private func resolveOpeningKey() async throws -> (Suite, PublicKey) {
+            if let openingKey {
+                let chosen = suite ?? .gm
+                return (chosen, try loadOpeningKey(openingKey, suite: chosen))
+            }
+            guard let server else { throw CLIError("give --opening-key FILE, or --server URL to fetch the tender's opening key") }
+            let api = try EBidClient(server: server)
+            let view: TenderView = try await api.get("/v1/tenders/\(EBidClient.pathComponent(tender))")
+            guard view.section == section else { throw CLIError("tender \(tender) is section \(view.section), not \(section)") }
+            let chosen = suite ?? view.acceptedSuites.first ?? .gm
+            guard view.acceptedSuites.contains(chosen) else {
+                throw CLIError("tender \(tender) accepts \(view.acceptedSuites.map(\.rawValue).joined(separator: ", ")) bids, not \(chosen.rawValue)")
+            }
+            let files: [OpeningKeyFile] = try await api.get("/v1/tenders/\(EBidClient.pathComponent(tender))/opening-keys")
+            guard let file = files.first(where: { $0.suite == chosen }) else { throw CLIError("tender \(tender) has no \(chosen.rawValue) opening key") }
+            try file.validate()
+            guard view.openingKeys.contains(where: { $0.keyId == file.keyId }) else { throw CLIError("the service's opening key does not match the tender") }
+            return (chosen, try file.openingPublicKey)
         }
 
         private func parsePart(_ text: String) throws -> BidSealer.PartInput {

@@ -12,6 +12,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as CLIError {
         printError("error: \(error.message)")
         throw ExitCode(1)
+    } catch let error as ServiceProblem {
+        printError("error: \(error.detail)\n       [\(error.code), HTTP \(error.status)]")
+        throw ExitCode(1)
     }
 }
 
@@ -94,6 +97,44 @@ func loadIdentity(certificate certificatePath: String, key keyPath: String) thro
         throw CLIError("the key \(keyPath) does not belong to the certificate \(certificatePath)")
     }
     return (certificate, key)
+}
+
+/// `2026-12-20T09:30:00+08:00`, or relative to now: `+20d`, `+2h`, `+30m`, `+45s`.
+func parseTimeOrOffset(_ text: String, now: Date = Date()) throws -> Date {
+    guard text.hasPrefix("+") else { return try parseTime(text) }
+    let body = text.dropFirst()
+    guard let unit = body.last, let amount = Double(body.dropLast()), amount >= 0 else {
+        throw CLIError("\"\(text)\" is not an offset such as +20d, +2h, +30m or +45s")
+    }
+    let seconds: Double
+    switch unit {
+    case "d": seconds = amount * 86_400
+    case "h": seconds = amount * 3600
+    case "m": seconds = amount * 60
+    case "s": seconds = amount
+    default: throw CLIError("\"\(text)\": the unit must be d, h, m or s")
+    }
+    return now.addingTimeInterval(seconds)
+}
+
+/// --server, --cert, --key: who talks to the service.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "The ebid service, e.g. http://127.0.0.1:8080.")
+    var server: String
+
+    @Option(help: "Your certificate (PEM or DER).")
+    var cert: String
+
+    @Option(help: "Your private key (PEM); it never leaves this machine.")
+    var key: String
+
+    /// A client logged in with the certificate (challenge-response).
+    func login() async throws -> EBidClient {
+        let (certificate, privateKey) = try loadIdentity(certificate: cert, key: key)
+        let client = try EBidClient(server: server)
+        try await client.login(certificate: certificate, key: privateKey)
+        return client
+    }
 }
 
 extension Suite: ExpressibleByArgument {

@@ -126,7 +126,7 @@ public struct SealedBidHeader: Codable, Sendable, Equatable {
     }
 
     /// Identifiers (tender id, section) are printable, without path or control characters.
-    static func validateIdentifier(_ value: String, what: String, maxLength: Int) throws {
+    public static func validateIdentifier(_ value: String, what: String, maxLength: Int) throws {
         guard !value.isEmpty, value.count <= maxLength,
               value.unicodeScalars.allSatisfy({ !CharacterSet.controlCharacters.contains($0) && $0 != "/" && $0 != "\\" }),
               value == value.trimmingCharacters(in: .whitespaces) else {

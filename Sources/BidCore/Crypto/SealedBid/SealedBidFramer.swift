@@ -220,3 +220,23 @@ func describeDecodingError(_ error: Error) -> String {
     default: return "\(error)"
     }
 }
+
+extension SealedBidHeader {
+    /// Reads a package's header from a file without checking anything but its form — to learn
+    /// which tender a package is for before uploading it. Never trust it further than that.
+    public static func peek(file path: String) throws -> SealedBidHeader {
+        let input = try FileInput(path: path)
+        var prefix = [UInt8](repeating: 0, count: 12)
+        let read = try prefix.withUnsafeMutableBytes { try input.readFully(into: $0) }
+        guard read == 12, Array(prefix.prefix(8)) == SealedBidFormat.magic else {
+            throw BidCoreError(.notASealedBid, "\(path) is not an ebid sealed bid")
+        }
+        let length = Int(BigEndian.uint32(prefix.dropFirst(8)))
+        guard (2...SealedBidFormat.maxHeaderLength).contains(length) else { throw BidCoreError(.sealedHeaderMalformed, "header length \(length) is out of range") }
+        var header = [UInt8](repeating: 0, count: length)
+        guard try header.withUnsafeMutableBytes({ try input.readFully(into: $0) }) == length else {
+            throw BidCoreError(.sealedTruncated, "\(path) ends inside its header")
+        }
+        return try decodeHeader(header)
+    }
+}

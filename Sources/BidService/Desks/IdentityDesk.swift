@@ -1,0 +1,159 @@
+import BidCore
+import Foundation
+
+/// The party registry and login: a party proves it holds a registered certificate's key by
+/// signing a server nonce; the certificate must chain to a trust anchor and not be revoked; the
+/// roles come from the registry, never from the certificate. Tokens are stored hashed.
+public struct IdentityDesk: Sendable {
+    let environment: ServiceEnvironment
+
+    public init(_ environment: ServiceEnvironment) { self.environment = environment }
+
+    public struct Challenge: Codable, Sendable {
+        public var challengeId: String
+        public var nonce: String
+        /// The exact UTF-8 text to sign with the certificate's key (its suite's default scheme).
+        public var message: String
+        public var expiresAt: Date
+    }
+
+    public struct Session: Codable, Sendable {
+        public var token: String
+        public var expiresAt: Date
+        public var party: PartyView
+    }
+
+    public struct PartyView: Codable, Sendable, Equatable {
+        public var id: String
+        public var kind: PartyRecord.Kind
+        public var name: String
+        public var creditCode: String?
+        public var personId: String?
+        public var roles: [PartyRole]
+
+        public init(_ party: Party) {
+            id = party.id
+            kind = party.kind
+            name = party.name
+            creditCode = party.creditCode
+            personId = party.personId
+            roles = party.roles.sorted { $0.rawValue < $1.rawValue }
+        }
+    }
+
+    /// The text a client signs to log in.
+    public static func loginMessage(challengeId: String, nonce: String, certificateFingerprint: String) -> String {
+        "ebid-login-v1\nchallenge: \(challengeId)\nnonce: \(nonce)\ncertificate: \(certificateFingerprint)\n"
+    }
+
+    /// Step 1: the client presents its certificate and gets a nonce to sign.
+    public func challenge(certificatePEM: String) async throws -> Challenge {
+        let certificate = try parseCertificate(certificatePEM)
+        let now = environment.clock.now()
+        try verifyTrusted(certificate, at: now)
+        _ = try await registeredParty(for: certificate)
+        let id = UUID().uuidString.lowercased()
+        let nonce = Hex.encode(SecureRandom.bytes(32))
+        let expiresAt = now.addingTimeInterval(environment.challengeLifetime)
+        try await environment.store.write { try $0.insertChallenge(id: id, nonce: nonce, certificate: certificate, at: now, expiresAt: expiresAt) }
+        return Challenge(challengeId: id, nonce: nonce,
+                         message: Self.loginMessage(challengeId: id, nonce: nonce, certificateFingerprint: certificate.fingerprint), expiresAt: expiresAt)
+    }
+
+    /// Step 2: the client returns the signature; a token is issued and the login is recorded.
+    public func login(challengeId: String, signature: [UInt8], address: String) async throws -> Session {
+        let now = environment.clock.now()
+        guard let (nonce, certificate) = try await environment.store.write({ try $0.consumeChallenge(id: challengeId, at: now) }) else {
+            throw ServiceError.unauthorized("auth.challenge-invalid", "the challenge is unknown, expired or already used: ask for a new one")
+        }
+        let message = Self.loginMessage(challengeId: challengeId, nonce: nonce, certificateFingerprint: certificate.fingerprint)
+        let key = try certificate.publicKey
+        guard try key.isValidSignature(signature, for: Array(message.utf8), scheme: .preferred(for: key.type)) else {
+            throw ServiceError.unauthorized("auth.signature-invalid", "the signature over the challenge does not verify with the certificate's key")
+        }
+        try verifyTrusted(certificate, at: now)
+        let party = try await registeredParty(for: certificate)
+        let tokenBytes = SecureRandom.bytes(32)
+        let token = "ebid_" + Data(tokenBytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let expiresAt = now.addingTimeInterval(environment.tokenLifetime)
+        let actor = Actor(certificateFingerprint: certificate.fingerprint, party: party.id, role: "session", address: address)
+        struct LoginPayload: Encodable { var party: String; var certificate: String; var expiresAt: Date }
+        let entry = try LedgerEntry(actor: actor, action: "auth.login", object: "party/\(party.id)",
+                                    json: LoginPayload(party: party.id, certificate: certificate.fingerprint, expiresAt: expiresAt))
+        let tokenHash = Self.hashToken(token)
+        try await environment.store.write { tx in
+            // A renewed certificate of a registered organisation joins the registry on first login.
+            if try tx.party(certificateFingerprint: certificate.fingerprint) == nil {
+                try tx.addCertificate(certificate, party: party.id, at: now)
+            }
+            try tx.insertToken(hash: tokenHash, party: party.id, certificateFingerprint: certificate.fingerprint,
+                               issuedAt: now, expiresAt: expiresAt, address: address)
+            try tx.purgeExpired(before: now.addingTimeInterval(-86_400))
+            try tx.appendLedger(entry, at: now)
+        }
+        return Session(token: token, expiresAt: expiresAt, party: PartyView(party))
+    }
+
+    /// Resolves a bearer token to the caller.
+    public func authenticate(token: String) async throws -> Identity {
+        let now = environment.clock.now()
+        let hash = Self.hashToken(token)
+        let found: (Party, String, Date)? = try await environment.store.read { tx in
+            guard let row = try tx.token(hash: hash), let party = try tx.party(id: row.party) else { return nil }
+            return (party, row.certificateFingerprint, row.expiresAt)
+        }
+        guard let (party, fingerprint, expiresAt) = found else {
+            throw ServiceError.unauthorized("auth.token-invalid", "the bearer token is not valid: log in again")
+        }
+        guard expiresAt > now else {
+            throw ServiceError.unauthorized("auth.token-expired", "the bearer token expired at \(ISO8601DateFormatter().string(from: expiresAt)): log in again")
+        }
+        return Identity(party: party, certificateFingerprint: fingerprint, tokenExpiresAt: expiresAt)
+    }
+
+    /// Registers or updates a party and its certificates (admin, or seeding).
+    public func register(_ record: PartyRecord, certificates: [Certificate], actor: Actor) async throws {
+        do { try record.validate() } catch let error as BidCoreError {
+            throw ServiceError.unprocessable("party.invalid", error.reason)
+        }
+        let now = environment.clock.now()
+        struct Payload: Encodable { var record: PartyRecord; var certificates: [String] }
+        let entry = try LedgerEntry(actor: actor, action: "party.register", object: "party/\(record.id)",
+                                    json: Payload(record: record, certificates: certificates.map(\.fingerprint)))
+        try await environment.store.write { tx in
+            try tx.upsertParty(record, certificates: certificates, at: now)
+            try tx.appendLedger(entry, at: now)
+        }
+    }
+
+    static func hashToken(_ token: String) -> String { Hex.encode(StreamingDigest.hash(Array(token.utf8), using: .sha256)) }
+
+    private func parseCertificate(_ pem: String) throws -> Certificate {
+        do { return try Certificate(pem: pem) } catch {
+            throw ServiceError.badRequest("auth.certificate-malformed", "the certificate is not a PEM X.509 certificate")
+        }
+    }
+
+    private func verifyTrusted(_ certificate: Certificate, at time: Date) throws {
+        do { try environment.trust.verify(certificate, at: time, for: .signing) } catch let error as BidCoreError {
+            throw ServiceError(status: 401, code: error.code.rawValue, title: "Certificate refused", detail: error.reason)
+        }
+    }
+
+    /// The party a certificate belongs to: registered by fingerprint, or the organisation/person
+    /// named by the certificate's serialNumber (credit code or person id).
+    private func registeredParty(for certificate: Certificate) async throws -> Party {
+        let fingerprint = certificate.fingerprint
+        let serial = certificate.subject.serialNumber
+        let party: Party? = try await environment.store.read { tx in
+            if let party = try tx.party(certificateFingerprint: fingerprint) { return party }
+            if let serial, !serial.isEmpty { return try tx.party(subjectCode: serial) }
+            return nil
+        }
+        guard let party else {
+            throw ServiceError.unauthorized("auth.unknown-party", "no registered party holds this certificate (\(certificate.subject))")
+        }
+        return party
+    }
+}

@@ -1,0 +1,27 @@
+import BidCore
+import Foundation
+
+/// What every desk needs: storage, trust, the platform's key, the clock and the policy profile.
+public struct ServiceEnvironment: Sendable {
+    public let store: any ServiceStore
+    public let trust: TrustStore
+    public let platform: PlatformSigner
+    public let clock: any ServiceClock
+    public let profile: PolicyProfile
+    /// Bearer tokens live this long.
+    public var tokenLifetime: TimeInterval = 8 * 3600
+    /// A login challenge must be answered within this time.
+    public var challengeLifetime: TimeInterval = 300
+    /// No tender may accept bids larger than this.
+    public var maxBidBytesCeiling: Int64 = 4 << 30
+
+    public init(store: any ServiceStore, trust: TrustStore, platform: PlatformSigner, clock: any ServiceClock, profile: PolicyProfile) {
+        self.store = store
+        self.trust = trust
+        self.platform = platform
+        self.clock = clock
+        self.profile = profile
+    }
+
+    public var platformActor: Actor { .platform(platform.certificate.fingerprint) }
+}

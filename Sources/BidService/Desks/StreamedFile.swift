@@ -1,0 +1,78 @@
+import BidCore
+import Dispatch
+import Foundation
+import Hummingbird
+
+/// Runs blocking work (file writes, hashing, verification) on a private serial queue, in order,
+/// off Swift's cooperative pool. `@unchecked Sendable`: its state is only touched on its queue.
+final class SerialWorker: @unchecked Sendable {
+    private let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label) }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// Streams a request body into the blob store's temporary area, hashing it (SHA-256) on the way,
+/// refusing more than `limit` bytes. Memory: one batch of buffers.
+struct StreamedFile: Sendable {
+    let path: String
+    let size: Int64
+    /// SHA-256 of the content, hex.
+    let digest: String
+
+    static func receive<Body: AsyncSequence & Sendable>(_ body: Body, into blobs: BlobStore, limit: Int64, what: String) async throws -> StreamedFile
+    where Body.Element == ByteBuffer {
+        let output = UncheckedBox(try blobs.makeTemporary())
+        let digest = UncheckedBox(StreamingDigest(.sha256))
+        let worker = SerialWorker(label: "ebid.upload.file")
+        var size: Int64 = 0
+        do {
+            try await forEachBatch(of: body, limit: limit, what: what) { batch, batchBytes in
+                size += Int64(batchBytes)
+                try await worker.run {
+                    for buffer in batch.value {
+                        try buffer.withUnsafeReadableBytes { bytes in
+                            digest.value.update(bytes)
+                            try output.value.write(bytes)
+                        }
+                    }
+                }
+            }
+            try await worker.run { try output.value.close(sync: true) }
+        } catch {
+            try? output.value.close()
+            unlink(output.value.path)
+            throw error
+        }
+        return StreamedFile(path: output.value.path, size: size, digest: Hex.encode(digest.value.finalize()))
+    }
+}
+
+/// Iterates a body in batches of about 1 MiB, so that each hop to a worker carries real work;
+/// refuses (413) as soon as more than `limit` bytes arrived.
+func forEachBatch<Body: AsyncSequence>(of body: Body, limit: Int64, what: String, batchBytes: Int = 1 << 20,
+                                       _ handle: (UncheckedBox<[ByteBuffer]>, Int) async throws -> Void) async throws
+where Body.Element == ByteBuffer {
+    var batch: [ByteBuffer] = []
+    var bytes = 0
+    var total: Int64 = 0
+    for try await buffer in body {
+        total += Int64(buffer.readableBytes)
+        guard total <= limit else {
+            throw ServiceError.tooLarge("upload.too-large", "\(what) is larger than the \(limit) bytes allowed")
+        }
+        bytes += buffer.readableBytes
+        batch.append(buffer)
+        if bytes >= batchBytes {
+            try await handle(UncheckedBox(batch), bytes)
+            batch = []
+            bytes = 0
+        }
+    }
+    if !batch.isEmpty { try await handle(UncheckedBox(batch), bytes) }
+}

@@ -1,0 +1,146 @@
+import BidCore
+import Foundation
+
+/// The ledger's guardians: signed checkpoints of the head, and the audit that recomputes the
+/// chain, the checkpoints and the receipts from the data directory.
+public struct Supervision: Sendable {
+    let environment: ServiceEnvironment
+
+    public init(_ environment: ServiceEnvironment) { self.environment = environment }
+
+    /// Signs a checkpoint of the current head (numbered, timed; see LedgerCheckpoint).
+    @discardableResult
+    public func checkpoint() async throws -> LedgerCheckpoint? {
+        let now = environment.clock.now()
+        let platform = environment.platform
+        return try await environment.store.write { tx in
+            guard let head = try tx.ledgerHead() else { return nil }
+            let number = (try tx.lastCheckpoint()?.number ?? 0) + 1
+            let signature = try platform.sign(LedgerCheckpoint.signedBytes(number: number, at: now, headHash: head.hash))
+            let checkpoint = LedgerCheckpoint(number: number, at: now, seq: head.seq, headHash: head.hash, signature: signature,
+                                              scheme: platform.scheme, certificateFingerprint: platform.certificate.fingerprint)
+            try tx.insertCheckpoint(checkpoint)
+            return checkpoint
+        }
+    }
+
+    /// A checkpoint as published: no sequence number (Law art. 22: it must not reveal how many events, hence bids, there are).
+    public struct PublicCheckpoint: Codable, Sendable, Equatable {
+        public var number: Int64
+        public var at: Date
+        public var headHash: String
+        public var signature: String
+        public var scheme: SignatureScheme
+        public var certificateFingerprint: String
+
+        init(_ checkpoint: LedgerCheckpoint) {
+            number = checkpoint.number
+            at = checkpoint.at
+            headHash = checkpoint.headHash
+            signature = Data(checkpoint.signature).base64EncodedString()
+            scheme = checkpoint.scheme
+            certificateFingerprint = checkpoint.certificateFingerprint
+        }
+    }
+
+    public func publicCheckpoints(after number: Int64 = 0, limit: Int = 500) async throws -> [PublicCheckpoint] {
+        try await environment.store.read { try $0.checkpoints(after: number, limit: limit) }.map(PublicCheckpoint.init)
+    }
+}
+
+/// Recomputes the ledger from the database: every event's hash and link, every checkpoint's
+/// signature and head, every receipt's ledger position. Names the first bad event.
+public enum LedgerAudit {
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var seq: Int64?
+        public var kind: String
+        public var detail: String
+        public var description: String { seq.map { "event \($0): \(detail)" } ?? detail }
+    }
+
+    public struct Report: Sendable {
+        public var events: Int64 = 0
+        public var head: LedgerEvent?
+        public var checkpoints = 0
+        public var receipts = 0
+        public var bids = 0
+        public var problems: [Problem] = []
+        public var isIntact: Bool { problems.isEmpty }
+        public var firstProblem: Problem? { problems.first }
+    }
+
+    /// Audits `store`. `platformCertificates` are the certificates checkpoints and receipts may be
+    /// signed with (give the ones you trust, not only those recorded in the data directory).
+    public static func run(_ store: SQLiteStore, platformCertificates: [Certificate]) throws -> Report {
+        var report = Report()
+        var byHash: [String: Int64] = [:]
+        var hashes: [Int64: String] = [:]
+        try store.database.readNow { tx in
+            var previous: LedgerEvent?
+            var after: Int64 = 0
+            while true {
+                let page = try tx.ledgerEvents(after: after, limit: 10_000)
+                if page.isEmpty { break }
+                for event in page {
+                    let expectedSeq = (previous?.seq ?? 0) + 1
+                    if event.seq != expectedSeq {
+                        report.problems.append(.init(seq: expectedSeq, kind: "missing",
+                                                     detail: "events \(expectedSeq)…\(event.seq - 1) are missing (deleted)"))
+                    } else if event.previousHash != (previous?.hash ?? Ledger.genesisHash) {
+                        report.problems.append(.init(seq: event.seq, kind: "broken-link",
+                                                     detail: "does not follow event \(previous?.seq ?? 0): rows were reordered, replaced or inserted"))
+                    }
+                    if event.recomputedHash != event.hash {
+                        report.problems.append(.init(seq: event.seq, kind: "altered", detail: "its content does not match its hash: the row was edited"))
+                    }
+                    byHash[event.hash] = event.seq
+                    hashes[event.seq] = event.hash
+                    previous = event
+                    report.events += 1
+                }
+                after = page.last!.seq
+            }
+            report.head = previous
+
+            let certificates = Dictionary(platformCertificates.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a })
+            for checkpoint in try tx.checkpoints(after: 0, limit: Int.max) {
+                report.checkpoints += 1
+                guard let certificate = certificates[checkpoint.certificateFingerprint],
+                      try certificate.publicKey.isValidSignature(checkpoint.signature,
+                                                                 for: LedgerCheckpoint.signedBytes(number: checkpoint.number, at: checkpoint.at, headHash: checkpoint.headHash),
+                                                                 scheme: checkpoint.scheme) else {
+                    report.problems.append(.init(seq: nil, kind: "checkpoint-signature",
+                                                 detail: "checkpoint \(checkpoint.number) is not signed by a trusted platform certificate"))
+                    continue
+                }
+                if byHash[checkpoint.headHash] == nil {
+                    report.problems.append(.init(seq: checkpoint.seq, kind: "checkpoint-mismatch",
+                                                 detail: "checkpoint \(checkpoint.number) (\(iso(checkpoint.at))) signed head \(checkpoint.headHash.prefix(16))…, which the ledger no longer holds"))
+                }
+            }
+            for (seq, signed) in try tx.allReceipts() {
+                report.receipts += 1
+                guard let receipt = try? signed.decode(Receipt.self) else {
+                    report.problems.append(.init(seq: seq, kind: "receipt", detail: "a receipt does not parse"))
+                    continue
+                }
+                if let certificate = certificates[signed.certificateFingerprint], (try? signed.verify(with: certificate)) != true {
+                    report.problems.append(.init(seq: seq, kind: "receipt", detail: "receipt \(receipt.receiptId) has a bad signature"))
+                }
+                if hashes[receipt.ledger.seq] != receipt.ledger.eventHash {
+                    report.problems.append(.init(seq: receipt.ledger.seq, kind: "receipt-mismatch",
+                                                 detail: "receipt \(receipt.receiptId) (\(receipt.kind.rawValue), bidder \(receipt.bidder.name)) names an event the ledger does not hold"))
+                }
+            }
+            for bid in try tx.allBids() {
+                report.bids += 1
+                guard let event = try tx.ledgerEvent(seq: bid.ledgerSeq), event.object == "bid/\(bid.id)" else {
+                    report.problems.append(.init(seq: bid.ledgerSeq, kind: "bid-mismatch", detail: "bid \(bid.id) is not the object of its ledger event"))
+                    continue
+                }
+            }
+        }
+        report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
+        return report
+    }
+}

@@ -1,0 +1,109 @@
+import BidCore
+import Foundation
+
+/// How bids are decrypted at the opening (DESIGN.md, "Remote decryption at the opening").
+public enum DecryptionPolicy: String, Codable, Sendable, CaseIterable {
+    /// Each bidder decrypts its own bid (the national default).
+    case bidder
+    /// k officials hand in shares; the opening key opens every bid.
+    case committee
+    /// Bidders first; the opening key is the remedy for bids their bidders did not decrypt.
+    case bidderThenCommittee = "bidder-then-committee"
+}
+
+public enum TenderStatus: String, Codable, Sendable {
+    case draft, published
+}
+
+/// What a tenderer or agency submits to publish a tender (招标公告). Documents and the opening
+/// key(s) travel separately. Unknown fields are ignored.
+public struct TenderSpec: Codable, Sendable, Equatable {
+    public var id: String
+    public var section: String
+    public var sectionName: String?
+    public var title: String
+    /// Tenderer: party id or unified social credit code.
+    public var tenderer: String
+    /// Agency (招标代理), if any: party id or credit code.
+    public var agency: String?
+    public var announcement: String
+    /// 最高投标限价, yuan, decimal string; published (Reg. art. 27).
+    public var maximumPrice: String?
+    /// Start and end of document issue (default: publication, and the deadline).
+    public var documentIssueStart: Date?
+    public var documentIssueEnd: Date?
+    /// Bid deadline = opening time.
+    public var bidDeadline: Date?
+    public var decryptionPolicy: DecryptionPolicy
+    public var decryptionWindowMinutes: Int?
+    /// Bid summary items read out at the opening: price, durationDays, quality, projectManager,
+    /// bidSecurityAccount, or extra.<name>.
+    public var openingRecordItems: [String]
+    /// Evaluation method and rubric, stored as given (used by the evaluation later).
+    public var evaluation: JSONValue
+    public var acceptedSuites: [Suite]
+    /// Largest sealed bid accepted, bytes.
+    public var maxBidBytes: Int64?
+
+    public static let summaryItems: Set<String> = ["price", "durationDays", "quality", "projectManager", "bidSecurityAccount"]
+    public static let evaluationMethods: Set<String> = ["comprehensive", "lowest-evaluated-price"]
+}
+
+/// A tender as stored: the spec plus its state.
+public struct Tender: Sendable, Codable, Equatable {
+    public var spec: TenderSpec
+    public var status: TenderStatus
+    public var owner: String
+    public var tendererParty: String
+    public var agencyParty: String?
+    public var profile: PolicyProfile
+    /// Effective deadline (amendments may have moved it).
+    public var deadline: Date
+    public var createdAt: Date
+    public var publishedAt: Date?
+
+    public var id: String { spec.id }
+    public var section: String { spec.section }
+    public var documentIssueStart: Date { spec.documentIssueStart ?? publishedAt ?? createdAt }
+    public var documentIssueEnd: Date { spec.documentIssueEnd ?? deadline }
+    public var maxBidBytes: Int64 { spec.maxBidBytes ?? Tender.defaultMaxBidBytes }
+
+    public static let defaultMaxBidBytes: Int64 = 1 << 30
+
+    /// True for the parties who may manage it (the owner who created it).
+    public func isManaged(by identity: Identity) -> Bool { identity.party.id == owner }
+}
+
+/// A tender document (招标文件) or an amendment's document (澄清/修改文件).
+public struct TenderDocument: Sendable, Codable, Equatable {
+    public var name: String
+    /// 0 for the original documents, else the amendment number.
+    public var amendment: Int
+    public var size: Int64
+    /// SHA-256 of the file, hex.
+    public var digest: String
+    public var contentType: String
+    public var addedAt: Date
+    var blob: String
+}
+
+public enum AmendmentStatus: String, Codable, Sendable { case draft, published }
+
+/// An amendment (澄清或者修改), numbered from 1 within a tender.
+public struct Amendment: Sendable, Codable, Equatable {
+    public var number: Int
+    public var title: String
+    public var text: String
+    public var status: AmendmentStatus
+    public var previousDeadline: Date
+    public var newDeadline: Date?
+    public var createdAt: Date
+    public var publishedAt: Date?
+}
+
+/// The opening key of a tender for one suite.
+public struct TenderOpeningKey: Sendable, Equatable {
+    public var suite: Suite
+    public var file: OpeningKeyFile
+    public var keyId: String { file.keyId }
+}

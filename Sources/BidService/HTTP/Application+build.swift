@@ -1,0 +1,83 @@
+import BidCore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the service from its configuration: storage, trust, the platform key, the desks, the
+/// router and the background services. `ebid serve` calls this, then `runService()`.
+public func buildApplication(_ configuration: ServiceConfiguration, logger: Logger = Logger(label: "ebid")) async throws -> some ApplicationProtocol {
+    let (environment, clock) = try makeEnvironment(configuration)
+    if let seeds = configuration.seedDirectory {
+        let result = try await Seeder.seed(directory: seeds, keysDirectory: configuration.keysDirectory, environment: environment)
+        logger.info("seeded \(result.parties) parties and \(result.creditRecords) credit records from \(seeds)")
+    }
+    let routes = buildRouter(environment, clock: clock)
+    let onListening = configuration.onListening
+    let host = configuration.host
+    var app = Application(
+        router: routes.router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ebid"),
+        onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
+        logger: logger
+    )
+    app.addServices(CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger))
+    return app
+}
+
+/// Storage, trust, platform key and clock from the configuration. Clears uploads that a crash
+/// left half-written, and records the platform certificate so audits can find it.
+public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (ServiceEnvironment, AdjustableClock?) {
+    let store = try SQLiteStore(dataDirectory: configuration.dataDirectory)
+    store.blobs.clearTemporary()
+    guard !configuration.trustFiles.isEmpty else {
+        throw ServiceError(status: 500, code: "config.no-trust", title: "Configuration error", detail: "give at least one trust anchor (--trust)")
+    }
+    let trust = try TrustStore(anchorFiles: configuration.trustFiles, crlFiles: configuration.crlFiles,
+                               revocationPolicy: configuration.requireCRL ? .required : .whereAvailable)
+    let platform = try PlatformSigner(certificate: try Certificate(file: configuration.platformCertificate),
+                                      key: try PrivateKey(pemFile: configuration.platformKey))
+    try store.database.writeNow { try $0.setMeta("platform-certificate:\(platform.certificate.fingerprint)", platform.certificate.pem) }
+    let adjustable = configuration.profile == .demo ? AdjustableClock() : nil
+    var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: adjustable ?? SystemClock(), profile: configuration.profile)
+    environment.tokenLifetime = configuration.tokenLifetime
+    environment.maxBidBytesCeiling = configuration.maxBidBytes
+    return (environment, adjustable)
+}
+
+/// The router with every controller's routes; the returned table lists them with their access.
+func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> RouteTable {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware(profile: environment.profile))
+    let identities = IdentityDesk(environment)
+    let routes = RouteTable(router: router, identities: identities)
+    SystemController(environment: environment, identities: identities, supervision: Supervision(environment), clock: clock).addRoutes(to: routes)
+    AuthController(identities: identities).addRoutes(to: routes)
+    TenderController(tenders: TenderDesk(environment)).addRoutes(to: routes)
+    BidController(bids: BidDesk(environment)).addRoutes(to: routes)
+    return routes
+}
+
+/// Signs a checkpoint of the ledger head at start, every `interval`, and at shutdown.
+struct CheckpointService: Service {
+    let supervision: Supervision
+    let interval: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        await checkpoint()
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            } catch {
+                break
+            }
+            await checkpoint()
+        }
+        await checkpoint()
+    }
+
+    private func checkpoint() async {
+        do { try await supervision.checkpoint() } catch { logger.error("ledger checkpoint failed: \(error)") }
+    }
+}

@@ -1,0 +1,63 @@
+import BidCore
+import Foundation
+import Hummingbird
+
+/// Health, the platform certificate, ledger checkpoints, the party registry (admin) and, in the
+/// demo profile only, the demo clock.
+struct SystemController: Sendable {
+    let environment: ServiceEnvironment
+    let identities: IdentityDesk
+    let supervision: Supervision
+    let clock: AdjustableClock?
+
+    func addRoutes(to routes: RouteTable) {
+        routes.add(.get, "/v1/health", .anyone, "Liveness; names the policy profile") { _, _, _ in
+            struct Health: Encodable { var status = "ok"; var profile: PolicyProfile; var notice: String? }
+            return try JSONBody.response(Health(profile: environment.profile, notice: environment.profile.notice))
+        }
+        routes.add(.get, "/v1/platform/certificate", .anyone, "The platform's signing certificate (PEM), to check receipts offline") { _, _, _ in
+            Response(status: .ok, headers: [.contentType: "application/x-pem-file"],
+                     body: .init(byteBuffer: ByteBuffer(string: environment.platform.certificate.pem)))
+        }
+        routes.add(.get, "/v1/ledger/checkpoints", .anyone, "Signed checkpoints of the ledger head (no sequence numbers)") { request, _, _ in
+            let after = request.uri.queryParameters.get("after", as: Int64.self) ?? 0
+            return try JSONBody.response(try await supervision.publicCheckpoints(after: after))
+        }
+        routes.add(.get, "/v1/parties/:id", .roles([.admin, .supervisor]), "A registered party") { _, context, _ in
+            let id = try context.parameters.require("id")
+            guard let party = try await environment.store.read({ try $0.party(reference: id) }) else {
+                throw ServiceError.notFound("party.not-found", "no party \(id)")
+            }
+            return try JSONBody.response(IdentityDesk.PartyView(party))
+        }
+        routes.add(.put, "/v1/parties/:id", .roles([.admin]), "Register or update a party with its certificates") { request, context, caller in
+            struct Registration: Decodable { var party: PartyRecord; var certificates: [String] }
+            let body = try await JSONBody.decode(Registration.self, from: request, context: context)
+            guard body.party.id == (try context.parameters.require("id")) else {
+                throw ServiceError.badRequest("party.id-mismatch", "the path and the body name different parties")
+            }
+            let certificates = try body.certificates.map { pem -> Certificate in
+                do { return try Certificate(pem: pem) } catch { throw ServiceError.badRequest("party.certificate-malformed", "a certificate is not PEM") }
+            }
+            try await identities.register(body.party, certificates: certificates, actor: try caller.actor())
+            return try JSONBody.response(IdentityDesk.PartyView(Party(record: body.party)))
+        }
+        if let clock {
+            routes.add(.post, "/v1/demo/clock", .roles([.admin]), "Demo profile only: move the service clock forward") { request, context, caller in
+                struct Advance: Decodable { var seconds: Double }
+                let body = try await JSONBody.decode(Advance.self, from: request, context: context)
+                guard body.seconds >= 0, body.seconds <= 86_400 * 400 else {
+                    throw ServiceError.badRequest("demo.clock", "advance by 0 … 400 days of seconds")
+                }
+                clock.advance(by: body.seconds)
+                let now = clock.now()
+                try await environment.store.write { tx in
+                    try tx.appendLedger(try LedgerEntry(actor: try caller.actor(), action: "demo.clock", object: "clock",
+                                                        json: ["advancedSeconds": String(body.seconds), "now": iso(now)]), at: now)
+                }
+                struct Now: Encodable { var now: Date }
+                return try JSONBody.response(Now(now: now))
+            }
+        }
+    }
+}

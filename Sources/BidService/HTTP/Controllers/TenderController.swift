@@ -1,0 +1,95 @@
+import BidCore
+import Foundation
+import Hummingbird
+
+/// Tenders: drafts, documents, publication, amendments, public reading and anonymous download.
+struct TenderController: Sendable {
+    let tenders: TenderDesk
+    static let publishers = Access.roles([.tenderer, .agency])
+
+    struct CreateRequest: Decodable {
+        var spec: TenderSpec
+        var openingKeys: [OpeningKeyFile]
+    }
+
+    func addRoutes(to routes: RouteTable) {
+        routes.add(.get, "/v1/tenders", .anyone, "Published tenders") { _, _, _ in
+            try JSONBody.response(try await tenders.list())
+        }
+        routes.add(.post, "/v1/tenders", Self.publishers, "Create a draft tender with its opening key(s)") { request, context, caller in
+            let (identity, role) = try caller.required
+            let body = try await JSONBody.decode(CreateRequest.self, from: request, context: context)
+            let view = try await tenders.createDraft(body.spec, openingKeys: body.openingKeys, by: identity, role: role, address: caller.address)
+            return try JSONBody.response(view, status: .created)
+        }
+        routes.add(.get, "/v1/tenders/:id", .anyone, "A published tender (drafts: their owner only)") { _, context, caller in
+            try JSONBody.response(try await tenders.view(try context.parameters.require("id"), for: caller.identity))
+        }
+        routes.add(.put, "/v1/tenders/:id/documents/:name", Self.publishers, "Add a document to a draft tender (streamed body)") { request, context, caller in
+            let (identity, role) = try caller.required
+            let document = try await tenders.addDocument(tender: try context.parameters.require("id"), name: try documentName(context), contentType: request.headers[.contentType] ?? "",
+                                                         body: request.body, by: identity, role: role, address: caller.address)
+            return try JSONBody.response(DocumentCreated(document), status: .created)
+        }
+        routes.add(.get, "/v1/tenders/:id/documents/:name", .anyone, "Download a document; no login, nothing recorded") { _, context, caller in
+            let (path, document) = try await tenders.document(tender: try context.parameters.require("id"), name: try documentName(context), for: caller.identity)
+            let body = try await FileIO().loadFile(path: path, context: context)
+            let encoded = document.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+            return Response(status: .ok, headers: [
+                .contentType: document.contentType, .contentLength: String(document.size), .eTag: "\"\(document.digest)\"",
+                .contentDisposition: "attachment; filename*=UTF-8''\(encoded)",
+            ], body: body)
+        }
+        routes.add(.post, "/v1/tenders/:id/publish", Self.publishers, "Publish a draft (statutory periods checked)") { _, context, caller in
+            let (identity, role) = try caller.required
+            return try JSONBody.response(try await tenders.publish(try context.parameters.require("id"), by: identity, role: role, address: caller.address))
+        }
+        routes.add(.get, "/v1/tenders/:id/opening-keys", .anyone, "The tender's opening keys (public keys, encrypted shares)") { _, context, _ in
+            try JSONBody.response(try await tenders.openingKeys(tender: try context.parameters.require("id")))
+        }
+        routes.add(.post, "/v1/tenders/:id/amendments", Self.publishers, "Open a draft amendment") { request, context, caller in
+            let (identity, role) = try caller.required
+            let input = try await JSONBody.decode(TenderDesk.AmendmentInput.self, from: request, context: context)
+            let amendment = try await tenders.createAmendment(tender: try context.parameters.require("id"), input, by: identity, role: role, address: caller.address)
+            return try JSONBody.response(amendment, status: .created)
+        }
+        routes.add(.put, "/v1/tenders/:id/amendments/:number/documents/:name", Self.publishers, "Add a document to a draft amendment") { request, context, caller in
+            let (identity, role) = try caller.required
+            let document = try await tenders.addDocument(tender: try context.parameters.require("id"), amendment: try amendmentNumber(context),
+                                                         name: try documentName(context), contentType: request.headers[.contentType] ?? "",
+                                                         body: request.body, by: identity, role: role, address: caller.address)
+            return try JSONBody.response(DocumentCreated(document), status: .created)
+        }
+        routes.add(.post, "/v1/tenders/:id/amendments/:number/publish", Self.publishers, "Publish an amendment, optionally with {newDeadline} (Law art. 23 checked)") { request, context, caller in
+            let (identity, role) = try caller.required
+            struct Options: Decodable { var newDeadline: Date? }
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let options = buffer.readableBytes == 0 ? Options() : try JSONDecoder.ebid.decode(Options.self, from: Data(buffer: buffer))
+            let view = try await tenders.publishAmendment(tender: try context.parameters.require("id"), number: try amendmentNumber(context),
+                                                          newDeadline: options.newDeadline, by: identity, role: role, address: caller.address)
+            return try JSONBody.response(view)
+        }
+    }
+
+    struct DocumentCreated: Encodable {
+        var name: String, amendment: Int, size: Int64, sha256: String
+        init(_ document: TenderDocument) {
+            name = document.name
+            amendment = document.amendment
+            size = document.size
+            sha256 = document.digest
+        }
+    }
+
+    private func documentName(_ context: AppRequestContext) throws -> String {
+        let raw = try context.parameters.require("name")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    private func amendmentNumber(_ context: AppRequestContext) throws -> Int {
+        guard let number = context.parameters.get("number", as: Int.self), number > 0 else {
+            throw ServiceError.notFound("amendment.not-found", "amendment numbers are 1, 2, …")
+        }
+        return number
+    }
+}

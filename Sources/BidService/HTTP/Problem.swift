@@ -1,0 +1,101 @@
+import BidCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into an RFC 9457 problem document with a stable `code`, and adds the
+/// policy-profile headers to every response. Unexpected errors are logged and answered 500
+/// without detail.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let profile: PolicyProfile
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = Self.problemResponse(for: error, path: request.uri.path, logger: context.logger)
+        }
+        response.headers[HTTPField.Name("Ebid-Profile")!] = profile.rawValue
+        if let notice = profile.notice { response.headers[HTTPField.Name("Ebid-Notice")!] = notice }
+        return response
+    }
+
+    static func problem(for error: Error) -> ServiceError? {
+        switch error {
+        case let error as ServiceError:
+            return error
+        case let error as BidCoreError:
+            return .refused(error)
+        case let error as HTTPError:
+            let status = Int(error.status.code)
+            let code: String
+            switch status {
+            case 404: code = "route.not-found"
+            case 405: code = "route.method-not-allowed"
+            case 413: code = "request.too-large"
+            default: code = "http.\(status)"
+            }
+            return ServiceError(status: status, code: code, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+        case is NIOTooManyBytesError:
+            return .tooLarge("request.too-large", "the request body is larger than this route accepts")
+        case is DecodingError:
+            return .badRequest("request.malformed-json", "the request body is not the JSON this route expects: \(describeDecoding(error))")
+        default:
+            return nil
+        }
+    }
+
+    static func problemResponse(for error: Error, path: String, logger: Logger) -> Response {
+        var problem = problem(for: error) ?? ServiceError(status: 500, code: "internal", title: "Internal error", detail: "the service failed; the failure was logged")
+        if problem.status >= 500 { logger.error("request to \(path) failed: \(String(describing: error))") }
+        problem.extra["instance"] = path
+        return problemResponse(problem)
+    }
+
+    static func problemResponse(_ problem: ServiceError) -> Response {
+        var document: [String: String] = problem.extra
+        document["type"] = "https://ebid.example/problems/\(problem.code)"
+        document["title"] = problem.title
+        document["detail"] = problem.detail
+        document["code"] = problem.code
+        // status is a number in the document; encode by hand to keep it one.
+        var json = (try? JSONEncoder.ebid.encode(document)) ?? Data("{}".utf8)
+        if json.last == UInt8(ascii: "}") {
+            json.removeLast()
+            json.append(contentsOf: Array(",\"status\":\(problem.status)}".utf8))
+        }
+        return Response(status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+}
+
+private func describeDecoding(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+    case DecodingError.dataCorrupted(let context):
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return path.isEmpty ? "malformed JSON" : "invalid value at \(path)"
+    default: return "\(error)"
+    }
+}
+
+/// JSON in and out with ebid's encoder (sorted keys, ISO 8601 dates).
+enum JSONBody {
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.ebid.encode(value))))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw ServiceError.unsupportedMedia("request.content-type", "send JSON (application/json), not \(contentType)")
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        return try JSONDecoder.ebid.decode(T.self, from: Data(buffer: buffer))
+    }
+}

@@ -1,0 +1,98 @@
+import BidCore
+import Foundation
+import Hummingbird
+
+/// Who may call a route.
+public enum Access: Sendable, Equatable, CustomStringConvertible {
+    /// Anyone, logged in or not (the public: announcements, documents, checkpoints).
+    case anyone
+    /// A logged-in party holding one of these roles.
+    case roles([PartyRole])
+
+    public static let everyRole = Access.roles(PartyRole.allCases)
+
+    public var description: String {
+        switch self {
+        case .anyone: return "anyone"
+        case .roles(let roles): return roles.map(\.rawValue).joined(separator: ", ")
+        }
+    }
+}
+
+/// One route of the API, as declared (the route × role test walks all of them).
+public struct RouteSpec: Sendable, Equatable {
+    public var method: HTTPRequest.Method
+    public var path: String
+    public var access: Access
+    public var summary: String
+}
+
+/// The caller of a request after authentication and the role check.
+struct Caller: Sendable {
+    var identity: Identity?
+    /// The role the caller acts in on this route (nil on public routes).
+    var role: PartyRole?
+    var address: String
+
+    /// The identity on a role-protected route (always present there).
+    var required: (identity: Identity, role: PartyRole) {
+        get throws {
+            guard let identity, let role else { throw ServiceError.unauthorized("auth.required", "log in first") }
+            return (identity, role)
+        }
+    }
+
+    func actor() throws -> Actor {
+        let (identity, role) = try required
+        return identity.actor(role: role, address: address)
+    }
+}
+
+/// Registers routes on the router with their access rule, and remembers them.
+final class RouteTable: @unchecked Sendable {
+    private(set) var specs: [RouteSpec] = []
+    let router: Router<AppRequestContext>
+    let identities: IdentityDesk
+
+    init(router: Router<AppRequestContext>, identities: IdentityDesk) {
+        self.router = router
+        self.identities = identities
+    }
+
+    /// Adds a route. Role-protected routes answer 401 `auth.required` without a valid token and 403
+    /// `auth.role-forbidden` to parties without one of the roles; public routes accept a token
+    /// when given (an owner sees its drafts) and refuse an invalid one.
+    func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ summary: String,
+             _ handler: @escaping @Sendable (Request, AppRequestContext, Caller) async throws -> Response) {
+        specs.append(RouteSpec(method: method, path: path, access: access, summary: summary))
+        let identities = self.identities
+        router.on(RouterPath(path), method: method) { request, context in
+            let caller = try await Self.authorize(request, context: context, access: access, identities: identities)
+            return try await handler(request, context, caller)
+        }
+    }
+
+    static func authorize(_ request: Request, context: AppRequestContext, access: Access, identities: IdentityDesk) async throws -> Caller {
+        var identity: Identity?
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw ServiceError.unauthorized("auth.malformed", "use Authorization: Bearer <token>")
+            }
+            identity = try await identities.authenticate(token: String(parts[1]))
+        }
+        switch access {
+        case .anyone:
+            return Caller(identity: identity, role: nil, address: context.clientAddress)
+        case .roles(let roles):
+            guard let identity else {
+                throw ServiceError.unauthorized("auth.required", "log in first (certificate challenge, then Authorization: Bearer <token>)")
+            }
+            guard let role = identity.actingRole(in: roles) else {
+                throw ServiceError.forbidden("auth.role-forbidden",
+                                             "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(identity.party.name) is \(identity.party.roles.map(\.rawValue).sorted().joined(separator: ", "))")
+            }
+            return Caller(identity: identity, role: role, address: context.clientAddress)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import BidCore
+import Foundation
+
+/// Everything `ebid serve` is configured with.
+public struct ServiceConfiguration: Sendable {
+    public var dataDirectory = "./data"
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var profile: PolicyProfile = .statutory
+    /// Trust anchors (CA certificates) and CRLs for bidders' and officials' certificates.
+    public var trustFiles: [String] = []
+    public var crlFiles: [String] = []
+    /// Require a current CRL for every certificate below an anchor.
+    public var requireCRL = false
+    /// The platform's signing certificate and key (receipts, checkpoints, records).
+    public var platformCertificate = "keys/gm/platform.crt.pem"
+    public var platformKey = "keys/gm/platform.key.pem"
+    /// Registers the demo parties (and credit records) from this directory at start-up.
+    public var seedDirectory: String?
+    /// Where seeding finds party certificates: `<keys>/<suite>/<party-id>.crt.pem`.
+    public var keysDirectory = "keys"
+    public var checkpointInterval: TimeInterval = 300
+    public var tokenLifetime: TimeInterval = 8 * 3600
+    public var maxBidBytes: Int64 = 4 << 30
+    /// Called with the bound port once the server listens (port 0 picks a free one).
+    public var onListening: @Sendable (String, Int) -> Void = { _, _ in }
+
+    public init() {}
+
+    /// Defaults for a checkout: the demo PKI's CAs and CRLs when none are given.
+    public mutating func applyDemoDefaults() {
+        if trustFiles.isEmpty { trustFiles = ["\(keysDirectory)/gm/ca.crt.pem", "\(keysDirectory)/nist/ca.crt.pem"] }
+        if crlFiles.isEmpty { crlFiles = ["\(keysDirectory)/gm/crl.pem", "\(keysDirectory)/nist/crl.pem"].filter { FileManager.default.fileExists(atPath: $0) } }
+    }
+}

@@ -1,0 +1,181 @@
+import BidCore
+import Foundation
+
+/// Who did something: the certificate they logged in with, their party, the role they acted in,
+/// and their network address. System actions use `Actor.platform`.
+public struct Actor: Sendable, Equatable, Codable {
+    public var certificateFingerprint: String
+    public var party: String
+    public var role: String
+    public var address: String
+
+    public init(certificateFingerprint: String, party: String, role: String, address: String) {
+        self.certificateFingerprint = certificateFingerprint
+        self.party = party
+        self.role = role
+        self.address = address
+    }
+
+    public static func platform(_ fingerprint: String) -> Actor {
+        Actor(certificateFingerprint: fingerprint, party: "platform", role: "system", address: "local")
+    }
+}
+
+/// One event of the ledger (过程全监督): a state change, chained to the one before.
+public struct LedgerEvent: Sendable, Codable, Equatable {
+    public var seq: Int64
+    public var at: Date
+    public var actor: Actor
+    public var action: String
+    public var object: String
+    public var tenderId: String?
+    /// SM3 of the event's payload (what changed), hex.
+    public var payloadDigest: String
+    public var previousHash: String
+    public var hash: String
+
+    /// The chain hash (docs/ledger.md):
+    /// SM3("ebid-ledger-v1" ‖ f(seq) ‖ f(at ms) ‖ f(fingerprint) ‖ f(party) ‖ f(role) ‖ f(address)
+    ///     ‖ f(action) ‖ f(object) ‖ f(tender or "") ‖ f(payload digest) ‖ f(previous hash)),
+    /// with f(s) = u32be(byte length) ‖ UTF-8 bytes; the first event's previous hash is 64 zeros.
+    public static func computeHash(seq: Int64, at: Date, actor: Actor, action: String, object: String,
+                                   tenderId: String?, payloadDigest: String, previousHash: String) -> String {
+        let digest = StreamingDigest(.sm3)
+        digest.update(Array("ebid-ledger-v1".utf8))
+        for field in [String(seq), String(Ledger.milliseconds(at)), actor.certificateFingerprint, actor.party, actor.role, actor.address,
+                      action, object, tenderId ?? "", payloadDigest, previousHash] {
+            let bytes = Array(field.utf8)
+            digest.update([UInt8].uint32BigEndian(UInt32(bytes.count)))
+            digest.update(bytes)
+        }
+        return Hex.encode(digest.finalize())
+    }
+
+    public var recomputedHash: String {
+        Self.computeHash(seq: seq, at: at, actor: actor, action: action, object: object, tenderId: tenderId,
+                         payloadDigest: payloadDigest, previousHash: previousHash)
+    }
+}
+
+/// A signed checkpoint of the ledger head. Its signature covers the number, the time and the head
+/// hash — not the sequence number: published checkpoints reveal nothing about how many events
+/// (bids) there are (Law art. 22); whoever holds the events finds the position by the hash.
+public struct LedgerCheckpoint: Sendable, Codable, Equatable {
+    public var number: Int64
+    public var at: Date
+    public var seq: Int64
+    public var headHash: String
+    public var signature: [UInt8]
+    public var scheme: SignatureScheme
+    public var certificateFingerprint: String
+
+    public static func signedBytes(number: Int64, at: Date, headHash: String) -> [UInt8] {
+        var bytes = Array("ebid-ledger-checkpoint-v1".utf8)
+        for field in [String(number), String(Ledger.milliseconds(at)), headHash] {
+            bytes += [UInt8].uint32BigEndian(UInt32(field.utf8.count)) + Array(field.utf8)
+        }
+        return bytes
+    }
+}
+
+/// What a state change asks the ledger to record.
+public struct LedgerEntry: Sendable {
+    public var actor: Actor
+    public var action: String
+    public var object: String
+    public var tenderId: String?
+    public var payload: [UInt8]
+
+    public init(actor: Actor, action: String, object: String, tenderId: String? = nil, payload: [UInt8]) {
+        self.actor = actor
+        self.action = action
+        self.object = object
+        self.tenderId = tenderId
+        self.payload = payload
+    }
+
+    /// Payload as canonical (sorted-key) JSON of `value`.
+    public init<T: Encodable>(actor: Actor, action: String, object: String, tenderId: String? = nil, json value: T) throws {
+        self.init(actor: actor, action: action, object: object, tenderId: tenderId, payload: [UInt8](try JSONEncoder.ebid.encode(value)))
+    }
+}
+
+public enum Ledger {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func payloadDigest(_ payload: [UInt8]) -> String { Hex.encode(StreamingDigest.hash(payload, using: .sm3)) }
+}
+
+extension Array where Element == UInt8 {
+    static func uint32BigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+    }
+}
+
+extension SQLiteTransaction {
+    static let ledgerColumns = "seq, at, actor_fingerprint, actor_party, role, address, action, object, tender_id, payload_digest, prev_hash, hash"
+
+    static func ledgerEvent(_ row: SQLiteConnection.Row) -> LedgerEvent {
+        LedgerEvent(seq: row.int64(0), at: row.time(1),
+                    actor: Actor(certificateFingerprint: row.text(2), party: row.text(3), role: row.text(4), address: row.text(5)),
+                    action: row.text(6), object: row.text(7), tenderId: row.optionalText(8), payloadDigest: row.text(9),
+                    previousHash: row.text(10), hash: row.text(11))
+    }
+
+    /// The last event, if any.
+    public func ledgerHead() throws -> LedgerEvent? {
+        try connection.queryOne("SELECT \(Self.ledgerColumns) FROM ledger_events ORDER BY seq DESC LIMIT 1", [], Self.ledgerEvent)
+    }
+
+    /// Appends an event to the chain, in this transaction.
+    @discardableResult
+    public func appendLedger(_ entry: LedgerEntry, at: Date) throws -> LedgerEvent {
+        let head = try ledgerHead()
+        let seq = (head?.seq ?? 0) + 1
+        let previous = head?.hash ?? Ledger.genesisHash
+        // Never let time run backwards along the chain (a clock step back would otherwise let an
+        // event appear to precede its predecessor).
+        let time = max(at, head?.at ?? at)
+        var event = LedgerEvent(seq: seq, at: time, actor: entry.actor, action: entry.action, object: entry.object, tenderId: entry.tenderId,
+                                payloadDigest: Ledger.payloadDigest(entry.payload), previousHash: previous, hash: "")
+        event.hash = event.recomputedHash
+        try connection.run("INSERT INTO ledger_events (\(Self.ledgerColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            .integer(event.seq), .time(event.at), .text(event.actor.certificateFingerprint), .text(event.actor.party), .text(event.actor.role),
+            .text(event.actor.address), .text(event.action), .text(event.object), .string(event.tenderId), .text(event.payloadDigest),
+            .text(event.previousHash), .text(event.hash),
+        ])
+        return event
+    }
+
+    public func ledgerEvent(seq: Int64) throws -> LedgerEvent? {
+        try connection.queryOne("SELECT \(Self.ledgerColumns) FROM ledger_events WHERE seq = ?", [.integer(seq)], Self.ledgerEvent)
+    }
+
+    /// Events in order from `after` (exclusive), at most `limit`.
+    public func ledgerEvents(after: Int64, limit: Int) throws -> [LedgerEvent] {
+        try connection.query("SELECT \(Self.ledgerColumns) FROM ledger_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                             [.integer(after), .integer(Int64(limit))], Self.ledgerEvent)
+    }
+
+    public func insertCheckpoint(_ checkpoint: LedgerCheckpoint) throws {
+        try connection.run("INSERT INTO ledger_checkpoints (number, at, seq, head_hash, signature, scheme, certificate_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+            .integer(checkpoint.number), .time(checkpoint.at), .integer(checkpoint.seq), .text(checkpoint.headHash),
+            .blob(checkpoint.signature), .text(checkpoint.scheme.rawValue), .text(checkpoint.certificateFingerprint),
+        ])
+    }
+
+    public func checkpoints(after number: Int64 = 0, limit: Int = 1000) throws -> [LedgerCheckpoint] {
+        try connection.query("SELECT number, at, seq, head_hash, signature, scheme, certificate_fingerprint FROM ledger_checkpoints WHERE number > ? ORDER BY number LIMIT ?",
+                             [.integer(number), .integer(Int64(limit))]) { row in
+            LedgerCheckpoint(number: row.int64(0), at: row.time(1), seq: row.int64(2), headHash: row.text(3), signature: row.blob(4),
+                             scheme: SignatureScheme(rawValue: row.text(5)) ?? .sm2WithSM3, certificateFingerprint: row.text(6))
+        }
+    }
+
+    public func lastCheckpoint() throws -> LedgerCheckpoint? {
+        try connection.queryOne("SELECT number FROM ledger_checkpoints ORDER BY number DESC LIMIT 1") { $0.int64(0) }
+            .flatMap { try checkpoints(after: $0 - 1, limit: 1).first }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// Numbered schema migrations. Each runs once, in order, in its own transaction; the applied
+/// versions are recorded in `schema_migrations`. Never edit a migration that has shipped: add one.
+enum Migrations {
+    static let all: [(version: Int, name: String, sql: String)] = [
+        (1, "parties, auth, tenders, documents, bids, receipts, credit records, ledger", v1),
+    ]
+
+    static func apply(to connection: SQLiteConnection) throws {
+        try connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+        let applied = Set(try connection.query("SELECT version FROM schema_migrations") { $0.int(0) })
+        for migration in all where !applied.contains(migration.version) {
+            try connection.transaction(immediate: true) {
+                try connection.execute(migration.sql)
+                try connection.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                                   [.integer(Int64(migration.version)), .text(migration.name), .time(Date())])
+            }
+        }
+    }
+
+    static var latestVersion: Int { all.last?.version ?? 0 }
+
+    static let v1 = """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+    CREATE TABLE parties (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('organization', 'person')),
+        name TEXT NOT NULL,
+        credit_code TEXT UNIQUE,
+        person_id TEXT UNIQUE,
+        legal_representative TEXT,
+        organization TEXT,
+        employer_credit_code TEXT,
+        specialties TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE party_roles (
+        party_id TEXT NOT NULL REFERENCES parties(id),
+        role TEXT NOT NULL,
+        PRIMARY KEY (party_id, role)
+    );
+    CREATE TABLE certificates (
+        fingerprint TEXT PRIMARY KEY,
+        party_id TEXT NOT NULL REFERENCES parties(id),
+        der BLOB NOT NULL,
+        subject TEXT NOT NULL,
+        subject_serial TEXT,
+        key_type TEXT NOT NULL,
+        not_before INTEGER NOT NULL,
+        not_after INTEGER NOT NULL,
+        added_at INTEGER NOT NULL
+    );
+    CREATE INDEX certificates_party ON certificates(party_id);
+
+    CREATE TABLE challenges (
+        id TEXT PRIMARY KEY,
+        nonce TEXT NOT NULL,
+        certificate BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+    );
+    CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        party_id TEXT NOT NULL REFERENCES parties(id),
+        certificate_fingerprint TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        revoked_at INTEGER
+    );
+
+    CREATE TABLE tenders (
+        id TEXT PRIMARY KEY,
+        section TEXT NOT NULL,
+        title TEXT NOT NULL,
+        status TEXT NOT NULL,
+        owner_party TEXT NOT NULL REFERENCES parties(id),
+        tenderer_party TEXT NOT NULL REFERENCES parties(id),
+        agency_party TEXT REFERENCES parties(id),
+        profile TEXT NOT NULL,
+        deadline INTEGER NOT NULL,
+        spec TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        published_at INTEGER,
+        version INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE opening_keys (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        suite TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        file TEXT NOT NULL,
+        PRIMARY KEY (tender_id, suite)
+    );
+    CREATE TABLE documents (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        name TEXT NOT NULL,
+        amendment INTEGER NOT NULL DEFAULT 0,
+        blob TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (tender_id, name)
+    );
+    CREATE TABLE amendments (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        number INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        previous_deadline INTEGER NOT NULL,
+        new_deadline INTEGER,
+        created_at INTEGER NOT NULL,
+        published_at INTEGER,
+        PRIMARY KEY (tender_id, number)
+    );
+
+    CREATE TABLE receipts (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        party_id TEXT NOT NULL REFERENCES parties(id),
+        bid_id TEXT,
+        ledger_seq INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL,
+        document BLOB NOT NULL,
+        signature BLOB NOT NULL,
+        scheme TEXT NOT NULL,
+        certificate_fingerprint TEXT NOT NULL
+    );
+    CREATE INDEX receipts_party ON receipts(tender_id, party_id);
+    CREATE TABLE bids (
+        id TEXT PRIMARY KEY,
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        bidder_party TEXT NOT NULL REFERENCES parties(id),
+        certificate_fingerprint TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        package_id TEXT NOT NULL,
+        package_digest TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        blob TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        client_address TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'replaced', 'withdrawn')),
+        superseded_at INTEGER,
+        receipt_id TEXT NOT NULL REFERENCES receipts(id),
+        ledger_seq INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX bids_one_active ON bids(tender_id, bidder_party) WHERE status = 'active';
+    CREATE INDEX bids_tender ON bids(tender_id, status);
+
+    CREATE TABLE credit_records (
+        id TEXT PRIMARY KEY,
+        record_kind TEXT NOT NULL,
+        references_record TEXT REFERENCES credit_records(id),
+        subject_kind TEXT NOT NULL,
+        subject_code TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
+        category TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        legal_basis TEXT NOT NULL,
+        decision_number TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        decision_date INTEGER NOT NULL,
+        tender_id TEXT,
+        penalty TEXT NOT NULL,
+        fine_amount TEXT,
+        restriction_start INTEGER,
+        restriction_end INTEGER,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        document BLOB NOT NULL,
+        signature BLOB NOT NULL,
+        scheme TEXT NOT NULL,
+        certificate_fingerprint TEXT NOT NULL
+    );
+    CREATE INDEX credit_subject ON credit_records(subject_code, decision_date);
+
+    CREATE TABLE ledger_events (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor_fingerprint TEXT NOT NULL,
+        actor_party TEXT NOT NULL,
+        role TEXT NOT NULL,
+        address TEXT NOT NULL,
+        action TEXT NOT NULL,
+        object TEXT NOT NULL,
+        tender_id TEXT,
+        payload_digest TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX ledger_tender ON ledger_events(tender_id, seq);
+    CREATE INDEX ledger_actor ON ledger_events(actor_party, seq);
+    CREATE INDEX ledger_action ON ledger_events(action, seq);
+    CREATE INDEX ledger_at ON ledger_events(at);
+    CREATE TABLE ledger_checkpoints (
+        number INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        signature BLOB NOT NULL,
+        scheme TEXT NOT NULL,
+        certificate_fingerprint TEXT NOT NULL
+    );
+    """
+}

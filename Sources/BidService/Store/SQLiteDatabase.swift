@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+
+/// The embedded database: one SQLite file in WAL mode, one writer connection on its own serial
+/// queue and a few reader connections on theirs. SQLite calls block, so they never run on Swift's
+/// cooperative pool: async callers hop to a queue and back.
+///
+/// `@unchecked Sendable`: every connection is only ever touched from its own serial queue.
+public final class SQLiteDatabase: @unchecked Sendable {
+    private final class Lane {
+        let queue: DispatchQueue
+        let connection: SQLiteConnection
+        init(_ label: String, _ connection: SQLiteConnection) {
+            queue = DispatchQueue(label: label)
+            self.connection = connection
+        }
+    }
+
+    public let path: String
+    private let writer: Lane
+    private let readers: [Lane]
+    private let nextReader = NSLock()
+    private var readerIndex = 0
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, readers: Int = 3) throws {
+        self.path = path
+        let connection = try SQLiteConnection(path: path)
+        // WAL for concurrent readers; FULL so a committed receipt survives power loss.
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("PRAGMA synchronous = FULL")
+        try connection.execute("PRAGMA foreign_keys = ON")
+        try Migrations.apply(to: connection)
+        writer = Lane("ebid.sqlite.writer", connection)
+        self.readers = try (0..<max(1, readers)).map { index in
+            let reader = try SQLiteConnection(path: path)
+            try reader.execute("PRAGMA foreign_keys = ON")
+            try reader.execute("PRAGMA query_only = ON")
+            return Lane("ebid.sqlite.reader.\(index)", reader)
+        }
+    }
+
+    /// Runs `body` in a write transaction (BEGIN IMMEDIATE … COMMIT) on the writer queue.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+        try await run(on: writer) { connection in
+            try connection.transaction(immediate: true) { try body(SQLiteTransaction(connection)) }
+        }
+    }
+
+    /// Runs `body` in a read transaction (a consistent snapshot) on a reader queue.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+        try await run(on: pickReader()) { connection in
+            try connection.transaction(immediate: false) { try body(SQLiteTransaction(connection)) }
+        }
+    }
+
+    /// Synchronous write, for tools that run without the server (seeding, audits).
+    public func writeNow<T>(_ body: (SQLiteTransaction) throws -> T) throws -> T {
+        try writer.queue.sync { try writer.connection.transaction(immediate: true) { try body(SQLiteTransaction(writer.connection)) } }
+    }
+
+    /// Synchronous read, for tools.
+    public func readNow<T>(_ body: (SQLiteTransaction) throws -> T) throws -> T {
+        let lane = pickReader()
+        return try lane.queue.sync { try lane.connection.transaction(immediate: false) { try body(SQLiteTransaction(lane.connection)) } }
+    }
+
+    /// Runs a statement outside a transaction on the writer (pragmas, checkpoints).
+    public func executeNow(_ sql: String) throws {
+        try writer.queue.sync { try writer.connection.execute(sql) }
+    }
+
+    private func pickReader() -> Lane {
+        nextReader.lock()
+        defer { nextReader.unlock() }
+        readerIndex = (readerIndex + 1) % readers.count
+        return readers[readerIndex]
+    }
+
+    private func run<T: Sendable>(on lane: Lane, _ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        let connection = UncheckedBox(lane.connection)
+        return try await withCheckedThrowingContinuation { continuation in
+            lane.queue.async {
+                continuation.resume(with: Result { try body(connection.value) })
+            }
+        }
+    }
+}
+
+/// Carries a non-Sendable value to the one queue that is allowed to use it.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// A transaction handed to `read`/`write` bodies: the statements of the store's extensions run
+/// through it. Valid only inside the body.
+public struct SQLiteTransaction {
+    let connection: SQLiteConnection
+    init(_ connection: SQLiteConnection) { self.connection = connection }
+}

@@ -1,0 +1,175 @@
+import BidCore
+import Foundation
+
+/// The service's storage on the embedded default: SQLite (WAL) plus the blob store, in one data
+/// directory. Every state-changing method appends its ledger event in the same transaction as the
+/// rows it changes. The desks see it through `ServiceStore` (Store/ServiceStore.swift), so another
+/// implementation (PostgreSQL and an object store) can replace it at wiring time.
+public final class SQLiteStore: Sendable {
+    public let database: SQLiteDatabase
+    public let blobs: BlobStore
+    public let dataDirectory: String
+
+    public init(dataDirectory: String) throws {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        self.dataDirectory = dataDirectory
+        database = try SQLiteDatabase(path: "\(dataDirectory)/ebid.sqlite")
+        blobs = try BlobStore(dataDirectory: dataDirectory)
+    }
+}
+
+// MARK: - Parties and certificates
+
+extension SQLiteTransaction {
+    static let partyColumns = "id, kind, name, credit_code, person_id, legal_representative, organization, employer_credit_code, specialties"
+
+    func party(_ row: SQLiteConnection.Row) throws -> Party {
+        let id = row.text(0)
+        let roles = try connection.query("SELECT role FROM party_roles WHERE party_id = ? ORDER BY role", [.text(id)]) { PartyRole(rawValue: $0.text(0)) }
+        let specialties = row.optionalText(8).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        var record = PartyRecord(id: id, kind: PartyRecord.Kind(rawValue: row.text(1)) ?? .organization, roles: roles.compactMap { $0 }, name: row.text(2))
+        record.creditCode = row.optionalText(3)
+        record.personId = row.optionalText(4)
+        record.legalRepresentative = row.optionalText(5)
+        record.organization = row.optionalText(6)
+        record.employerCreditCode = row.optionalText(7)
+        record.specialties = specialties
+        return Party(record: record)
+    }
+
+    public func party(id: String) throws -> Party? {
+        try connection.queryOne("SELECT \(Self.partyColumns) FROM parties WHERE id = ?", [.text(id)]) { try party($0) }
+    }
+
+    /// By party id, credit code or person id.
+    public func party(reference: String) throws -> Party? {
+        try connection.queryOne("SELECT \(Self.partyColumns) FROM parties WHERE id = ? OR credit_code = ? OR person_id = ?",
+                                [.text(reference), .text(reference), .text(reference)]) { try party($0) }
+    }
+
+    /// By credit code or person id only (what a certificate's serialNumber carries).
+    public func party(subjectCode: String) throws -> Party? {
+        try connection.queryOne("SELECT \(Self.partyColumns) FROM parties WHERE credit_code = ? OR person_id = ?",
+                                [.text(subjectCode), .text(subjectCode)]) { try party($0) }
+    }
+
+    public func parties(role: PartyRole) throws -> [Party] {
+        try connection.query("SELECT \(Self.partyColumns) FROM parties WHERE id IN (SELECT party_id FROM party_roles WHERE role = ?) ORDER BY id",
+                             [.text(role.rawValue)]) { try party($0) }
+    }
+
+    public func party(certificateFingerprint: String) throws -> Party? {
+        try connection.queryOne("SELECT \(Self.partyColumns) FROM parties WHERE id = (SELECT party_id FROM certificates WHERE fingerprint = ?)",
+                                [.text(certificateFingerprint)]) { try party($0) }
+    }
+
+    public func certificates(party: String) throws -> [Certificate] {
+        try connection.query("SELECT der FROM certificates WHERE party_id = ? ORDER BY added_at", [.text(party)]) { try Certificate(der: $0.blob(0)) }
+    }
+
+    /// Registers (or updates) a party with its roles and certificates.
+    public func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date) throws {
+        let specialties = try record.specialties.map { String(decoding: try JSONEncoder.ebid.encode($0), as: UTF8.self) }
+        try connection.run("""
+            INSERT INTO parties (\(Self.partyColumns), created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, credit_code = excluded.credit_code,
+              person_id = excluded.person_id, legal_representative = excluded.legal_representative, organization = excluded.organization,
+              employer_credit_code = excluded.employer_credit_code, specialties = excluded.specialties
+            """, [.text(record.id), .text(record.kind.rawValue), .text(record.name), .string(record.creditCode), .string(record.personId),
+                  .string(record.legalRepresentative), .string(record.organization), .string(record.employerCreditCode), .string(specialties), .time(time)])
+        try connection.run("DELETE FROM party_roles WHERE party_id = ?", [.text(record.id)])
+        for role in Set(record.roles) {
+            try connection.run("INSERT INTO party_roles (party_id, role) VALUES (?, ?)", [.text(record.id), .text(role.rawValue)])
+        }
+        for certificate in certificates { try addCertificate(certificate, party: record.id, at: time) }
+    }
+
+    public func addCertificate(_ certificate: Certificate, party: String, at time: Date) throws {
+        let key = try certificate.publicKey
+        try connection.run("""
+            INSERT INTO certificates (fingerprint, party_id, der, subject, subject_serial, key_type, not_before, not_after, added_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(fingerprint) DO NOTHING
+            """, [.text(certificate.fingerprint), .text(party), .blob(certificate.der), .text(certificate.subject.description),
+                  .string(certificate.subject.serialNumber), .text(key.type.rawValue), .time(certificate.notBefore), .time(certificate.notAfter), .time(time)])
+    }
+}
+
+// MARK: - Login challenges and tokens
+
+extension SQLiteTransaction {
+    public func insertChallenge(id: String, nonce: String, certificate: Certificate, at time: Date, expiresAt: Date) throws {
+        try connection.run("INSERT INTO challenges (id, nonce, certificate, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                           [.text(id), .text(nonce), .blob(certificate.der), .time(time), .time(expiresAt)])
+    }
+
+    /// Marks a challenge used and returns it; nil when unknown, used or expired.
+    public func consumeChallenge(id: String, at time: Date) throws -> (nonce: String, certificate: Certificate)? {
+        guard let row = try connection.queryOne("SELECT nonce, certificate, expires_at, used_at FROM challenges WHERE id = ?", [.text(id)], {
+            ($0.text(0), $0.blob(1), $0.time(2), $0.optionalTime(3))
+        }) else { return nil }
+        guard row.3 == nil, row.2 > time else { return nil }
+        try connection.run("UPDATE challenges SET used_at = ? WHERE id = ?", [.time(time), .text(id)])
+        return (row.0, try Certificate(der: row.1))
+    }
+
+    public func insertToken(hash: String, party: String, certificateFingerprint: String, issuedAt: Date, expiresAt: Date, address: String) throws {
+        try connection.run("INSERT INTO tokens (hash, party_id, certificate_fingerprint, issued_at, expires_at, address) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.text(hash), .text(party), .text(certificateFingerprint), .time(issuedAt), .time(expiresAt), .text(address)])
+    }
+
+    /// The token's party, certificate and expiry (nil when unknown or revoked).
+    public func token(hash: String) throws -> (party: String, certificateFingerprint: String, expiresAt: Date)? {
+        try connection.queryOne("SELECT party_id, certificate_fingerprint, expires_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", [.text(hash)]) {
+            ($0.text(0), $0.text(1), $0.time(2))
+        }
+    }
+
+    /// Drops challenges and tokens that expired before `time`.
+    public func purgeExpired(before time: Date) throws {
+        try connection.run("DELETE FROM challenges WHERE expires_at < ?", [.time(time)])
+        try connection.run("DELETE FROM tokens WHERE expires_at < ?", [.time(time)])
+    }
+}
+
+// MARK: - Credit records
+
+extension SQLiteTransaction {
+    public func insertCreditRecord(_ record: CreditRecord, signed: SignedDocument) throws {
+        let input = record.input
+        try connection.run("""
+            INSERT INTO credit_records (id, record_kind, references_record, subject_kind, subject_code, subject_name, category, facts, legal_basis,
+              decision_number, authority, decision_date, tender_id, penalty, fine_amount, restriction_start, restriction_end, recorded_at, recorded_by,
+              document, signature, scheme, certificate_fingerprint)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(record.id), .text(input.kind.rawValue), .string(input.references), .text(input.subject.kind.rawValue), .text(input.subject.code),
+                  .text(input.subject.name), .text(input.category.rawValue), .text(input.facts), .text(input.legalBasis), .text(input.decisionNumber),
+                  .text(input.authority), .time(input.decisionDate), .string(input.tenderId), .text(input.penalty.kind.rawValue), .string(input.penalty.fineAmount),
+                  .time(input.penalty.start), .time(input.penalty.permanent == true ? nil : input.penalty.end), .time(record.recordedAt), .text(record.recordedBy),
+                  .blob(signed.document), .blob(signed.signature), .text(signed.scheme.rawValue), .text(signed.certificateFingerprint)])
+    }
+
+    /// Every record about a subject (credit code or person id), oldest first.
+    public func creditRecords(subject code: String) throws -> [CreditRecord] {
+        try connection.query("SELECT id, document FROM credit_records WHERE subject_code = ? ORDER BY decision_date, recorded_at",
+                             [.text(code)]) { row in
+            // The signed document is the record itself.
+            try JSONDecoder.ebid.decode(CreditRecord.self, from: Data(row.blob(1)))
+        }
+    }
+
+    public func creditRecordExists(id: String) throws -> Bool {
+        try connection.queryOne("SELECT 1 FROM credit_records WHERE id = ?", [.text(id)]) { _ in true } ?? false
+    }
+}
+
+// MARK: - Meta
+
+extension SQLiteTransaction {
+    public func setMeta(_ key: String, _ value: String) throws {
+        try connection.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [.text(key), .text(value)])
+    }
+
+    public func meta(prefix: String) throws -> [(key: String, value: String)] {
+        try connection.query("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key", [.text(prefix + "%")]) { ($0.text(0), $0.text(1)) }
+    }
+}

@@ -1,0 +1,87 @@
+import BidCore
+import Foundation
+
+/// The storage the desks use, chosen at wiring time: `SQLiteStore` is the embedded default; a
+/// PostgreSQL + object-store implementation would provide the same two protocols.
+///
+/// Bodies run synchronously inside one transaction and must not await; everything slow (crypto,
+/// blob writes) happens before, outside the transaction.
+public protocol ServiceStore: Sendable {
+    var blobs: BlobStore { get }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+}
+
+/// What a transaction can do. State changes that matter append their ledger event through
+/// `appendLedger` in the same transaction.
+public protocol StoreTransaction {
+    // Parties and certificates
+    func party(id: String) throws -> Party?
+    func party(reference: String) throws -> Party?
+    func party(certificateFingerprint: String) throws -> Party?
+    func party(subjectCode: String) throws -> Party?
+    func parties(role: PartyRole) throws -> [Party]
+    func certificates(party: String) throws -> [Certificate]
+    func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date) throws
+    func addCertificate(_ certificate: Certificate, party: String, at time: Date) throws
+
+    // Login
+    func insertChallenge(id: String, nonce: String, certificate: Certificate, at time: Date, expiresAt: Date) throws
+    func consumeChallenge(id: String, at time: Date) throws -> (nonce: String, certificate: Certificate)?
+    func insertToken(hash: String, party: String, certificateFingerprint: String, issuedAt: Date, expiresAt: Date, address: String) throws
+    func token(hash: String) throws -> (party: String, certificateFingerprint: String, expiresAt: Date)?
+    func purgeExpired(before time: Date) throws
+
+    // Tenders
+    func tender(id: String) throws -> Tender?
+    func tenders(status: TenderStatus) throws -> [Tender]
+    func insertTender(_ tender: Tender) throws
+    func publishTender(id: String, at time: Date) throws -> Bool
+    func setDeadline(tender id: String, to deadline: Date) throws
+    func insertOpeningKey(tender id: String, key: TenderOpeningKey) throws
+    func openingKeys(tender id: String) throws -> [TenderOpeningKey]
+    func insertDocument(tender id: String, _ document: TenderDocument) throws
+    func documents(tender id: String) throws -> [TenderDocument]
+    func document(tender id: String, name: String) throws -> TenderDocument?
+    func insertAmendment(tender id: String, _ amendment: Amendment) throws
+    func amendments(tender id: String) throws -> [Amendment]
+    func publishAmendment(tender id: String, number: Int, previousDeadline: Date, newDeadline: Date?, at time: Date) throws -> Bool
+
+    // Bids and receipts
+    func activeBid(tender id: String, party: String) throws -> BidRecord?
+    func bids(tender id: String, party: String) throws -> [BidRecord]
+    func bids(tender id: String, status: BidStatus) throws -> [BidRecord]
+    func allBids() throws -> [BidRecord]
+    func insertBid(_ bid: BidRecord) throws
+    func supersede(bid id: String, as status: BidStatus, at time: Date) throws
+    func insertReceipt(id: String, kind: ReceiptKind, tender: String, party: String, bid: String?, ledgerSeq: Int64, issuedAt: Date,
+                       signed: SignedDocument) throws
+    func receipts(tender id: String, party: String) throws -> [SignedDocument]
+    func allReceipts() throws -> [(ledgerSeq: Int64, signed: SignedDocument)]
+
+    // Credit records
+    func insertCreditRecord(_ record: CreditRecord, signed: SignedDocument) throws
+    func creditRecords(subject code: String) throws -> [CreditRecord]
+    func creditRecordExists(id: String) throws -> Bool
+
+    // Ledger
+    func ledgerHead() throws -> LedgerEvent?
+    @discardableResult func appendLedger(_ entry: LedgerEntry, at: Date) throws -> LedgerEvent
+    func ledgerEvent(seq: Int64) throws -> LedgerEvent?
+    func ledgerEvents(after: Int64, limit: Int) throws -> [LedgerEvent]
+    func insertCheckpoint(_ checkpoint: LedgerCheckpoint) throws
+    func checkpoints(after number: Int64, limit: Int) throws -> [LedgerCheckpoint]
+    func lastCheckpoint() throws -> LedgerCheckpoint?
+}
+
+extension SQLiteTransaction: StoreTransaction {}
+
+extension SQLiteStore: ServiceStore {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await database.read { try body($0) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await database.write { try body($0) }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+extension PolicyProfile: ExpressibleByArgument {}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the ebid service on the embedded store (SQLite + blob directory).",
+        discussion: """
+        Stops gracefully on SIGTERM or SIGINT; a restart on the same --data continues where it stopped.
+        Without --trust, --crl, --platform-cert and --platform-key the demo PKI under --keys is used
+        (for demos and tests only).
+        """
+    )
+
+    @Option(help: "Data directory (SQLite database, blobs).")
+    var data: String = "./data"
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port; the bound port is printed).")
+    var port: Int = 8080
+
+    @Option(help: "statutory (the law's periods) or demo (a day lasts one second; says so in every response).")
+    var profile: PolicyProfile = .statutory
+
+    @Option(help: "Register the demo parties and credit records from this directory (e.g. seeds).")
+    var seed: String?
+
+    @Option(help: "Demo PKI directory: party certificates for --seed, and default trust and platform key.")
+    var keys: String = "keys"
+
+    @Option(name: .customLong("trust"), help: "Trust anchor (CA certificate); repeat for several.")
+    var trustFiles: [String] = []
+
+    @Option(name: .customLong("crl"), help: "CRL file; repeat for several.")
+    var crlFiles: [String] = []
+
+    @Flag(name: .customLong("require-crl"), help: "Refuse certificates not covered by a current CRL.")
+    var requireCRL = false
+
+    @Option(name: .customLong("platform-cert"), help: "The platform's signing certificate.")
+    var platformCert: String?
+
+    @Option(name: .customLong("platform-key"), help: "The platform's signing key.")
+    var platformKey: String?
+
+    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between signed ledger checkpoints (default 300; 5 in the demo profile).")
+    var checkpointInterval: Double?
+
+    @Option(name: .customLong("max-bid-bytes"), help: "Largest sealed bid any tender may accept.")
+    var maxBidBytes: Int64 = 4 << 30
+
+    func run() async throws {
+        try await reportingErrors {
+            var configuration = ServiceConfiguration()
+            configuration.dataDirectory = data
+            configuration.host = host
+            configuration.port = port
+            configuration.profile = profile
+            configuration.seedDirectory = seed
+            configuration.keysDirectory = keys
+            configuration.trustFiles = trustFiles
+            configuration.crlFiles = crlFiles
+            configuration.requireCRL = requireCRL
+            configuration.platformCertificate = platformCert ?? "\(keys)/gm/platform.crt.pem"
+            configuration.platformKey = platformKey ?? "\(keys)/gm/platform.key.pem"
+            configuration.checkpointInterval = checkpointInterval ?? (profile == .demo ? 5 : 300)
+            configuration.maxBidBytes = maxBidBytes
+            if trustFiles.isEmpty || platformCert == nil {
+                printError("warning: using the demo PKI in \(keys)/ (trust anchors and/or platform key): for demos and tests only")
+                configuration.applyDemoDefaults()
+            }
+            let profileName = profile.rawValue
+            let dataDirectory = data
+            configuration.onListening = { host, port in
+                // Tests and scripts read the bound port from this line: write it unbuffered.
+                FileHandle.standardOutput.write(Data("ebid listening on http://\(host):\(port) (profile \(profileName), data \(dataDirectory))\n".utf8))
+            }
+            let app = try await buildApplication(configuration)
+            try await app.runService()
+        }
+    }
+}

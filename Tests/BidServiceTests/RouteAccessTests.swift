@@ -1,0 +1,198 @@
+@testable import BidCore
+@testable import BidService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+/// Every route declares who may call it; every other caller is refused before anything happens.
+@Suite("Route × role matrix")
+struct RouteAccessTests {
+    /// A demo party holding exactly this role.
+    static let partyForRole: [PartyRole: String] = [
+        .tenderer: "tenderer-01", .agency: "agency-01", .bidder: "bidder-01", .official: "official-01",
+        .expert: "expert-01", .supervisor: "supervisor-01", .admin: "admin-01",
+    ]
+
+    static func concretePath(_ template: String) -> String {
+        template.replacingOccurrences(of: ":id", with: "T-MATRIX").replacingOccurrences(of: ":name", with: "doc.txt")
+            .replacingOccurrences(of: ":number", with: "1")
+    }
+
+    @Test("every route, every role and no login: only the declared roles get past the access check", arguments: PolicyProfile.allCases)
+    func matrix(profile: PolicyProfile) async throws {
+        let fixture = try await ServiceFixture(profile: profile)
+        try await fixture.publishTender(try fixture.spec(id: "T-MATRIX"))
+        #expect(fixture.routes.specs.count >= 15)
+        var collected: [PartyRole: String] = [:]
+        for (role, party) in Self.partyForRole { collected[role] = try await fixture.token(party) }
+        let tokens = collected
+
+        try await fixture.app.test(.router) { client in
+            for spec in fixture.routes.specs {
+                let path = Self.concretePath(spec.path)
+                let callers: [PartyRole?] = [nil] + PartyRole.allCases.map { Optional($0) }
+                for role in callers {
+                    var headers: HTTPFields = [.contentType: "application/json"]
+                    if let role { headers[.authorization] = "Bearer \(tokens[role]!)" }
+                    let (status, code) = try await client.execute(uri: path, method: spec.method, headers: headers, body: ByteBuffer(string: "{}")) { response in
+                        (Int(response.status.code), Self.problemCode(response.body))
+                    }
+                    let allowed: Bool
+                    switch spec.access {
+                    case .anyone: allowed = true
+                    case .roles(let roles): allowed = role.map { roles.contains($0) } ?? false
+                    }
+                    let label = "\(spec.method) \(spec.path) as \(role?.rawValue ?? "anonymous")"
+                    if allowed {
+                        #expect(code != "auth.required" && code != "auth.role-forbidden", "\(label) was refused: \(status) \(code ?? "")")
+                    } else if role == nil {
+                        #expect(status == 401 && code == "auth.required", "\(label): \(status) \(code ?? "")")
+                    } else {
+                        #expect(status == 403 && code == "auth.role-forbidden", "\(label): \(status) \(code ?? "")")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Who may call what: the declarations themselves, so that widening a route fails a test.
+    static let expectedAccess: [String: Access] = [
+        "GET /v1/health": .anyone,
+        "GET /v1/platform/certificate": .anyone,
+        "GET /v1/ledger/checkpoints": .anyone,
+        "POST /v1/auth/challenge": .anyone,
+        "POST /v1/auth/token": .anyone,
+        "GET /v1/me": .everyRole,
+        "GET /v1/parties/:id": .roles([.admin, .supervisor]),
+        "PUT /v1/parties/:id": .roles([.admin]),
+        "POST /v1/demo/clock": .roles([.admin]),
+        "GET /v1/tenders": .anyone,
+        "POST /v1/tenders": .roles([.tenderer, .agency]),
+        "GET /v1/tenders/:id": .anyone,
+        "PUT /v1/tenders/:id/documents/:name": .roles([.tenderer, .agency]),
+        "GET /v1/tenders/:id/documents/:name": .anyone,
+        "POST /v1/tenders/:id/publish": .roles([.tenderer, .agency]),
+        "GET /v1/tenders/:id/opening-keys": .anyone,
+        "POST /v1/tenders/:id/amendments": .roles([.tenderer, .agency]),
+        "PUT /v1/tenders/:id/amendments/:number/documents/:name": .roles([.tenderer, .agency]),
+        "POST /v1/tenders/:id/amendments/:number/publish": .roles([.tenderer, .agency]),
+        "PUT /v1/tenders/:id/bid": .roles([.bidder]),
+        "GET /v1/tenders/:id/bid": .roles([.bidder]),
+        "DELETE /v1/tenders/:id/bid": .roles([.bidder]),
+    ]
+
+    @Test("every route's access is the one this table expects, and every expected route exists")
+    func declarations() async throws {
+        let fixture = try await ServiceFixture(profile: .demo)
+        var seen = Set<String>()
+        for spec in fixture.routes.specs {
+            let key = "\(spec.method) \(spec.path)"
+            seen.insert(key)
+            #expect(Self.expectedAccess[key] == spec.access, "\(key) is declared \(spec.access), expected \(Self.expectedAccess[key].map(\.description) ?? "no entry")")
+        }
+        #expect(seen == Set(Self.expectedAccess.keys))
+    }
+
+    @Test("the demo clock exists only in the demo profile")
+    func demoClockOnlyInDemo() async throws {
+        let statutory = try await ServiceFixture(profile: .statutory)
+        #expect(!statutory.routes.specs.contains { $0.path == "/v1/demo/clock" })
+        let demo = try await ServiceFixture(profile: .demo)
+        #expect(demo.routes.specs.contains { $0.path == "/v1/demo/clock" })
+        try await demo.app.test(.router) { client in
+            try await client.execute(uri: "/v1/health", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("Ebid-Profile")!] == "demo")
+                #expect(response.headers[HTTPField.Name("Ebid-Notice")!]?.contains("demo profile") == true)
+            }
+        }
+    }
+
+    @Test("bad requests get problem+json with a stable code, never a 500")
+    func badInput() async throws {
+        let fixture = try await ServiceFixture()
+        try await fixture.publishTender(try fixture.spec(id: "T-BAD"))
+        let bidder = try await fixture.token("bidder-01")
+        let agency = try await fixture.token("agency-01")
+        let cases: [(HTTPRequest.Method, String, HTTPFields, String, Int, String)] = [
+            (.post, "/v1/auth/challenge", [.contentType: "application/json"], "{not json", 400, "request.malformed-json"),
+            (.post, "/v1/auth/challenge", [.contentType: "application/json"], #"{"certificate":"nope"}"#, 400, "auth.certificate-malformed"),
+            (.post, "/v1/auth/challenge", [.contentType: "text/plain"], "x", 415, "request.content-type"),
+            (.post, "/v1/auth/token", [.contentType: "application/json"], #"{"challengeId":"x","signature":"!!"}"#, 400, "auth.signature-malformed"),
+            (.post, "/v1/auth/token", [.contentType: "application/json"], #"{"challengeId":"x","signature":"AAAA"}"#, 401, "auth.challenge-invalid"),
+            (.get, "/v1/tenders/NO-SUCH", [:], "", 404, "tender.not-found"),
+            (.get, "/v1/tenders/T-BAD/documents/..%2F..%2Fetc%2Fpasswd", [:], "", 404, "document.not-found"),
+            (.get, "/v1/nowhere", [:], "", 404, "route.not-found"),
+            (.get, "/v1/me", [.authorization: "Bearer ebid_forged"], "", 401, "auth.token-invalid"),
+            (.get, "/v1/me", [.authorization: "Basic abc"], "", 401, "auth.malformed"),
+            (.put, "/v1/tenders/T-BAD/bid", [.authorization: "Bearer \(bidder)", .contentType: "text/plain"], "x", 415, "bid.content-type"),
+            (.put, "/v1/tenders/T-BAD/bid", [.authorization: "Bearer \(bidder)", .contentType: "application/vnd.ebid.sealed-bid"], "not a bid", 400, "sealed.not-a-sealed-bid"),
+            (.put, "/v1/tenders/NO-SUCH/bid", [.authorization: "Bearer \(bidder)", .contentType: "application/vnd.ebid.sealed-bid"], "x", 404, "tender.not-found"),
+            (.put, "/v1/tenders/T-BAD/documents/..%2Fescape.txt", [.authorization: "Bearer \(agency)"], "x", 400, "document.invalid-name"),
+            (.post, "/v1/tenders", [.authorization: "Bearer \(agency)", .contentType: "application/json"], #"{"spec":{}}"#, 400, "request.malformed-json"),
+            (.post, "/v1/tenders/T-BAD/amendments/0/publish", [.authorization: "Bearer \(agency)"], "", 404, "amendment.not-found"),
+            (.post, "/v1/tenders/T-BAD/amendments/x/publish", [.authorization: "Bearer \(agency)"], "", 404, "amendment.not-found"),
+        ]
+        try await fixture.app.test(.router) { client in
+            for (method, path, headers, body, status, code) in cases {
+                try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body)) { response in
+                    #expect(Int(response.status.code) == status, "\(method) \(path)")
+                    #expect(Self.problemCode(response.body) == code, "\(method) \(path): \(String(buffer: response.body))")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(method) \(path)")
+                }
+            }
+        }
+        // An oversized JSON body.
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/v1/auth/challenge", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: String(repeating: " ", count: 2 << 20) + "{}")) { response in
+                #expect(response.status.code == 413)
+                #expect(Self.problemCode(response.body) == "request.too-large")
+            }
+        }
+    }
+
+    /// Law art. 22: before the deadline nothing names a bidder or reveals how many bids there are,
+    /// to anyone but the bidder itself (and then only its own bid).
+    @Test("before the deadline no route names a bidder or counts bids, for any caller")
+    func nobodyLearnsWhoBid() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, keys) = try await fixture.publishTender(try fixture.spec(id: "T-SECRET"))
+        var collected: [String: [String]] = [:]
+        for bidder in ["bidder-01", "bidder-02", "bidder-03"] {
+            let result = try await fixture.submit(try fixture.seal(bidder: bidder, tender: spec, openingKey: keys[0]), tender: spec.id, as: bidder)
+            let party = try await fixture.identity(bidder).party
+            collected[bidder] = [party.name, party.creditCode!, party.id, result.receipt.bid.packageDigest]
+        }
+        let secrets = collected
+        _ = try await Supervision(fixture.environment).checkpoint()
+        let tenderRoutes = fixture.routes.specs.filter { $0.method == .get && ($0.path.hasPrefix("/v1/tenders") || $0.path.hasPrefix("/v1/ledger")) }
+        #expect(tenderRoutes.count >= 6)
+        try await fixture.app.test(.router) { client in
+            for route in tenderRoutes {
+                let path = route.path.replacingOccurrences(of: ":id", with: spec.id).replacingOccurrences(of: ":name", with: "招标文件.txt".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                for caller in [nil] + Array(RouteAccessTests.partyForRole.values) + ["bidder-02", "bidder-03"] {
+                    var headers: HTTPFields = [:]
+                    if let caller { headers[.authorization] = "Bearer \(try await fixture.token(caller))" }
+                    let body = try await client.execute(uri: path, method: .get, headers: headers) { String(buffer: $0.body) }
+                    for (bidder, values) in secrets where bidder != caller {
+                        for value in values {
+                            #expect(!body.contains(value), "\(route.path) as \(caller ?? "anonymous") reveals \(bidder) (\(value))")
+                        }
+                    }
+                    #expect(!body.lowercased().contains("bidcount") && !body.contains("\"seq\""), "\(route.path) as \(caller ?? "anonymous")")
+                }
+            }
+        }
+        // The bidder sees its own bid, and only that.
+        let own = try await BidDesk(fixture.environment).status(tender: spec.id, by: try await fixture.identity("bidder-02"))
+        #expect(own.history.count == 1)
+        #expect(own.active?.packageDigest == secrets["bidder-02"]![3])
+    }
+
+    static func problemCode(_ body: ByteBuffer) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))).flatMap { ($0 as? [String: Any])?["code"] as? String }
+    }
+}

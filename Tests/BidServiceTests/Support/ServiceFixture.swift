@@ -1,0 +1,167 @@
+@testable import BidCore
+@testable import BidService
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+/// A service on a temporary data directory with the demo parties seeded, the demo PKI trusted,
+/// and a clock the test moves. Requests go through the real router (HummingbirdTesting).
+final class ServiceFixture: @unchecked Sendable {
+    let directory = TemporaryDirectory()
+    let store: SQLiteStore
+    let clock: AdjustableClock
+    let environment: ServiceEnvironment
+    let routes: RouteTable
+    let profile: PolicyProfile
+    private var tokens: [String: String] = [:]
+    private let lock = NSLock()
+
+    static let keys = "\(ProjectPaths.root)/keys"
+    static let seeds = "\(ProjectPaths.root)/seeds"
+
+    init(profile: PolicyProfile = .statutory, extraCRLs: [CertificateRevocationList] = [], now: Date = Date()) async throws {
+        self.profile = profile
+        store = try SQLiteStore(dataDirectory: directory.path)
+        clock = AdjustableClock(base: { now })
+        let trust = try TrustStore(anchors: [try Certificate(file: "\(Self.keys)/gm/ca.crt.pem"), try Certificate(file: "\(Self.keys)/nist/ca.crt.pem")],
+                                   crls: [try CertificateRevocationList(file: "\(Self.keys)/gm/crl.pem"), try CertificateRevocationList(file: "\(Self.keys)/nist/crl.pem")] + extraCRLs)
+        let platform = try PlatformSigner(certificate: try Certificate(file: "\(Self.keys)/gm/platform.crt.pem"),
+                                          key: try PrivateKey(pemFile: "\(Self.keys)/gm/platform.key.pem"))
+        environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: profile)
+        _ = try await Seeder.seed(directory: Self.seeds, keysDirectory: Self.keys, environment: environment)
+        routes = buildRouter(environment, clock: profile == .demo ? clock : nil)
+    }
+
+    var app: some ApplicationProtocol { Application(router: routes.router) }
+
+    static func certificate(_ party: String, suite: String = "gm") throws -> Certificate { try Certificate(file: "\(keys)/\(suite)/\(party).crt.pem") }
+    static func key(_ party: String, suite: String = "gm") throws -> PrivateKey { try PrivateKey(pemFile: "\(keys)/\(suite)/\(party).key.pem") }
+
+    /// Logs `party` in through the identity desk and returns a bearer token (cached).
+    func token(_ party: String, suite: String = "gm") async throws -> String {
+        if let cached = lock.withLock({ tokens[party + suite] }) { return cached }
+        let desk = IdentityDesk(environment)
+        let challenge = try await desk.challenge(certificatePEM: try Self.certificate(party, suite: suite).pem)
+        let signature = try Self.key(party, suite: suite).sign(Array(challenge.message.utf8))
+        let session = try await desk.login(challengeId: challenge.challengeId, signature: signature, address: "test")
+        lock.withLock { tokens[party + suite] = session.token }
+        return session.token
+    }
+
+    func identity(_ party: String) async throws -> Identity {
+        try await IdentityDesk(environment).authenticate(token: try await token(party))
+    }
+
+    // MARK: Tenders
+
+    func spec(id: String = "T-TEST-001", deadlineIn days: Double = 25, suites: [Suite] = [.gm], policy: DecryptionPolicy = .bidderThenCommittee,
+              maxBidBytes: Int64? = nil) throws -> TenderSpec {
+        var spec = try JSONDecoder.ebid.decode(TenderSpec.self, from: Data(contentsOf: URL(fileURLWithPath: "\(Self.seeds)/tenders/demo-tender.json")))
+        spec.id = id
+        spec.bidDeadline = clock.now().addingTimeInterval(days * profile.day)
+        spec.acceptedSuites = suites
+        spec.decryptionPolicy = policy
+        spec.maxBidBytes = maxBidBytes
+        return spec
+    }
+
+    /// Opening keys for the suites, shares held by the three demo officials.
+    func openingKeys(_ suites: [Suite]) throws -> [OpeningKeyFile] {
+        try suites.map { suite in
+            let folder = suite == .gm ? "gm" : "nist"
+            return try OpeningKeyCeremony.generate(suite: suite, officials: try (1...3).map { try Self.certificate("official-0\($0)", suite: folder) }, threshold: 2)
+        }
+    }
+
+    /// Creates, documents and publishes a tender as agency-01; returns its spec and opening keys.
+    @discardableResult
+    func publishTender(_ spec: TenderSpec? = nil) async throws -> (TenderSpec, [OpeningKeyFile]) {
+        let spec = try spec ?? self.spec()
+        let keys = try openingKeys(spec.acceptedSuites)
+        let identity = try await identity("agency-01")
+        let desk = TenderDesk(environment)
+        _ = try await desk.createDraft(spec, openingKeys: keys, by: identity, role: .agency, address: "test")
+        _ = try await desk.addDocument(tender: spec.id, name: "招标文件.txt", contentType: "text/plain", body: ByteBufferSequence([Array("招标文件正文".utf8)]),
+                                       by: identity, role: .agency, address: "test")
+        _ = try await desk.publish(spec.id, by: identity, role: .agency, address: "test")
+        return (spec, keys)
+    }
+
+    // MARK: Bids
+
+    /// Seals a bid from the seeds for `bidder` with the tender's opening key.
+    func seal(bidder: String, tender: TenderSpec, openingKey: OpeningKeyFile, signer: (Certificate, PrivateKey)? = nil, suite: Suite = .gm) throws -> [UInt8] {
+        let folder = suite == .gm ? "gm" : "nist"
+        let (certificate, key) = try signer ?? (Self.certificate(bidder, suite: folder), Self.key(bidder, suite: folder))
+        let parts = "\(Self.seeds)/bids/parts/\(bidder)"
+        var request = BidSealer.Request(
+            tenderId: tender.id, section: tender.section, suite: suite, signerCertificate: certificate, signerKey: key,
+            openingKey: try openingKey.openingPublicKey,
+            summary: try JSONDecoder.ebid.decode(BidSummary.self, from: Data(contentsOf: URL(fileURLWithPath: "\(Self.seeds)/bids/\(bidder).summary.json"))),
+            parts: [BidSealer.PartInput(kind: .technical, path: "\(parts)/technical.txt"), BidSealer.PartInput(kind: .commercial, path: "\(parts)/commercial.txt")],
+            machineFingerprint: "test-\(bidder)")
+        request.chunkSize = 4096
+        let output = TemporaryDirectory()
+        _ = try BidSealer.seal(request, toFile: output.file("bid.ebid"))
+        return output.read("bid.ebid")
+    }
+
+    /// Uploads through the desk (streamed in pieces of `pieceSize`).
+    func submit(_ bytes: [UInt8], tender: String, as bidder: String, contentType: String = "application/vnd.ebid.sealed-bid",
+                pieceSize: Int = 10_000, onPiece: (@Sendable (Int) -> Void)? = nil) async throws -> BidDesk.ReceiptResult {
+        let pieces = stride(from: 0, to: bytes.count, by: pieceSize).map { Array(bytes[$0..<min($0 + pieceSize, bytes.count)]) }
+        return try await BidDesk(environment).submit(tender: tender, by: try await identity(bidder), contentType: contentType,
+                                                     contentLength: Int64(bytes.count), body: ByteBufferSequence(pieces, onPiece: onPiece), address: "test")
+    }
+
+    /// Files in the blob store (bids and documents) and in its temporary area.
+    func blobCount() -> Int {
+        (FileManager.default.enumerator(atPath: "\(directory.path)/blobs")?.allObjects as? [String] ?? []).filter { $0.contains("-") }.count
+    }
+
+    func temporaryCount() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: "\(directory.path)/tmp")) ?? []).count }
+}
+
+/// A request body made of given pieces (with a hook called before each piece is handed out).
+struct ByteBufferSequence: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let pieces: [[UInt8]]
+    let onPiece: (@Sendable (Int) -> Void)?
+
+    init(_ pieces: [[UInt8]], onPiece: (@Sendable (Int) -> Void)? = nil) {
+        self.pieces = pieces
+        self.onPiece = onPiece
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var index = 0
+        let pieces: [[UInt8]]
+        let onPiece: (@Sendable (Int) -> Void)?
+        mutating func next() async throws -> ByteBuffer? {
+            guard index < pieces.count else { return nil }
+            onPiece?(index)
+            defer { index += 1 }
+            return ByteBuffer(bytes: pieces[index])
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pieces: pieces, onPiece: onPiece) }
+}
+
+/// Expects `body` to throw a ServiceError with `code`; returns it.
+@discardableResult
+func expectServiceError(_ code: String, status: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async -> ServiceError? {
+    do {
+        try await body()
+        Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as ServiceError {
+        #expect(error.code == code, "got \(error)", sourceLocation: sourceLocation)
+        if let status { #expect(error.status == status, "got \(error)", sourceLocation: sourceLocation) }
+        return error
+    } catch {
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
