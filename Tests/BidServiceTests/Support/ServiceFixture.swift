@@ -15,7 +15,7 @@ final class ServiceFixture: @unchecked Sendable {
     let environment: ServiceEnvironment
     let routes: RouteTable
     let profile: PolicyProfile
-    private var tokens: [String: String] = [:]
+    private var tokens: [String: (token: String, expiresAt: Date)] = [:]
     private let lock = NSLock()
 
     static let keys = "\(ProjectPaths.root)/keys"
@@ -39,14 +39,15 @@ final class ServiceFixture: @unchecked Sendable {
     static func certificate(_ party: String, suite: String = "gm") throws -> Certificate { try Certificate(file: "\(keys)/\(suite)/\(party).crt.pem") }
     static func key(_ party: String, suite: String = "gm") throws -> PrivateKey { try PrivateKey(pemFile: "\(keys)/\(suite)/\(party).key.pem") }
 
-    /// Logs `party` in through the identity desk and returns a bearer token (cached).
+    /// Logs `party` in through the identity desk and returns a bearer token (cached until it expires).
     func token(_ party: String, suite: String = "gm") async throws -> String {
-        if let cached = lock.withLock({ tokens[party + suite] }) { return cached }
+        let now = clock.now()
+        if let cached = lock.withLock({ tokens[party + suite] }), cached.expiresAt > now { return cached.token }
         let desk = IdentityDesk(environment)
         let challenge = try await desk.challenge(certificatePEM: try Self.certificate(party, suite: suite).pem)
         let signature = try Self.key(party, suite: suite).sign(Array(challenge.message.utf8))
         let session = try await desk.login(challengeId: challenge.challengeId, signature: signature, address: "test")
-        lock.withLock { tokens[party + suite] = session.token }
+        lock.withLock { tokens[party + suite] = (session.token, session.expiresAt) }
         return session.token
     }
 

@@ -62,6 +62,13 @@ struct SealedBidFramer {
             let take = min(need, input.count - offset)
             let slice = UnsafeRawBufferPointer(rebasing: input[offset..<(offset + take)])
             if stage.isSigned { delegate.framerSignedBytes(slice) }
+            if stage == .magic {
+                // Refuse at the first byte that cannot start a sealed bid, however short the input.
+                let offsetInMagic = field.count
+                guard zip(slice, SealedBidFormat.magic[offsetInMagic...]).allSatisfy({ $0 == $1 }) else {
+                    throw BidCoreError(.notASealedBid, "the file does not start with EBIDSB01: not an ebid sealed bid")
+                }
+            }
             if stage == .chunkBody {
                 if deliverBodies, let body {
                     UnsafeMutableRawBufferPointer(rebasing: body[bodyFill..<(bodyFill + take)]).copyMemory(from: slice)
