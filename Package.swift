@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ebid", "BidCore", "TestSupport"]
+            dependencies: ["ebid", "BidCore", "BidService", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

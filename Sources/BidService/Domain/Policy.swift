@@ -43,8 +43,16 @@ public final class AdjustableClock: ServiceClock, @unchecked Sendable {
     private var offset: TimeInterval = 0
     private let base: @Sendable () -> Date
 
-    public init(base: @escaping @Sendable () -> Date = { Date() }) {
+    public init(base: @escaping @Sendable () -> Date = { Date() }, offset: TimeInterval = 0) {
         self.base = base
+        self.offset = max(0, offset)
+    }
+
+    /// How far ahead of the base clock this clock runs.
+    public var offsetSeconds: TimeInterval {
+        lock.lock()
+        defer { lock.unlock() }
+        return offset
     }
 
     public func now() -> Date {

@@ -38,7 +38,9 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
     let platform = try PlatformSigner(certificate: try Certificate(file: configuration.platformCertificate),
                                       key: try PrivateKey(pemFile: configuration.platformKey))
     try store.database.writeNow { try $0.setMeta("platform-certificate:\(platform.certificate.fingerprint)", platform.certificate.pem) }
-    let adjustable = configuration.profile == .demo ? AdjustableClock() : nil
+    // The demo clock's offset survives restarts, so a restarted demo continues where it stopped.
+    let savedOffset = try store.database.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
+    let adjustable = configuration.profile == .demo ? AdjustableClock(offset: savedOffset) : nil
     var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: adjustable ?? SystemClock(), profile: configuration.profile)
     environment.tokenLifetime = configuration.tokenLifetime
     environment.maxBidBytesCeiling = configuration.maxBidBytes

@@ -64,6 +64,10 @@ public protocol StoreTransaction {
     func creditRecords(subject code: String) throws -> [CreditRecord]
     func creditRecordExists(id: String) throws -> Bool
 
+    // Settings the service keeps for itself (platform certificates, the demo clock's offset)
+    func setMeta(_ key: String, _ value: String) throws
+    func meta(prefix: String) throws -> [(key: String, value: String)]
+
     // Ledger
     func ledgerHead() throws -> LedgerEvent?
     @discardableResult func appendLedger(_ entry: LedgerEntry, at: Date) throws -> LedgerEvent

@@ -51,7 +51,9 @@ struct SystemController: Sendable {
                 }
                 clock.advance(by: body.seconds)
                 let now = clock.now()
+                let offset = clock.offsetSeconds
                 try await environment.store.write { tx in
+                    try tx.setMeta("demo-clock-offset", String(offset))
                     try tx.appendLedger(try LedgerEntry(actor: try caller.actor(), action: "demo.clock", object: "clock",
                                                         json: ["advancedSeconds": String(body.seconds), "now": iso(now)]), at: now)
                 }
