@@ -127,7 +127,7 @@ struct SealedBidCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("bid.ebid.partial")))
     }
 
-    @Test("ebid demo walks through every step and says so")
+    @Test("ebid demo walks through every step, sealed bids and the embedded service, and says so")
     func demo() throws {
         let dir = TemporaryDirectory()
         let result = try ebid(["demo", "--work", dir.path])
@@ -135,6 +135,11 @@ struct SealedBidCLITests {
         #expect(result.text.contains("Every step turned out as it should."))
         #expect(result.text.contains("[cert.revoked]"))
         #expect(result.text.contains("[sealed.chunk-authentication-failed]"))
+        // The service part: receipts, a replacement, the debarred and the late bidder refused, the ledger intact.
+        #expect(result.text.contains("[bid.debarred]"))
+        #expect(result.text.contains("[bid.deadline-passed]"))
+        #expect(result.text.contains("the receipt says it replaces the first bid"))
+        #expect(result.text.contains("the ledger is intact"))
         #expect(!result.text.contains("✗"))
     }
 }

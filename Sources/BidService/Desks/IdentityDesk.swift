@@ -107,7 +107,7 @@ public struct IdentityDesk: Sendable {
             throw ServiceError.unauthorized("auth.token-invalid", "the bearer token is not valid: log in again")
         }
         guard expiresAt > now else {
-            throw ServiceError.unauthorized("auth.token-expired", "the bearer token expired at \(ISO8601DateFormatter().string(from: expiresAt)): log in again")
+            throw ServiceError.unauthorized("auth.token-expired", "the bearer token expired at \(iso(expiresAt)): log in again")
         }
         return Identity(party: party, certificateFingerprint: fingerprint, tokenExpiresAt: expiresAt)
     }

@@ -321,7 +321,12 @@ private struct TenderPayload: Encodable { var spec: TenderSpec; var openingKeys:
 private struct PublishPayload: Encodable { var deadline: Date; var documents: [String] }
 private struct AmendmentPayload: Encodable { var number: Int; var previousDeadline: Date; var deadline: Date }
 
-func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+/// Times in messages: ISO 8601 in Asia/Shanghai (stored in UTC, shown as trading centres show them).
+func iso(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+    return formatter.string(from: date)
+}
 
 func days(_ interval: TimeInterval) -> String {
     let days = interval / 86_400

@@ -6,11 +6,14 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Walk through a bid's life with the demo data and keys, narrating each step.",
         discussion: """
-        Run from the repository root (it reads seeds/ and keys/). Seals a bid for the demo tender,
-        checks it as the platform would on receipt, opens it with the bidder's key (remote
-        decryption) and with two opening officials' key shares, and shows a tampered copy and bids
-        signed with a revoked and an expired certificate being refused. Exits non-zero if any step
-        does not turn out as it should.
+        Run from the repository root (it reads seeds/ and keys/). First, for each suite: seals a bid
+        for the demo tender, checks it as the platform would on receipt, opens it with the bidder's
+        key (remote decryption) and with two opening officials' key shares, and shows a tampered copy
+        and bids signed with a revoked and an expired certificate being refused. Then runs the service
+        embedded (demo profile, SQLite in the work directory): the agency publishes the tender, bidders
+        seal and upload and get signed receipts, one replaces its bid, a debarred bidder and a late
+        bidder are refused, and the ledger is audited. Exits non-zero if any step does not turn out
+        as it should.
         """
     )
 
@@ -22,6 +25,9 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "Directory for the files the demo makes (default: a new temporary directory).")
     var work: String?
+
+    @Flag(name: .customLong("skip-service"), help: "Only the sealed-bid walk-through, without the embedded service.")
+    var skipService = false
 
     func run() async throws {
         try await reportingErrors {
@@ -39,6 +45,9 @@ struct Demo: AsyncParsableCommand {
             for suite in suites {
                 let demo = try SealedBidDemo(root: root, suite: suite, work: "\(workDirectory)/\(suite.rawValue.lowercased())")
                 failures += try demo.run()
+            }
+            if !skipService {
+                failures += try await ServiceDemo(root: root, work: "\(workDirectory)/service").run()
             }
             print("")
             print("Files made by the demo are in \(workDirectory).")

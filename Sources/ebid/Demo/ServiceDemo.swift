@@ -1,0 +1,164 @@
+import BidCore
+import BidService
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The service part of `ebid demo`: the service runs embedded (a real HTTP server on a free
+/// local port, demo profile), and every step goes through its HTTP API as the CLI's would.
+struct ServiceDemo {
+    let root: String
+    let work: String
+    let narrator = Narrator()
+    let tenderId = "FZGC-2026-0001"
+
+    func run() async throws -> Int {
+        narrator.title("ebid demo — the service: publication, sealed uploads, receipts, refusals, the ledger")
+        let keys = "\(root)/keys"
+        var configuration = ServiceConfiguration()
+        configuration.dataDirectory = "\(work)/data"
+        configuration.port = 0
+        configuration.profile = .demo
+        configuration.seedDirectory = "\(root)/seeds"
+        configuration.keysDirectory = keys
+        configuration.platformCertificate = "\(keys)/gm/platform.crt.pem"
+        configuration.platformKey = "\(keys)/gm/platform.key.pem"
+        configuration.checkpointInterval = 2
+        configuration.applyDemoDefaults()
+        let listening = AsyncStream<Int>.makeStream()
+        configuration.onListening = { _, port in listening.continuation.yield(port) }
+        var logger = Logger(label: "ebid.demo")
+        logger.logLevel = .warning
+        let app = try await buildApplication(configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let service = Task { try await group.run() }
+        // Stop the service gracefully however the walk-through ends.
+        func stop() async {
+            await group.triggerGracefulShutdown()
+            _ = try? await service.value
+        }
+        var ports = listening.stream.makeAsyncIterator()
+        guard let port = await ports.next() else {
+            await stop()
+            throw CLIError("the embedded service did not start")
+        }
+        do {
+            let failures = try await walkThrough(server: "http://127.0.0.1:\(port)", configuration: configuration)
+            await stop()
+            return failures
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    private func walkThrough(server: String, configuration: ServiceConfiguration) async throws -> Int {
+        let keys = "\(root)/keys"
+        narrator.say("The service runs embedded on \(server) (demo profile: a statutory day lasts one second), data in \(configuration.dataDirectory); the demo parties and credit records are seeded.")
+        var failures = 0
+
+        // 1. Publication.
+        let agency = try await client(server, "agency-01", suite: "gm")
+        var openingKeys: [OpeningKeyFile] = []
+        for suite in Suite.allCases {
+            let folder = DemoPKI.directoryName(suite)
+            openingKeys.append(try OpeningKeyCeremony.generate(suite: suite, officials: try (1...3).map { try Certificate(file: "\(keys)/\(folder)/official-0\($0).crt.pem") },
+                                                               threshold: 2))
+        }
+        var spec = try decodeJSON(TenderSpec.self, from: "\(root)/seeds/tenders/demo-tender.json", what: "demo tender")
+        spec.bidDeadline = Date().addingTimeInterval(30)
+        narrator.step("福建中正招标代理有限公司 (the agency) publishes tender \(tenderId) with its documents and the opening keys made at the key ceremony (GM and NIST). The service checks the statutory periods (shortened in the demo profile) and records every step in its ledger.")
+        struct Create: Encodable { var spec: TenderSpec; var openingKeys: [OpeningKeyFile] }
+        let _: TenderView = try await agency.send("POST", "/v1/tenders", json: Create(spec: spec, openingKeys: openingKeys))
+        let document = "\(work)/招标文件.txt"
+        try Data("福州市鼓楼区东街口片区道路提升改造工程施工招标文件（演示）\n".utf8).write(to: URL(fileURLWithPath: document))
+        struct Created: Decodable { var name: String }
+        let _: Created = try await agency.upload("PUT", "/v1/tenders/\(tenderId)/documents/\(EBidClient.pathComponent("招标文件.txt"))", file: document, contentType: "text/plain")
+        let published: TenderView = try await agency.send("POST", "/v1/tenders/\(tenderId)/publish")
+        narrator.result("published; bid deadline \(displayTime(published.deadline)); anyone can read it and download the documents without logging in, and nobody can learn who did")
+
+        // 2. Bidders seal and upload.
+        narrator.step("Five bidders seal their bids on their own machines, each with the tender's opening key, and upload them. Each gets a receipt (确认回执) signed by the platform, with its submission time and ledger position.")
+        var receipts: [String: BidDesk.ReceiptResult] = [:]
+        for (bidder, suite) in [("bidder-01", Suite.gm), ("bidder-02", .gm), ("bidder-03", .nist), ("bidder-04", .gm), ("bidder-05", .gm)] {
+            let package = try seal(bidder, suite: suite, openingKey: openingKeys.first { $0.suite == suite }!)
+            let result: BidDesk.ReceiptResult = try await client(server, bidder, suite: DemoPKI.directoryName(suite))
+                .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: package, contentType: "application/vnd.ebid.sealed-bid")
+            receipts[bidder] = result
+            narrator.result("\(result.receipt.bidder.name): received \(displayTime(result.receipt.receivedAt)), \(suite.rawValue), ledger event #\(result.receipt.ledger.seq)")
+        }
+
+        narrator.step("福州榕城路桥集团有限公司 corrects its bid before the deadline and uploads a new one: the newest bid counts, the old one is kept as replaced.")
+        let replaced: BidDesk.ReceiptResult = try await client(server, "bidder-02", suite: "gm")
+            .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-02", suite: .gm, openingKey: openingKeys[0]), contentType: "application/vnd.ebid.sealed-bid")
+        failures += narrator.expect(replaced.receipt.kind == .bidReplaced && replaced.receipt.replaces?.id == receipts["bidder-02"]?.receipt.bid.id,
+                                    "the receipt says it replaces the first bid")
+
+        // 3. Refusals.
+        narrator.step("龙岩闽西交通建设有限公司, debarred from bidding by a supervisor's decision in the credit register, tries to upload.")
+        failures += await narrator.refusedByService("the service refuses it and names the decision", expecting: "bid.debarred") {
+            let _: BidDesk.ReceiptResult = try await client(server, "bidder-07", suite: "gm")
+                .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-07", suite: .gm, openingKey: openingKeys[0]), contentType: "application/vnd.ebid.sealed-bid")
+        }
+        let late = try seal("bidder-06", suite: .gm, openingKey: openingKeys[0])
+        let lateClient = try await client(server, "bidder-06", suite: "gm")
+        narrator.step("The bid deadline passes (the demo clock moves forward). 莆田木兰溪建设有限公司 sealed its bid in time but uploads it only now.")
+        let admin = try await client(server, "admin-01", suite: "gm")
+        struct Advance: Encodable { var seconds: Double }
+        struct Now: Decodable { var now: Date }
+        let _: Now = try await admin.send("POST", "/v1/demo/clock", json: Advance(seconds: 60))
+        failures += await narrator.refusedByService("the late bid is refused (Law art. 28)", expecting: "bid.deadline-passed") {
+            let _: BidDesk.ReceiptResult = try await lateClient.upload("PUT", "/v1/tenders/\(tenderId)/bid", file: late, contentType: "application/vnd.ebid.sealed-bid")
+        }
+
+        // 4. Receipts offline, and the ledger.
+        narrator.step("A bidder checks its receipt offline with the platform certificate (the docs show the same with openssl alone).")
+        let platform = try Certificate(file: configuration.platformCertificate)
+        let signed = try receipts["bidder-01"]!.signed.signed.map { try $0.verify(with: platform) } ?? false
+        failures += narrator.expect(signed, "the receipt's signature verifies with \(platform.subject.commonName ?? "the platform certificate")")
+        narrator.step("A supervisor audits the ledger: every event's hash and link, every signed checkpoint, every receipt's ledger position.")
+        let report = try LedgerAudit.run(try SQLiteStore(dataDirectory: configuration.dataDirectory), platformCertificates: [platform])
+        failures += narrator.expect(report.isIntact, "the ledger is intact: \(report.events) events, \(report.receipts) receipts, \(report.checkpoints) checkpoints")
+        return failures
+    }
+
+    private func client(_ server: String, _ party: String, suite: String) async throws -> EBidClient {
+        let client = try EBidClient(server: server)
+        let (certificate, key) = try loadIdentity(certificate: "\(root)/keys/\(suite)/\(party).crt.pem", key: "\(root)/keys/\(suite)/\(party).key.pem")
+        try await client.login(certificate: certificate, key: key)
+        return client
+    }
+
+    private func seal(_ bidder: String, suite: Suite, openingKey: OpeningKeyFile) throws -> String {
+        let folder = DemoPKI.directoryName(suite)
+        let (certificate, key) = try loadIdentity(certificate: "\(root)/keys/\(folder)/\(bidder).crt.pem", key: "\(root)/keys/\(folder)/\(bidder).key.pem")
+        let parts = BidPartKind.allCases.compactMap { kind -> BidSealer.PartInput? in
+            let path = "\(root)/seeds/bids/parts/\(bidder)/\(kind.rawValue).txt"
+            return FileManager.default.fileExists(atPath: path) ? BidSealer.PartInput(kind: kind, path: path) : nil
+        }
+        let request = BidSealer.Request(tenderId: tenderId, section: "1", suite: suite, signerCertificate: certificate, signerKey: key,
+                                        openingKey: try openingKey.openingPublicKey,
+                                        summary: try decodeJSON(BidSummary.self, from: "\(root)/seeds/bids/\(bidder).summary.json", what: "bid summary"),
+                                        parts: parts, machineFingerprint: MachineFingerprint.current(environment: ["EBID_MACHINE_ID": "demo-\(bidder)"]))
+        let path = "\(work)/\(bidder)-\(UUID().uuidString.prefix(6)).ebid"
+        _ = try BidSealer.seal(request, toFile: path)
+        return path
+    }
+}
+
+extension Narrator {
+    /// Runs `body`, which the service must refuse with `code`; prints the refusal.
+    func refusedByService(_ what: String, expecting code: String, _ body: () async throws -> Void) async -> Int {
+        do {
+            try await body()
+            print("   ✗ \(what): it was NOT refused")
+            return 1
+        } catch let problem as ServiceProblem where problem.code == code {
+            print("   ✓ \(what): \(problem.detail) [\(problem.code)]")
+            return 0
+        } catch {
+            print("   ✗ \(what): refused for another reason: \(error)")
+            return 1
+        }
+    }
+}
