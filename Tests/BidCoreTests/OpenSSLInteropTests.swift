@@ -171,6 +171,30 @@ struct OpenSSLInteropTests {
         #expect(tag.text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == hexString(Array(record.suffix(32))))
     }
 
+    @Test("both outer signatures of a sealed bid check with openssl dgst alone, as the format document says", arguments: Suite.allCases)
+    func outerSignaturesByOpenSSL(suite: Suite) throws {
+        let dir = TemporaryDirectory()
+        let fixture = try SealingFixture(suite: suite)
+        let bytes = try fixture.seal()
+        let layout = PackageLayout(bytes)
+        let tool = Self.tooling(suite)
+        dir.write("signer.pem", Array(fixture.pki.bidderA.certificate.pem.utf8))
+        try openssl(["x509", "-in", "signer.pem", "-pubkey", "-noout", "-out", "signer.pub"], in: dir)
+        // Header signature: over magic ‖ u32 H ‖ header.
+        dir.write("header-signed.bin", Array(bytes[0..<layout.headerRange.upperBound]))
+        dir.write("header.sig", Array(bytes[layout.headerSignatureRange]))
+        #expect(try openssl(["dgst", tool.digest, "-verify", "signer.pub"] + tool.distid + ["-signature", "header.sig", "header-signed.bin"], in: dir).text.contains("Verified OK"))
+        // Final signature: over D, the digest of every byte before the final signature's length field.
+        dir.write("prefix.bin", Array(bytes[0..<(layout.finalSignatureRange.lowerBound - 4)]))
+        try openssl(["dgst", tool.digest, "-binary", "-out", "D.bin", "prefix.bin"], in: dir)
+        dir.write("final.sig", Array(bytes[layout.finalSignatureRange]))
+        #expect(try openssl(["dgst", tool.digest, "-verify", "signer.pub"] + tool.distid + ["-signature", "final.sig", "D.bin"], in: dir).text.contains("Verified OK"))
+        // And the package digest is the plain digest of the file.
+        dir.write("bid.ebid", bytes)
+        let digest = try openssl(["dgst", tool.digest, "-r", "bid.ebid"], in: dir).text.split(separator: " ")[0]
+        #expect(try fixture.verify(bytes).packageDigestString == "\(suite.hash.label):\(digest)")
+    }
+
     @Test("a NIST key schedule matches openssl kdf")
     func nistKeysByOpenSSL() throws {
         let dir = TemporaryDirectory()

@@ -35,6 +35,20 @@ public final class StreamingDigest {
 
     deinit { EVP_MD_CTX_free(ctx) }
 
+    private init(copying other: StreamingDigest) {
+        algorithm = other.algorithm
+        guard let ctx = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
+        precondition(EVP_MD_CTX_copy_ex(ctx, other.ctx) == 1, "EVP_MD_CTX_copy_ex: \(OpenSSLErrors.drain())")
+        self.ctx = ctx
+    }
+
+    /// An independent digest in the same state: finalize one, keep feeding the other (one pass
+    /// gives the digest of a prefix and of the whole).
+    public func copy() -> StreamingDigest {
+        precondition(!finished, "digest already finalized")
+        return StreamingDigest(copying: self)
+    }
+
     public func update(_ buffer: UnsafeRawBufferPointer) {
         precondition(!finished, "digest already finalized")
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }

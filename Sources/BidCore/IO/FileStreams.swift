@@ -43,6 +43,13 @@ public final class FileOutput: ByteSink {
         }
     }
 
+    /// Forces the data written so far to disk (fdatasync). Safe to call from another thread
+    /// while writes continue; used to flush a large upload while it is still arriving.
+    public func syncData() {
+        guard fd >= 0 else { return }
+        _ = fdatasync(fd)
+    }
+
     /// Closes the file, first forcing its contents to disk when `sync` is true.
     public func close(sync: Bool = false) throws {
         guard fd >= 0 else { return }

@@ -39,7 +39,18 @@ public struct BidDesk: Sendable {
         let session = try UploadSession(blobs: environment.store.blobs, trust: environment.trust, at: now, headerCheck: headerCheck)
         let verified: VerifiedSealedBid
         do {
-            try await forEachBatch(of: body, limit: limit, what: "the sealed bid") { batch, _ in try await session.feed(batch) }
+            // One batch is verified while the next arrives: network and crypto overlap.
+            var inFlight: Task<Void, Error>?
+            do {
+                try await forEachBatch(of: body, limit: limit, what: "the sealed bid", batchBytes: 256 << 10) { batch, _ in
+                    try await inFlight?.value
+                    inFlight = Task { try await session.feed(batch) }
+                }
+                try await inFlight?.value
+            } catch {
+                _ = try? await inFlight?.value
+                throw error
+            }
             verified = try await session.finish()
         } catch let error as BidCoreError {
             session.abort()

@@ -1,4 +1,5 @@
 import BidCore
+import Dispatch
 import Foundation
 import Hummingbird
 
@@ -17,15 +18,42 @@ final class UploadSession: @unchecked Sendable {
 
     var temporaryPath: String { output.path }
 
+    /// Staging area: a batch of body buffers, made contiguous so the verifier gets large inputs.
+    private var staging: [UInt8] = []
+
     func feed(_ batch: UncheckedBox<[ByteBuffer]>) async throws {
         let session = UncheckedBox(self)
         try await worker.run {
-            for buffer in batch.value {
-                try buffer.withUnsafeReadableBytes { bytes in
-                    try session.value.verifier.feed(bytes)
-                    try session.value.output.write(bytes)
-                }
+            let this = session.value
+            this.staging.removeAll(keepingCapacity: true)
+            for buffer in batch.value { buffer.withUnsafeReadableBytes { this.staging.append(contentsOf: $0) } }
+            try this.staging.withUnsafeBytes { bytes in
+                try this.verifier.feed(bytes)
+                try this.output.write(bytes)
             }
+            this.flushInBackground()
+        }
+    }
+
+    /// Flushes written data to disk on a side queue while the upload continues (at most one flush
+    /// in flight), so the final fsync has little left and disk and network overlap.
+    private let flusher = DispatchQueue(label: "ebid.upload.flush")
+    private let flushGroup = DispatchGroup()
+    private var flushing = false
+    private let flushLock = NSLock()
+
+    private func flushInBackground() {
+        flushLock.lock()
+        defer { flushLock.unlock() }
+        guard !flushing else { return }
+        flushing = true
+        let output = UncheckedBox(self.output)
+        let session = UncheckedBox(self)
+        flusher.async(group: flushGroup) {
+            output.value.syncData()
+            session.value.flushLock.lock()
+            session.value.flushing = false
+            session.value.flushLock.unlock()
         }
     }
 
@@ -34,6 +62,7 @@ final class UploadSession: @unchecked Sendable {
         let session = UncheckedBox(self)
         let verified = try await worker.run { () -> UncheckedBox<VerifiedSealedBid> in
             let verified = try session.value.verifier.finish()
+            session.value.flushGroup.wait()
             try session.value.output.close(sync: true)
             return UncheckedBox(verified)
         }
@@ -42,6 +71,7 @@ final class UploadSession: @unchecked Sendable {
 
     /// Drops the temporary file (any failure before the bid is recorded).
     func abort() {
+        flushGroup.wait()
         try? output.close()
         unlink(output.path)
     }

@@ -17,6 +17,7 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
     let host = configuration.host
     var app = Application(
         router: routes.router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ebid"),
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger

@@ -116,15 +116,16 @@ public enum BidSealer {
         let signedHeader = headerSignedBytes(headerBytes)
         let headerSignature = try request.signerKey.sign(signedHeader, scheme: scheme)
 
-        let finalSigner = try SignatureStream(key: request.signerKey, scheme: scheme)
+        // One digest over every byte before the final signature: D, which the final signature signs.
+        let fileDigest = StreamingDigest(suite.hash)
         let preamble = signedHeader + [UInt8].uint32(UInt32(headerSignature.count)) + headerSignature
-        finalSigner.update(preamble)
+        fileDigest.update(preamble)
         try sink.write(preamble)
 
         // Plaintext: magic ‖ u32 n ‖ (u64 size ‖ bytes)… ‖ u32 M ‖ manifest ‖ u32 G ‖ inner signature.
         let pipeline = try SealingPipeline(keys: keys, headerDigest: StreamingDigest.hash(signedHeader, using: suite.hash),
                                            chunkSize: request.chunkSize, partCount: request.parts.count,
-                                           hash: suite.hash, finalSigner: finalSigner, sink: sink)
+                                           hash: suite.hash, fileDigest: fileDigest, sink: sink)
         try pipeline.append(SealedBidFormat.plaintextMagic + [UInt8].uint32(UInt32(request.parts.count)), part: nil)
         var manifestParts: [BidManifest.Part] = []
         for (index, part) in request.parts.enumerated() {
@@ -159,7 +160,7 @@ public enum BidSealer {
                             + [UInt8].uint32(UInt32(innerSignature.count)) + innerSignature, part: nil)
         let chunkCount = try pipeline.finish()
 
-        let finalSignature = try finalSigner.finalize()
+        let finalSignature = try request.signerKey.sign(fileDigest.finalize(), scheme: scheme)
         try sink.write([UInt8].uint32(UInt32(finalSignature.count)) + finalSignature)
         return Result(header: header, manifest: manifest,
                       size: UInt64(preamble.count) + pipeline.recordBytesWritten + 4 + UInt64(finalSignature.count),
@@ -206,9 +207,9 @@ public enum BidSealer {
     }
 }
 
-/// Chunks, encrypts, signs and writes the plaintext in batches, using all cores: the chunks of a
-/// batch are encrypted in parallel while the previous batch is hashed into the final signature
-/// and written, and this batch's part bytes are hashed into their digests.
+/// Chunks, encrypts, hashes and writes the plaintext in batches, using all cores: the chunks of a
+/// batch are encrypted in parallel while the previous batch is hashed into the file digest (D,
+/// which the final signature signs) and written, and this batch's part bytes are hashed into their digests.
 final class SealingPipeline {
     /// Chunks per batch: enough to keep every core busy, few enough to keep memory small
     /// (a batch costs about 3 × batchChunks × chunkSize bytes).
@@ -224,13 +225,13 @@ final class SealingPipeline {
     /// Part-byte ranges of the current plaintext batch not yet hashed: (part, range).
     private var segments: [(part: Int, range: Range<Int>)] = []
     private let partDigests: [StreamingDigest]
-    private let finalSigner: SignatureStream
+    private let fileDigest: StreamingDigest
     private let sink: ByteSink
     private var nextChunk: UInt32 = 0
     private(set) var recordBytesWritten: UInt64 = 0
 
     init(keys: PayloadKeys, headerDigest: [UInt8], chunkSize: Int, partCount: Int, hash: HashAlgorithm,
-         finalSigner: SignatureStream, sink: ByteSink) throws {
+         fileDigest: StreamingDigest, sink: ByteSink) throws {
         self.chunkSize = chunkSize
         tagSize = SealedBidFormat.tagSize(keys.suite)
         recordStride = 4 + chunkSize + tagSize
@@ -238,7 +239,7 @@ final class SealingPipeline {
         plaintext = ByteBuffer(capacity: Self.batchChunks * chunkSize)
         records = [ByteBuffer(capacity: Self.batchChunks * recordStride), ByteBuffer(capacity: Self.batchChunks * recordStride)]
         partDigests = (0..<partCount).map { _ in StreamingDigest(hash) }
-        self.finalSigner = finalSigner
+        self.fileDigest = fileDigest
         self.sink = sink
     }
 
@@ -279,7 +280,7 @@ final class SealingPipeline {
 
     private func emit(_ buffer: ByteBuffer) throws {
         try Parallel.run([
-            { self.finalSigner.update(buffer.bytes) },
+            { self.fileDigest.update(buffer.bytes) },
             { try self.sink.write(buffer.bytes) },
         ])
         recordBytesWritten += UInt64(buffer.count)
@@ -307,7 +308,7 @@ final class SealingPipeline {
         tasks.append { self.hashSegments() }
         if let pending = pendingRecords {
             let previous = records[pending]
-            tasks.append { self.finalSigner.update(previous.bytes) }
+            tasks.append { self.fileDigest.update(previous.bytes) }
             tasks.append { try self.sink.write(previous.bytes) }
         }
         try Parallel.run(tasks)

@@ -8,8 +8,10 @@ protocol SealedBidFramerDelegate {
     mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws
     /// One whole chunk record (ciphertext ‖ tag). Only called when the framer delivers bodies.
     mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws
-    /// Bytes covered by the final signature, in order, once each (everything before the trailer).
-    mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer)
+    /// Every byte consumed, in order, once each.
+    mutating func framerBytes(_ bytes: UnsafeRawBufferPointer)
+    /// The last chunk record ended: what follows is the final signature (not covered by it).
+    mutating func framerDidEndSignedRegion() throws
     /// The final signature.
     mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws
 }
@@ -21,13 +23,6 @@ struct SealedBidFramer {
     enum Stage: Equatable {
         case magic, headerLength, header, headerSignatureLength, headerSignature
         case chunkWord, chunkBody, finalSignatureLength, finalSignature, done
-
-        var isSigned: Bool {
-            switch self {
-            case .finalSignatureLength, .finalSignature, .done: return false
-            default: return true
-            }
-        }
     }
 
     private(set) var stage: Stage = .magic
@@ -61,7 +56,7 @@ struct SealedBidFramer {
             }
             let take = min(need, input.count - offset)
             let slice = UnsafeRawBufferPointer(rebasing: input[offset..<(offset + take)])
-            if stage.isSigned { delegate.framerSignedBytes(slice) }
+            delegate.framerBytes(slice)
             if stage == .magic {
                 // Refuse at the first byte that cannot start a sealed bid, however short the input.
                 let offsetInMagic = field.count
@@ -146,7 +141,12 @@ struct SealedBidFramer {
                                                 record: UnsafeRawBufferPointer(rebasing: body[..<chunkLength]))
             }
             chunkCount += 1
-            if chunkFinal { next(.finalSignatureLength, 4) } else { next(.chunkWord, 4) }
+            if chunkFinal {
+                next(.finalSignatureLength, 4)
+                try delegate.framerDidEndSignedRegion()
+            } else {
+                next(.chunkWord, 4)
+            }
         case .finalSignatureLength:
             let length = Int(BigEndian.uint32(field))
             guard (1...SealedBidFormat.maxSignatureLength).contains(length) else {
@@ -167,13 +167,17 @@ struct SealedBidFramer {
     }
 }
 
-/// The header as the verifier and the opener read it: parsed, checked, its signer's key found and
-/// the final-signature verifier started over magic ‖ u32 H ‖ header.
+/// The header as the verifier and the opener read it: parsed, checked, its signer's key found,
+/// and the file's digest started over magic ‖ u32 H ‖ header. The same digest, fed every later
+/// byte, gives at the end of the last chunk record the digest D the final signature signs, and
+/// at the end of the file the package digest: one pass for both.
 struct ReadHeader {
     let header: SealedBidHeader
     let bytes: [UInt8]
     let signer: Certificate
-    let finalStream: VerificationStream
+    let digest: StreamingDigest
+    /// D, once the signed region has ended.
+    var signedDigest: [UInt8]?
 
     init(_ bytes: [UInt8]) throws {
         let header = try decodeHeader(bytes)
@@ -182,8 +186,8 @@ struct ReadHeader {
         guard header.signer.scheme.keyType == key.type else {
             throw BidCoreError(.sealedHeaderMalformed, "the header names \(header.signer.scheme.rawValue) but the signer key is \(key.type.rawValue)")
         }
-        finalStream = try VerificationStream(key: key, scheme: header.signer.scheme)
-        finalStream.update(headerSignedBytes(bytes))
+        digest = StreamingDigest(header.suite.hash)
+        digest.update(headerSignedBytes(bytes))
         self.header = header
         self.bytes = bytes
         self.signer = signer
@@ -195,6 +199,16 @@ struct ReadHeader {
     func authenticate(_ signature: [UInt8]) throws {
         guard try signer.publicKey.isValidSignature(signature, for: headerSignedBytes(bytes), scheme: header.signer.scheme) else {
             throw BidCoreError(.sealedHeaderSignatureInvalid, "the header signature does not verify with the signer's key: the header was altered")
+        }
+    }
+
+    /// Takes D from a copy of the digest (the original goes on to the package digest).
+    mutating func endSignedRegion() { signedDigest = digest.copy().finalize() }
+
+    /// Checks the final signature over D.
+    func verifyFinalSignature(_ signature: [UInt8]) throws {
+        guard let signedDigest, try signer.publicKey.isValidSignature(signature, for: signedDigest, scheme: header.signer.scheme) else {
+            throw BidCoreError(.sealedSignatureInvalid, "the final signature does not verify: the package was altered after signing")
         }
     }
 }

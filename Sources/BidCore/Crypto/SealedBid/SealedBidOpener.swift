@@ -160,25 +160,27 @@ public final class SealedBidOpener {
             }
             let keys = try PayloadKeys(contentKey: contentKey, packageId: header.packageIdBytes, suite: header.suite)
             pipeline = try OpeningPipeline(keys: keys, headerDigest: StreamingDigest.hash(headerSignedBytes(read.bytes), using: header.suite.hash),
-                                           chunkSize: header.chunkSize, hash: header.suite.hash, finalStream: read.finalStream, sink: sink)
+                                           chunkSize: header.chunkSize, hash: header.suite.hash, fileDigest: read.digest, sink: sink)
         }
 
         mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws {
             try pipeline?.add(index: index, final: final, record: record)
         }
 
-        mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer) {
-            // Header bytes are added in framerDidReadHeader; chunk records are hashed by the
-            // pipeline (in parallel); here only the header-signature field remains.
+        mutating func framerBytes(_ bytes: UnsafeRawBufferPointer) {
+            // Header bytes were added by ReadHeader; chunk records are hashed by the pipeline
+            // (beside the decryption); here only the header-signature field remains.
             guard pipeline == nil else { return }
-            read?.finalStream.update(bytes)
+            read?.digest.update(bytes)
+        }
+
+        mutating func framerDidEndSignedRegion() throws {
+            try pipeline?.finishChunks()
+            read?.endSignedRegion()
         }
 
         mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
-            try pipeline?.finishChunks()
-            guard let finalStream = read?.finalStream, finalStream.verify(signature: signature) else {
-                throw BidCoreError(.sealedSignatureInvalid, "the final signature does not verify: the package was altered after signing")
-            }
+            try read?.verifyFinalSignature(signature)
             finalSignatureValid = true
         }
 
@@ -245,17 +247,17 @@ final class OpeningPipeline {
     private var plaintexts: [ByteBuffer]
     private var current = 0
     private var pendingPlaintext: Int?
-    private let finalStream: VerificationStream
+    private let fileDigest: StreamingDigest
     let inner: InnerPayloadParser
 
-    init(keys: PayloadKeys, headerDigest: [UInt8], chunkSize: Int, hash: HashAlgorithm, finalStream: VerificationStream, sink: OpenedPartSink) throws {
+    init(keys: PayloadKeys, headerDigest: [UInt8], chunkSize: Int, hash: HashAlgorithm, fileDigest: StreamingDigest, sink: OpenedPartSink) throws {
         self.chunkSize = chunkSize
         tagSize = SealedBidFormat.tagSize(keys.suite)
         recordStride = 4 + chunkSize + tagSize
         ciphers = try (0..<SealingPipeline.batchChunks).map { _ in try ChunkCipher(keys: keys, headerDigest: headerDigest) }
         records = ByteBuffer(capacity: SealingPipeline.batchChunks * recordStride)
         plaintexts = [ByteBuffer(capacity: SealingPipeline.batchChunks * chunkSize), ByteBuffer(capacity: SealingPipeline.batchChunks * chunkSize)]
-        self.finalStream = finalStream
+        self.fileDigest = fileDigest
         inner = InnerPayloadParser(hash: hash, sink: sink)
     }
 
@@ -290,7 +292,7 @@ final class OpeningPipeline {
             }
             plaintextOffset += length
         }
-        tasks.append { self.finalStream.update(self.records.bytes) }
+        tasks.append { self.fileDigest.update(self.records.bytes) }
         if let pending = pendingPlaintext {
             let previous = plaintexts[pending]
             tasks.append { try self.inner.feed(previous.bytes) }

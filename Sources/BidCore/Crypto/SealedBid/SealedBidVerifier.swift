@@ -46,8 +46,6 @@ public final class SealedBidVerifier {
 
     private var framer = SealedBidFramer(deliverBodies: false)
     private var state: State
-    private var digest: StreamingDigest?
-    private var pending: [UInt8] = []
 
     public init(trust: TrustStore, at time: Date, headerCheck: HeaderCheck? = nil) {
         state = State(trust: trust, time: time, headerCheck: headerCheck)
@@ -56,35 +54,11 @@ public final class SealedBidVerifier {
     deinit { framer.release() }
 
     /// The header once it has been read and authenticated.
-    public var header: SealedBidHeader? { state.headerAuthenticated ? state.header : nil }
+    public var header: SealedBidHeader? { state.headerAuthenticated ? state.read?.header : nil }
     public var bytesConsumed: UInt64 { framer.bytesConsumed }
 
     public func feed(_ input: UnsafeRawBufferPointer) throws {
-        if let digest {
-            digest.update(input)
-            try framer.feed(input, to: &state)
-            return
-        }
-        // Until the header names the suite, keep the raw bytes for the package digest; feed in
-        // small slices so that no more than the header plus one slice is ever held.
-        var offset = 0
-        while offset < input.count {
-            let end = min(offset + 65_536, input.count)
-            let slice = UnsafeRawBufferPointer(rebasing: input[offset..<end])
-            if let digest {
-                digest.update(slice)
-            } else {
-                pending.append(contentsOf: slice)
-            }
-            try framer.feed(slice, to: &state)
-            if digest == nil, let suite = state.header?.suite {
-                let started = StreamingDigest(suite.hash)
-                started.update(pending)
-                pending = []
-                digest = started
-            }
-            offset = end
-        }
+        try framer.feed(input, to: &state)
     }
 
     public func feed(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try feed($0) } }
@@ -92,11 +66,11 @@ public final class SealedBidVerifier {
     /// Ends the input and returns the verified package.
     public func finish() throws -> VerifiedSealedBid {
         try framer.finish()
-        guard let header = state.header, let signer = state.signer, let digest, state.finalSignatureValid else {
+        guard let read = state.read, state.finalSignatureValid else {
             throw BidCoreError(.sealedTruncated, "the package is incomplete")
         }
-        return VerifiedSealedBid(header: header, signer: signer, signerIdentity: SignerIdentity(signer), chain: state.chain,
-                                 size: framer.bytesConsumed, packageDigest: digest.finalize(), chunkCount: framer.chunkCount)
+        return VerifiedSealedBid(header: read.header, signer: read.signer, signerIdentity: SignerIdentity(read.signer), chain: state.chain,
+                                 size: framer.bytesConsumed, packageDigest: read.digest.finalize(), chunkCount: framer.chunkCount)
     }
 
     /// Verifies a whole file.
@@ -114,9 +88,6 @@ public final class SealedBidVerifier {
         var headerAuthenticated = false
         var chain: [Certificate] = []
         var finalSignatureValid = false
-
-        var header: SealedBidHeader? { read?.header }
-        var signer: Certificate? { read?.signer }
 
         init(trust: TrustStore, time: Date, headerCheck: HeaderCheck?) {
             self.trust = trust
@@ -141,15 +112,15 @@ public final class SealedBidVerifier {
 
         mutating func framerDidReadChunk(index: UInt32, final: Bool, record: UnsafeRawBufferPointer) throws {}
 
-        mutating func framerSignedBytes(_ bytes: UnsafeRawBufferPointer) {
+        mutating func framerBytes(_ bytes: UnsafeRawBufferPointer) {
             // Bytes up to the end of the header were added by ReadHeader.
-            read?.finalStream.update(bytes)
+            read?.digest.update(bytes)
         }
 
+        mutating func framerDidEndSignedRegion() throws { read?.endSignedRegion() }
+
         mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
-            guard let stream = read?.finalStream, stream.verify(signature: signature) else {
-                throw BidCoreError(.sealedSignatureInvalid, "the final signature does not verify: the package was altered after signing")
-            }
+            try read?.verifyFinalSignature(signature)
             finalSignatureValid = true
         }
     }
