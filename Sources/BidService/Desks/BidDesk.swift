@@ -42,7 +42,7 @@ public struct BidDesk: Sendable {
             // One batch is verified while the next arrives: network and crypto overlap.
             var inFlight: Task<Void, Error>?
             do {
-                try await forEachBatch(of: body, limit: limit, what: "the sealed bid", batchBytes: 256 << 10) { batch, _ in
+                try await forEachBatch(of: body, limit: limit, what: "the sealed bid", batchBytes: 1 << 20) { batch, _ in
                     try await inFlight?.value
                     inFlight = Task { try await session.feed(batch) }
                 }

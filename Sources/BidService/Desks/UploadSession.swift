@@ -20,6 +20,7 @@ final class UploadSession: @unchecked Sendable {
 
     /// Staging area: a batch of body buffers, made contiguous so the verifier gets large inputs.
     private var staging: [UInt8] = []
+    private var unflushed = 0
 
     func feed(_ batch: UncheckedBox<[ByteBuffer]>) async throws {
         let session = UncheckedBox(self)
@@ -31,7 +32,11 @@ final class UploadSession: @unchecked Sendable {
                 try this.verifier.feed(bytes)
                 try this.output.write(bytes)
             }
-            this.flushInBackground()
+            this.unflushed += this.staging.count
+            if this.unflushed >= 8 << 20 {
+                this.unflushed = 0
+                this.flushInBackground()
+            }
         }
     }
 
