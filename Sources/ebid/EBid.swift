@@ -8,4 +8,9 @@ struct EBid: AsyncParsableCommand {
         abstract: "Electronic bidding for public resource trading (公共资源交易): sealed bids, remote opening, audit.",
         subcommands: [Demo.self, Serve.self, Keys.self, Auth.self, Tender.self, Bid.self, Opening.self, ReceiptCommand.self, Audit.self, Admin.self]
     )
+
+    static func main() async {
+        PeakMemoryReport.installIfRequested()
+        await main(nil)
+    }
 }

@@ -130,7 +130,7 @@ struct BidUploadTests {
         _ = try await fixture.submit(good, tender: spec.id, as: "bidder-01")
     }
 
-    @Test("certificates: an expired or revoked signing certificate of the bidder's own organisation is refused")
+    @Test("certificates: an expired, revoked or untrusted signing certificate is refused; a renewed one is accepted")
     func signerCertificates() async throws {
         // Issue two more certificates for bidder-01's organisation under the demo CA: one expired, one revoked.
         let ca = try CertificateAuthority(certificate: try Certificate(file: "\(ServiceFixture.keys)/gm/ca.crt.pem"),
@@ -151,6 +151,16 @@ struct BidUploadTests {
         }
         await expectServiceError("cert.revoked", status: 422) {
             _ = try await fixture.submit(try fixture.seal(bidder: "bidder-01", tender: spec, openingKey: keys[0], signer: revoked), tender: spec.id, as: "bidder-01")
+        }
+        // A certificate from a CA the service does not trust, even naming the bidder's credit code.
+        let stranger = try CertificateAuthority.root(subject: DistinguishedName(commonName: "Stranger CA"), key: try PrivateKey.generate(.sm2),
+                                                     notBefore: DemoPKI.validFrom, notAfter: DemoPKI.validTo)
+        let strangerKey = try PrivateKey.generate(.sm2)
+        let strangerCertificate = try stranger.issue(subject: subject, publicKey: strangerKey.publicKey, notBefore: DemoPKI.validFrom,
+                                                     notAfter: DemoPKI.validTo, profile: .dualUse)
+        await expectServiceError("cert.untrusted", status: 422) {
+            _ = try await fixture.submit(try fixture.seal(bidder: "bidder-01", tender: spec, openingKey: keys[0], signer: (strangerCertificate, strangerKey)),
+                                         tender: spec.id, as: "bidder-01")
         }
         // A new, valid certificate of the same organisation is accepted (the credit code binds it).
         let renewed = try issue(DemoPKI.validFrom, DemoPKI.validTo)

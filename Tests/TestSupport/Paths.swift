@@ -29,9 +29,18 @@ public func ebid(_ arguments: [String], directory: String = ProjectPaths.root, i
     try runCommand([ProjectPaths.ebid] + arguments, input: input, directory: directory)
 }
 
-/// Spawns a program without Foundation's Process (which reaps children itself), waits for it with
-/// wait4 and returns its exit status and peak resident memory in bytes. Give absolute paths.
+/// Runs `ebid` and returns its exit status and its own peak resident memory (VmHWM, which `ebid`
+/// writes on exit when EBID_PEAK_RSS_FILE is set). Not the child's ru_maxrss: on Linux that
+/// includes the memory of the (large) test process it was spawned from. Give absolute paths.
 public func runMeasuringMemory(_ arguments: [String]) throws -> (status: Int32, maxResidentBytes: Int, stderr: String) {
+    let report = FileManager.default.temporaryDirectory.appendingPathComponent("ebid-peak-\(UUID().uuidString)").path
+    defer { unlink(report) }
+    let result = try spawnAndWait(arguments, extraEnvironment: ["EBID_PEAK_RSS_FILE=\(report)"])
+    let peak = Int((try? String(contentsOfFile: report, encoding: .utf8)) ?? "") ?? Int.max
+    return (result.status, peak, result.stderr)
+}
+
+private func spawnAndWait(_ arguments: [String], extraEnvironment: [String]) throws -> (status: Int32, stderr: String) {
     let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("ebid-stderr-\(UUID().uuidString)").path
     defer { unlink(errorPath) }
     var actions = posix_spawn_file_actions_t()
@@ -42,14 +51,21 @@ public func runMeasuringMemory(_ arguments: [String]) throws -> (status: Int32, 
     var pid: pid_t = 0
     let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let rc = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+    var environment: [String] = []
+    var cursor = environ
+    while let entry = cursor.pointee {
+        environment.append(String(cString: entry))
+        cursor += 1
+    }
+    let envp: [UnsafeMutablePointer<CChar>?] = (environment + extraEnvironment).map { strdup($0) } + [nil]
+    defer { envp.forEach { free($0) } }
+    let rc = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
     guard rc == 0 else { throw CommandError(message: "cannot spawn \(arguments[0]): \(String(cString: strerror(rc)))") }
     var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 {
-        guard errno == EINTR else { throw CommandError(message: "wait4 failed: \(String(cString: strerror(errno)))") }
+    while waitpid(pid, &status, 0) < 0 {
+        guard errno == EINTR else { throw CommandError(message: "waitpid failed: \(String(cString: strerror(errno)))") }
     }
     let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     let stderr = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-    return (exitStatus, Int(usage.ru_maxrss) * 1024, stderr)
+    return (exitStatus, stderr)
 }
