@@ -42,7 +42,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case is NIOTooManyBytesError:
             return .tooLarge("request.too-large", "the request body is larger than this route accepts")
         case is DecodingError:
-            return .badRequest("request.malformed-json", "the request body is not the JSON this route expects: \(describeDecoding(error))")
+            return .badRequest("request.malformed-json", "the request body is not the JSON this route expects: \(describeDecodingError(error))")
         default:
             return nil
         }
@@ -69,18 +69,6 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return Response(status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: json)))
-    }
-}
-
-private func describeDecoding(_ error: Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-        return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-    case DecodingError.dataCorrupted(let context):
-        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? "malformed JSON" : "invalid value at \(path)"
-    default: return "\(error)"
     }
 }
 

@@ -213,6 +213,25 @@ struct ReadHeader {
     }
 }
 
+/// The verifier's and the opener's framer delegates both read the header the same way.
+protocol ReadsSealedBidHeader: SealedBidFramerDelegate {
+    var read: ReadHeader? { get set }
+    var finalSignatureValid: Bool { get set }
+}
+
+extension ReadsSealedBidHeader {
+    mutating func framerDidReadHeader(_ bytes: [UInt8]) throws -> (chunkSize: Int, tagSize: Int) {
+        let read = try ReadHeader(bytes)
+        self.read = read
+        return read.framing
+    }
+
+    mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
+        try read?.verifyFinalSignature(signature)
+        finalSignatureValid = true
+    }
+}
+
 /// Parses and checks the header JSON (shared by the verifier and the opener).
 func decodeHeader(_ bytes: [UInt8]) throws -> SealedBidHeader {
     let header: SealedBidHeader
@@ -230,7 +249,8 @@ func headerSignedBytes(_ header: [UInt8]) -> [UInt8] {
     SealedBidFormat.magic + [UInt8].uint32(UInt32(header.count)) + header
 }
 
-func describeDecodingError(_ error: Error) -> String {
+/// A short, human description of a JSON decoding failure (which field, what went wrong).
+public func describeDecodingError(_ error: Error) -> String {
     switch error {
     case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):

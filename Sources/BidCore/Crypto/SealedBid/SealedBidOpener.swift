@@ -110,7 +110,7 @@ public final class SealedBidOpener {
         return constantTimeEqual(keys.commitment, commitment)
     }
 
-    private struct State: SealedBidFramerDelegate {
+    private struct State: ReadsSealedBidHeader {
         let key: KeySource
         let options: Options
         let sink: OpenedPartSink
@@ -125,12 +125,6 @@ public final class SealedBidOpener {
             self.key = key
             self.options = options
             self.sink = sink
-        }
-
-        mutating func framerDidReadHeader(_ bytes: [UInt8]) throws -> (chunkSize: Int, tagSize: Int) {
-            let read = try ReadHeader(bytes)
-            self.read = read
-            return read.framing
         }
 
         mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws {
@@ -179,10 +173,6 @@ public final class SealedBidOpener {
             read?.endSignedRegion()
         }
 
-        mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
-            try read?.verifyFinalSignature(signature)
-            finalSignatureValid = true
-        }
 
         func finish(size: UInt64) throws -> OpenedBid {
             guard let header, let signer = read?.signer, let pipeline, finalSignatureValid else {

@@ -80,7 +80,7 @@ public final class SealedBidVerifier {
         return try verifier.finish()
     }
 
-    private struct State: SealedBidFramerDelegate {
+    private struct State: ReadsSealedBidHeader {
         let trust: TrustStore
         let time: Date
         let headerCheck: HeaderCheck?
@@ -93,12 +93,6 @@ public final class SealedBidVerifier {
             self.trust = trust
             self.time = time
             self.headerCheck = headerCheck
-        }
-
-        mutating func framerDidReadHeader(_ bytes: [UInt8]) throws -> (chunkSize: Int, tagSize: Int) {
-            let read = try ReadHeader(bytes)
-            self.read = read
-            return read.framing
         }
 
         mutating func framerDidReadHeaderSignature(_ signature: [UInt8]) throws {
@@ -119,9 +113,5 @@ public final class SealedBidVerifier {
 
         mutating func framerDidEndSignedRegion() throws { read?.endSignedRegion() }
 
-        mutating func framerDidReadFinalSignature(_ signature: [UInt8]) throws {
-            try read?.verifyFinalSignature(signature)
-            finalSignatureValid = true
-        }
     }
 }
