@@ -24,7 +24,7 @@ public struct BidDesk: Sendable {
         let party = identity.party
         let (tender, keys, fingerprints, records) = try await load(tenderId, party: party)
         // Late bids are refused (Law art. 28); the deadline is judged again once the last byte is durable.
-        guard now < tender.deadline else { throw Self.deadlinePassed(tender) }
+        guard tender.status == .published, now < tender.deadline else { throw Self.deadlinePassed(tender) }
         // Debarred parties cannot submit (Law arts. 53–54): a decision in the register bars them.
         if let record = CreditEffect.activeRestriction(records, kind: .debarment, at: now) { throw Self.debarred(record) }
         let mediaType = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -79,8 +79,8 @@ public struct BidDesk: Sendable {
         let actor = identity.actor(role: .bidder, address: address)
         let platform = environment.platform
         return try await environment.store.write { tx in
-            guard let tender = try tx.tender(id: tenderId), tender.status == .published else { throw Self.notFound(tenderId) }
-            guard now < tender.deadline else { throw Self.deadlinePassed(tender) }
+            guard let tender = try tx.tender(id: tenderId), tender.status.isPublic else { throw Self.notFound(tenderId) }
+            guard tender.status == .published, now < tender.deadline else { throw Self.deadlinePassed(tender) }
             guard let bid = try tx.activeBid(tender: tenderId, party: party.id) else {
                 throw ServiceError.notFound("bid.none", "you have no bid on tender \(tenderId) to withdraw")
             }
@@ -123,7 +123,7 @@ public struct BidDesk: Sendable {
     public func status(tender tenderId: String, by identity: Identity) async throws -> StatusView {
         let party = identity.party.id
         let found = try await environment.store.read { tx -> (Tender, [BidRecord], [SignedDocument])? in
-            guard let tender = try tx.tender(id: tenderId), tender.status == .published else { return nil }
+            guard let tender = try tx.tender(id: tenderId), tender.status.isPublic else { return nil }
             return (tender, try tx.bids(tender: tenderId, party: party), try tx.receipts(tender: tenderId, party: party))
         }
         guard let (tender, bids, receipts) = found else { throw Self.notFound(tenderId) }
@@ -144,8 +144,8 @@ public struct BidDesk: Sendable {
         let header = verified.header
         let signer = verified.signer.fingerprint
         return try await environment.store.write { tx in
-            guard let current = try tx.tender(id: tender.id), current.status == .published else { throw Self.notFound(tender.id) }
-            guard receivedAt < current.deadline else { throw Self.deadlinePassed(current) }
+            guard let current = try tx.tender(id: tender.id), current.status.isPublic else { throw Self.notFound(tender.id) }
+            guard current.status == .published, receivedAt < current.deadline else { throw Self.deadlinePassed(current) }
             if let record = CreditEffect.activeRestriction(try tx.creditRecords(subject: party.subjectCode), kind: .debarment, at: receivedAt) {
                 throw Self.debarred(record)
             }
@@ -199,7 +199,7 @@ public struct BidDesk: Sendable {
 
     private func load(_ tenderId: String, party: Party) async throws -> (Tender, [TenderOpeningKey], Set<String>, [CreditRecord]) {
         let found = try await environment.store.read { tx -> (Tender, [TenderOpeningKey], Set<String>, [CreditRecord])? in
-            guard let tender = try tx.tender(id: tenderId), tender.status == .published else { return nil }
+            guard let tender = try tx.tender(id: tenderId), tender.status.isPublic else { return nil }
             return (tender, try tx.openingKeys(tender: tenderId), Set(try tx.certificates(party: party.id).map(\.fingerprint)),
                     try tx.creditRecords(subject: party.subjectCode))
         }

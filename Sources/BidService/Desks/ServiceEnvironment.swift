@@ -14,6 +14,8 @@ public struct ServiceEnvironment: Sendable {
     public var challengeLifetime: TimeInterval = 300
     /// No tender may accept bids larger than this.
     public var maxBidBytesCeiling: Int64 = 4 << 30
+    /// Serialises each tender's opening jobs.
+    public let openings = OpeningCoordinator()
 
     public init(store: any ServiceStore, trust: TrustStore, platform: PlatformSigner, clock: any ServiceClock, profile: PolicyProfile) {
         self.store = store

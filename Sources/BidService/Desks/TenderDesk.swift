@@ -17,8 +17,12 @@ public struct TenderDesk: Sendable {
         let now = environment.clock.now()
         try validateFields(spec)
         guard let deadline = spec.bidDeadline else { throw ServiceError.unprocessable("tender.invalid", "bidDeadline is required") }
-        let (tenderer, agency, officials) = try await environment.store.read { tx -> (Party?, Party?, [Party]) in
-            (try tx.party(reference: spec.tenderer), try spec.agency.flatMap { try tx.party(reference: $0) }, try tx.parties(role: .official))
+        let (tenderer, agency, officials, original) = try await environment.store.read { tx -> (Party?, Party?, [Party], Tender?) in
+            (try tx.party(reference: spec.tenderer), try spec.agency.flatMap { try tx.party(reference: $0) }, try tx.parties(role: .official),
+             try spec.retenderOf.flatMap { try tx.tender(id: $0) })
+        }
+        if let retender = spec.retenderOf, original?.status != .failed {
+            throw ServiceError.unprocessable("tender.retender-invalid", "\(retender) is not a failed tender (流标): only those are re-tendered")
         }
         guard let tenderer, tenderer.roles.contains(.tenderer) else {
             throw ServiceError.unprocessable("tender.unknown-tenderer", "tenderer \(spec.tenderer) is not a registered tenderer")
@@ -197,7 +201,7 @@ public struct TenderDesk: Sendable {
     /// Published tenders, newest first (drafts are never listed).
     public func list() async throws -> [TenderSummaryView] {
         let (tenders, parties) = try await environment.store.read { tx -> ([Tender], [String: Party]) in
-            let tenders = try tx.tenders(status: .published)
+            let tenders = try tx.publicTenders()
             var parties: [String: Party] = [:]
             for id in Set(tenders.flatMap { [$0.tendererParty] + ($0.agencyParty.map { [$0] } ?? []) }) { parties[id] = try tx.party(id: id) }
             return (tenders, parties)
@@ -215,7 +219,7 @@ public struct TenderDesk: Sendable {
         }
         guard let (tender, keys, documents, amendments, tenderer, agency) = loaded else { throw notFound(id) }
         let isOwner = identity.map { tender.isManaged(by: $0) } ?? false
-        guard tender.status == .published || isOwner else { throw notFound(id) }
+        guard tender.status.isPublic || isOwner else { throw notFound(id) }
         return TenderView(tender, keys: keys, documents: documents, amendments: isOwner ? amendments : amendments.filter { $0.status == .published },
                           tenderer: tenderer, agency: agency, notice: environment.profile.notice)
     }
@@ -228,7 +232,7 @@ public struct TenderDesk: Sendable {
         }
         guard let (tender, document, amendments) = found else { throw notFound(id) }
         let isOwner = identity.map { tender.isManaged(by: $0) } ?? false
-        guard tender.status == .published || isOwner else { throw notFound(id) }
+        guard tender.status.isPublic || isOwner else { throw notFound(id) }
         guard let document else { throw ServiceError.notFound("document.not-found", "tender \(id) has no document named \(name)") }
         if document.amendment > 0, !isOwner, amendments.first(where: { $0.number == document.amendment })?.status != .published {
             throw ServiceError.notFound("document.not-found", "tender \(id) has no document named \(name)")
@@ -242,7 +246,7 @@ public struct TenderDesk: Sendable {
             guard let tender = try tx.tender(id: id) else { return nil }
             return (tender, try tx.openingKeys(tender: id))
         }
-        guard let (tender, keys) = found, tender.status == .published else { throw notFound(id) }
+        guard let (tender, keys) = found, tender.status.isPublic else { throw notFound(id) }
         return keys.map(\.file)
     }
 
@@ -271,6 +275,7 @@ public struct TenderDesk: Sendable {
             throw invalid("maximumPrice \(price) must be a decimal amount in yuan with at most 2 decimals")
         }
         if let minutes = spec.decryptionWindowMinutes, !(1...1440).contains(minutes) { throw invalid("decryptionWindowMinutes must be 1…1440") }
+        if let minutes = spec.confirmationWindowMinutes, !(1...10_080).contains(minutes) { throw invalid("confirmationWindowMinutes must be 1…10080") }
         guard !spec.openingRecordItems.isEmpty else { throw invalid("openingRecordItems must list at least the price") }
         for item in spec.openingRecordItems where !TenderSpec.summaryItems.contains(item) && !(item.hasPrefix("extra.") && item.count > 6) {
             throw invalid("unknown opening record item \(item) (allowed: \(TenderSpec.summaryItems.sorted().joined(separator: ", ")), extra.<name>)")

@@ -13,6 +13,15 @@ public enum DecryptionPolicy: String, Codable, Sendable, CaseIterable {
 
 public enum TenderStatus: String, Codable, Sendable {
     case draft, published
+    /// The deadline has passed and the opening is under way.
+    case opening
+    /// The opening record is signed and published.
+    case opened
+    /// Fewer than three bids at the deadline: no opening (流标).
+    case failed
+
+    /// Everything but a draft is public.
+    public var isPublic: Bool { self != .draft }
 }
 
 /// What a tenderer or agency submits to publish a tender (招标公告). Documents and the opening
@@ -39,6 +48,10 @@ public struct TenderSpec: Codable, Sendable, Equatable {
     /// Bid summary items read out at the opening: price, durationDays, quality, projectManager,
     /// bidSecurityAccount, or extra.<name>.
     public var openingRecordItems: [String]
+    /// Minutes bidders have to confirm the opening record or object (default 30).
+    public var confirmationWindowMinutes: Int?
+    /// The failed tender this one re-tenders, if any (Law art. 28: fewer than three bids).
+    public var retenderOf: String?
     /// Evaluation method and rubric, stored as given (used by the evaluation later).
     public var evaluation: JSONValue
     public var acceptedSuites: [Suite]

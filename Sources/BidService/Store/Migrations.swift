@@ -5,6 +5,7 @@ import Foundation
 enum Migrations {
     static let all: [(version: Int, name: String, sql: String)] = [
         (1, "parties, auth, tenders, documents, bids, receipts, credit records, ledger", v1),
+        (2, "the opening: sessions, bids' decryption, shares, opened parts, objections, collusion signals", v2),
     ]
 
     static func apply(to connection: SQLiteConnection) throws {
@@ -205,6 +206,83 @@ enum Migrations {
         signature BLOB NOT NULL,
         scheme TEXT NOT NULL,
         certificate_fingerprint TEXT NOT NULL
+    );
+    """
+
+    static let v2 = """
+    CREATE TABLE openings (
+        tender_id TEXT PRIMARY KEY REFERENCES tenders(id),
+        status TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        started_by TEXT NOT NULL,
+        window_ends_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        confirmation_ends_at INTEGER,
+        record_document BLOB,
+        record_signature BLOB,
+        record_scheme TEXT,
+        record_certificate TEXT
+    );
+    CREATE TABLE opening_bids (
+        bid_id TEXT PRIMARY KEY REFERENCES bids(id),
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        bidder_party TEXT NOT NULL,
+        state TEXT NOT NULL,
+        opened_by TEXT,
+        cause_code TEXT,
+        cause_fault TEXT,
+        cause_detail TEXT,
+        manifest BLOB,
+        manifest_signature BLOB,
+        items TEXT,
+        decrypted_at INTEGER,
+        decryption_address TEXT,
+        refused_attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX opening_bids_tender ON opening_bids(tender_id);
+    CREATE TABLE opened_parts (
+        bid_id TEXT NOT NULL REFERENCES bids(id),
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        blob TEXT NOT NULL,
+        PRIMARY KEY (bid_id, position)
+    );
+    CREATE TABLE opening_shares (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        suite TEXT NOT NULL,
+        share_index INTEGER NOT NULL,
+        official_party TEXT NOT NULL,
+        certificate_fingerprint TEXT NOT NULL,
+        value BLOB,
+        received_at INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        PRIMARY KEY (tender_id, suite, share_index)
+    );
+    CREATE TABLE opening_objections (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        number INTEGER NOT NULL,
+        party TEXT NOT NULL,
+        text TEXT NOT NULL,
+        raised_at INTEGER NOT NULL,
+        answer TEXT,
+        answered_by TEXT,
+        answered_at INTEGER,
+        PRIMARY KEY (tender_id, number)
+    );
+    CREATE TABLE opening_confirmations (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        party TEXT NOT NULL,
+        confirmed_at INTEGER NOT NULL,
+        PRIMARY KEY (tender_id, party)
+    );
+    CREATE TABLE collusion_signals (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        position INTEGER NOT NULL,
+        signal TEXT NOT NULL,
+        PRIMARY KEY (tender_id, position)
     );
     """
 }

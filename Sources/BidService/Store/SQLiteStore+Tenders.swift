@@ -21,6 +21,15 @@ extension SQLiteTransaction {
         try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status = ? ORDER BY published_at DESC, id", [.text(status.rawValue)], Self.tender)
     }
 
+    /// Every tender that is not a draft, newest first.
+    public func publicTenders() throws -> [Tender] {
+        try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC, id", [], Self.tender)
+    }
+
+    public func setTenderStatus(_ id: String, _ status: TenderStatus) throws {
+        try connection.run("UPDATE tenders SET status = ?, version = version + 1 WHERE id = ?", [.text(status.rawValue), .text(id)])
+    }
+
     public func insertTender(_ tender: Tender) throws {
         try connection.run("""
             INSERT INTO tenders (id, section, title, status, owner_party, tenderer_party, agency_party, profile, deadline, spec, created_at, published_at)

@@ -47,6 +47,31 @@ public protocol StoreTransaction {
     func amendments(tender id: String) throws -> [Amendment]
     func publishAmendment(tender id: String, number: Int, previousDeadline: Date, newDeadline: Date?, at time: Date) throws -> Bool
 
+    func publicTenders() throws -> [Tender]
+    func setTenderStatus(_ id: String, _ status: TenderStatus) throws
+
+    // The opening
+    func opening(tender id: String) throws -> Opening?
+    func openings(status: OpeningStatus) throws -> [Opening]
+    func saveOpening(_ opening: Opening) throws
+    func setOpeningRecord(tender id: String, _ signed: SignedDocument) throws
+    func openingRecord(tender id: String) throws -> SignedDocument?
+    func saveOpeningBid(_ bid: OpeningBid, tender id: String, manifest: (bytes: [UInt8], signature: [UInt8])?) throws
+    func openingBids(tender id: String) throws -> [OpeningBid]
+    func openedManifest(bid id: String) throws -> [UInt8]?
+    func insertOpenedPart(bid id: String, position: Int, kind: String, name: String, size: Int64, digest: String, blob: String) throws
+    func openedPartCount(bid id: String) throws -> Int
+    func insertShare(tender id: String, suite: Suite, index: Int, party: String, certificateFingerprint: String, value: [UInt8], at time: Date, address: String) throws
+    func shares(tender id: String, suite: Suite) throws -> [(index: Int, party: String, value: [UInt8]?)]
+    func wipeShares(tender id: String) throws
+    func insertObjection(tender id: String, _ objection: Objection) throws
+    func answerObjection(tender id: String, number: Int, answer: String, by party: String, at time: Date) throws -> Bool
+    func objections(tender id: String) throws -> [Objection]
+    func confirm(tender id: String, party: String, at time: Date) throws -> Bool
+    func confirmations(tender id: String) throws -> [(party: String, at: Date)]
+    func setSignals(tender id: String, _ signals: [CollusionSignal]) throws
+    func signals(tender id: String) throws -> [CollusionSignal]
+
     // Bids and receipts
     func activeBid(tender id: String, party: String) throws -> BidRecord?
     func bids(tender id: String, party: String) throws -> [BidRecord]
