@@ -82,6 +82,18 @@ struct RouteAccessTests {
         "PUT /v1/tenders/:id/bid": .roles([.bidder]),
         "GET /v1/tenders/:id/bid": .roles([.bidder]),
         "DELETE /v1/tenders/:id/bid": .roles([.bidder]),
+        "POST /v1/tenders/:id/opening": .roles([.tenderer, .agency, .official]),
+        "GET /v1/tenders/:id/opening": .anyone,
+        "GET /v1/tenders/:id/opening/my-bid-header": .roles([.bidder]),
+        "POST /v1/tenders/:id/opening/decrypt": .roles([.bidder]),
+        "POST /v1/tenders/:id/opening/shares": .roles([.official]),
+        "POST /v1/tenders/:id/opening/close": .roles([.tenderer, .agency, .official]),
+        "GET /v1/tenders/:id/opening/record": .anyone,
+        "POST /v1/tenders/:id/opening/confirmation": .roles([.bidder]),
+        "POST /v1/tenders/:id/opening/objections": .roles([.bidder]),
+        "GET /v1/tenders/:id/opening/objections": .roles([.bidder, .tenderer, .agency, .official, .supervisor]),
+        "POST /v1/tenders/:id/opening/objections/:number/answer": .roles([.tenderer, .agency, .official]),
+        "GET /v1/tenders/:id/opening/signals": .roles([.tenderer, .agency, .official, .supervisor]),
     ]
 
     @Test("every route's access is the one this table expects, and every expected route exists")

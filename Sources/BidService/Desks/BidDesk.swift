@@ -146,6 +146,9 @@ public struct BidDesk: Sendable {
         return try await environment.store.write { tx in
             guard let current = try tx.tender(id: tender.id), current.status.isPublic else { throw Self.notFound(tender.id) }
             guard current.status == .published, receivedAt < current.deadline else { throw Self.deadlinePassed(current) }
+            // Once a checkpoint after the deadline is signed, the tender's bids are sealed; a commit
+            // that lagged behind it (more than Supervision.sealingGrace) is late too.
+            if let sealed = try tx.lastCheckpoint(), sealed.at >= current.deadline { throw Self.deadlinePassed(current) }
             if let record = CreditEffect.activeRestriction(try tx.creditRecords(subject: party.subjectCode), kind: .debarment, at: receivedAt) {
                 throw Self.debarred(record)
             }

@@ -73,16 +73,22 @@ extension OpeningRoom {
     }
 
     /// Queues a look at the opening (window closed? shares complete? everything opened?).
-    func schedule(_ id: String) {
+    func schedule(_ id: String) async {
         let room = self
-        let coordinator = environment.openings
-        Task { await coordinator.schedule(id) { try? await room.advanceNow(id) } }
+        await environment.openings.schedule(id) {
+            do { try await room.advanceNow(id) } catch {
+                Logger(label: "ebid.opening").error("opening of \(id) could not move on: \(error)")
+            }
+        }
     }
+
+    /// Waits until the opening's queued work (decryptions, completion) has run.
+    public func settle(_ id: String) async { await environment.openings.idle(id) }
 
     /// On reads: if the window has passed, let the opening move on (in the background).
     func advanceIfDue(_ id: String) async throws {
         if let opening = try await store.read({ try $0.opening(tender: id) }), opening.status == .decrypting, clock.now() >= opening.windowEndsAt {
-            schedule(id)
+            await schedule(id)
         }
     }
 
@@ -309,7 +315,8 @@ extension FileInput {
     }
 }
 
-/// Moves openings on as their windows end, even when nobody asks.
+/// Moves openings on as their windows end, even when nobody asks, and signs a checkpoint as soon
+/// as a tender's deadline passes: it seals the tender's bid events (`ebid audit verify` checks it).
 struct OpeningService: Service {
     let environment: ServiceEnvironment
     let interval: TimeInterval
@@ -324,6 +331,7 @@ struct OpeningService: Service {
                 break
             }
             do {
+                try await Supervision(environment).sealDeadlines()
                 for opening in try await environment.store.read({ try $0.openings(status: .decrypting) }) {
                     try await room.advanceIfDue(opening.tenderId)
                 }
@@ -332,4 +340,5 @@ struct OpeningService: Service {
             }
         }
     }
+
 }

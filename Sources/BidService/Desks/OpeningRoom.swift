@@ -19,19 +19,23 @@ public struct OpeningRoom: Sendable {
     /// Starts the opening at or after the deadline. Fewer than three bids: the tender fails (流标,
     /// Law art. 28, Reg. art. 44) with a signed record, and may be re-tendered.
     public func start(tender id: String, by identity: Identity, role: PartyRole, address: String) async throws -> OpeningView {
-        let now = clock.now()
+        let asked = clock.now()
         let context = try await load(id)
         guard try await isHost(identity, context) else {
             throw ServiceError.forbidden("opening.not-host", "only the tender's tenderer, its agency or one of its opening officials hosts the opening")
         }
-        guard now >= context.tender.deadline else {
+        guard asked >= context.tender.deadline else {
             throw ServiceError.conflict("opening.before-deadline", "the opening is at the bid deadline, \(iso(context.tender.deadline)) (Law art. 34)")
         }
         guard context.tender.status == .published else {
             throw ServiceError.conflict("opening.already-started", "the opening of tender \(id) has started already")
         }
-        // A checkpoint first: it commits to every bid received by the deadline before the opening changes anything.
+        // A checkpoint first: it seals every bid received by the deadline before the opening changes
+        // anything. Right at the deadline, wait out the grace so in-flight commits land first.
+        let sealAt = context.tender.deadline + Supervision.sealingGrace
+        if asked < sealAt { try await Task.sleep(for: .seconds(sealAt.timeIntervalSince(asked))) }
         try await Supervision(environment).checkpoint()
+        let now = clock.now()
         let actor = identity.actor(role: role, address: address)
         let window = Self.minutes(context.tender.spec.decryptionWindowMinutes, default: 30, profile: environment.profile)
         let platform = environment.platform
@@ -66,16 +70,19 @@ public struct OpeningRoom: Sendable {
                                                     json: StartPayload(bids: bids.map(\.id), windowEndsAt: opening.windowEndsAt)), at: now)
             }
         }
-        schedule(id)
+        await schedule(id)
         return try await view(tender: id, for: identity)
     }
 
     // MARK: Remote decryption by the bidder (远程解密)
 
     /// The header of the caller's own bid, so that it can unwrap its content key on its machine.
-    public func sealedHeader(tender id: String, by identity: Identity) async throws -> SealedBidHeader {
+    public func sealedHeader(tender id: String, by identity: Identity) async throws -> BidHeaderView {
         let (_, bid, _) = try await bidderContext(id, identity: identity)
-        do { return try SealedBidHeader.peek(file: store.blobs.path(bid.blob)) } catch {
+        do {
+            return BidHeaderView(bidId: bid.id, packageDigest: bid.packageDigest, receivedAt: bid.receivedAt,
+                                 header: try SealedBidHeader.peek(file: store.blobs.path(bid.blob)))
+        } catch {
             throw ServiceError(status: 500, code: "opening.blob-unreadable", title: "Internal error", detail: "the stored package cannot be read")
         }
     }
@@ -107,7 +114,7 @@ public struct OpeningRoom: Sendable {
             }
             let outcome = try await self.openStored(bid, tender: tender, key: .contentKey(contentKey))
             try await self.recordOutcome(outcome, bid: bid, openedBy: .bidder, tender: id, actor: actor, address: address)
-            self.schedule(id)
+            await self.schedule(id)
             return OpeningBidView(try await self.store.read { try $0.openingBids(tender: id) }.first { $0.bidId == bid.id }!, receivedAt: bid.receivedAt,
                                   packageDigest: bid.packageDigest)
         }
@@ -166,7 +173,7 @@ public struct OpeningRoom: Sendable {
                 return try tx.shares(tender: id, suite: key.suite).count
             }
         }
-        schedule(id)
+        await schedule(id)
         return ShareReceipt(suite: key.suite, index: share.index, received: received, threshold: key.file.threshold)
     }
 
@@ -322,6 +329,15 @@ public struct OpeningView: Codable, Sendable {
     public var bids: [OpeningBidView]?
     public var sharesReceived: [String: Int]?
     public var threshold: Int?
+}
+
+/// The header of the caller's own bid, for remote decryption: the client finds its recipient
+/// entry, unwraps the content key and checks it against `keyCommitment` before sending it.
+public struct BidHeaderView: Codable, Sendable {
+    public var bidId: String
+    public var packageDigest: String
+    public var receivedAt: Date
+    public var header: SealedBidHeader
 }
 
 public struct ShareReceipt: Codable, Sendable {

@@ -8,6 +8,20 @@ public struct Supervision: Sendable {
 
     public init(_ environment: ServiceEnvironment) { self.environment = environment }
 
+    /// How long after a deadline the sealing checkpoint waits, so that uploads whose last byte was
+    /// durable before the deadline have committed (a commit takes milliseconds).
+    public static let sealingGrace: TimeInterval = 2
+
+    /// Signs the checkpoint that seals a tender's bids, once its deadline (plus the grace) has passed.
+    public func sealDeadlines() async throws {
+        let now = environment.clock.now()
+        let due = try await environment.store.read { tx -> Bool in
+            let last = try tx.lastCheckpoint()?.at ?? .distantPast
+            return try tx.tenders(status: .published).contains { $0.deadline + Self.sealingGrace <= now && $0.deadline > last }
+        }
+        if due { try await checkpoint() }
+    }
+
     /// Signs a checkpoint of the current head (numbered, timed; see LedgerCheckpoint).
     @discardableResult
     public func checkpoint() async throws -> LedgerCheckpoint? {
@@ -64,6 +78,8 @@ public enum LedgerAudit {
         public var checkpoints = 0
         public var receipts = 0
         public var bids = 0
+        /// Tenders past their deadline whose bid events were checked against the deadline checkpoint.
+        public var sealedTenders = 0
         public var problems: [Problem] = []
         public var isIntact: Bool { problems.isEmpty }
         public var firstProblem: Problem? { problems.first }
@@ -75,6 +91,7 @@ public enum LedgerAudit {
         var report = Report()
         var byHash: [String: Int64] = [:]
         var hashes: [Int64: String] = [:]
+        var bidEvents: [String: [(seq: Int64, at: Date, action: String)]] = [:]
         try store.database.readNow { tx in
             var previous: LedgerEvent?
             var after: Int64 = 0
@@ -95,6 +112,9 @@ public enum LedgerAudit {
                     }
                     byHash[event.hash] = event.seq
                     hashes[event.seq] = event.hash
+                    if event.action.hasPrefix("bid."), let tender = event.tenderId {
+                        bidEvents[tender, default: []].append((event.seq, event.at, event.action))
+                    }
                     previous = event
                     report.events += 1
                 }
@@ -103,6 +123,7 @@ public enum LedgerAudit {
             report.head = previous
 
             let certificates = Dictionary(platformCertificates.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a })
+            var goodCheckpoints: [LedgerCheckpoint] = []
             for checkpoint in try tx.checkpoints(after: 0, limit: Int.max) {
                 report.checkpoints += 1
                 guard let certificate = certificates[checkpoint.certificateFingerprint],
@@ -116,8 +137,13 @@ public enum LedgerAudit {
                 if byHash[checkpoint.headHash] == nil {
                     report.problems.append(.init(seq: checkpoint.seq, kind: "checkpoint-mismatch",
                                                  detail: "checkpoint \(checkpoint.number) (\(iso(checkpoint.at))) signed head \(checkpoint.headHash.prefix(16))…, which the ledger no longer holds"))
+                } else {
+                    var checked = checkpoint
+                    checked.seq = byHash[checkpoint.headHash]!  // the signed head's position, not the stored (unsigned) number
+                    goodCheckpoints.append(checked)
                 }
             }
+            try checkDeadlines(tx.publicTenders(), bidEvents: bidEvents, checkpoints: goodCheckpoints, report: &report)
             for (seq, signed) in try tx.allReceipts() {
                 report.receipts += 1
                 guard let receipt = try? signed.decode(Receipt.self) else {
@@ -142,5 +168,33 @@ public enum LedgerAudit {
         }
         report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
         return report
+    }
+
+    /// Bids are sealed at the deadline (Law art. 28): for each tender past its deadline, the first
+    /// checkpoint signed at or after the deadline must already hold every bid event from before the
+    /// deadline (an event it does not hold was written later and backdated), and no bid event may
+    /// be dated after the deadline. Together with the checkpoints published before the deadline,
+    /// this lets anyone who kept those checkpoints check every bid event up to the opening.
+    static func checkDeadlines(_ tenders: [Tender], bidEvents: [String: [(seq: Int64, at: Date, action: String)]],
+                               checkpoints: [LedgerCheckpoint], report: inout Report) {
+        let latest = checkpoints.map(\.at).max()
+        for tender in tenders {
+            let events = bidEvents[tender.id] ?? []
+            for event in events where event.at >= tender.deadline {
+                report.problems.append(.init(seq: event.seq, kind: "bid-after-deadline",
+                                             detail: "\(event.action) of tender \(tender.id) is dated \(iso(event.at)), after the deadline \(iso(tender.deadline))"))
+            }
+            guard tender.status != .published || (latest.map { $0 >= tender.deadline } ?? false) else { continue }
+            guard let sealing = checkpoints.filter({ $0.at >= tender.deadline }).min(by: { $0.number < $1.number }) else {
+                report.problems.append(.init(seq: nil, kind: "deadline-checkpoint",
+                                             detail: "tender \(tender.id) is past its deadline (\(iso(tender.deadline))) but no checkpoint was signed after it"))
+                continue
+            }
+            report.sealedTenders += 1
+            for event in events where event.at < tender.deadline && event.seq > sealing.seq {
+                report.problems.append(.init(seq: event.seq, kind: "bid-backdated",
+                                             detail: "\(event.action) of tender \(tender.id) is dated before the deadline but checkpoint \(sealing.number), signed at \(iso(sealing.at)) after the deadline, does not hold it: it was written after the deadline"))
+            }
+        }
     }
 }

@@ -49,6 +49,16 @@ public struct OpeningBid: Codable, Sendable, Equatable {
     public var refusedAttempts: Int
 }
 
+/// A part of an opened bid, kept in the blob store for the evaluation.
+public struct OpenedPart: Codable, Sendable, Equatable {
+    public var position: Int
+    public var kind: String
+    public var name: String
+    public var size: Int64
+    public var sha256: String
+    public var blob: String
+}
+
 /// The opening session of a tender.
 public struct Opening: Codable, Sendable, Equatable {
     public var tenderId: String

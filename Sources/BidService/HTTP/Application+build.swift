@@ -22,7 +22,8 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger
     )
-    app.addServices(CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger))
+    app.addServices(CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
+                    OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger))
     return app
 }
 
@@ -58,6 +59,7 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> 
     AuthController(identities: identities).addRoutes(to: routes)
     TenderController(tenders: TenderDesk(environment)).addRoutes(to: routes)
     BidController(bids: BidDesk(environment)).addRoutes(to: routes)
+    OpeningController(room: OpeningRoom(environment)).addRoutes(to: routes)
     return routes
 }
 

@@ -81,8 +81,10 @@ extension SQLiteTransaction {
                            [.text(id), .integer(Int64(position)), .text(kind), .text(name), .integer(size), .text(digest), .text(blob)])
     }
 
-    public func openedPartCount(bid id: String) throws -> Int {
-        try connection.queryOne("SELECT COUNT(*) FROM opened_parts WHERE bid_id = ?", [.text(id)]) { $0.int(0) } ?? 0
+    public func openedParts(bid id: String) throws -> [OpenedPart] {
+        try connection.query("SELECT position, kind, name, size, digest, blob FROM opened_parts WHERE bid_id = ? ORDER BY position", [.text(id)]) { row in
+            OpenedPart(position: row.int(0), kind: row.text(1), name: row.text(2), size: row.int64(3), sha256: row.text(4), blob: row.text(5))
+        }
     }
 
     public func insertShare(tender id: String, suite: Suite, index: Int, party: String, certificateFingerprint: String, value: [UInt8],

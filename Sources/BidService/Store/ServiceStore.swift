@@ -60,7 +60,7 @@ public protocol StoreTransaction {
     func openingBids(tender id: String) throws -> [OpeningBid]
     func openedManifest(bid id: String) throws -> [UInt8]?
     func insertOpenedPart(bid id: String, position: Int, kind: String, name: String, size: Int64, digest: String, blob: String) throws
-    func openedPartCount(bid id: String) throws -> Int
+    func openedParts(bid id: String) throws -> [OpenedPart]
     func insertShare(tender id: String, suite: Suite, index: Int, party: String, certificateFingerprint: String, value: [UInt8], at time: Date, address: String) throws
     func shares(tender id: String, suite: Suite) throws -> [(index: Int, party: String, value: [UInt8]?)]
     func wipeShares(tender id: String) throws

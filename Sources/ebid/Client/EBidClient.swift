@@ -66,6 +66,14 @@ final class EBidClient: @unchecked Sendable {
 
     func send<T: Decodable>(_ method: String, _ path: String) async throws -> T { try await send(method, path, json: Optional<Empty>.none) }
 
+    /// A request whose success answer has no body (204).
+    func sendExpectingNoContent(_ method: String, _ path: String) async throws {
+        let request = try makeRequest(method, path)
+        let (data, response) = try await perform { try await self.session.data(for: request) }
+        guard let http = response as? HTTPURLResponse else { throw CLIError("no HTTP response") }
+        guard (200..<300).contains(http.statusCode) else { throw problem(data, status: http.statusCode) }
+    }
+
     /// Streams a file as the request body.
     func upload<T: Decodable>(_ method: String, _ path: String, file: String, contentType: String) async throws -> T {
         var request = try makeRequest(method, path)

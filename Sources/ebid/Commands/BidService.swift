@@ -170,6 +170,7 @@ struct Audit: AsyncParsableCommand {
                     ("checkpoints", "\(report.checkpoints)"),
                     ("receipts", "\(report.receipts)"),
                     ("bids", "\(report.bids)"),
+                    ("sealed at deadline", "\(report.sealedTenders) tender(s) checked against their deadline checkpoint"),
                 ], indent: "  ")
                 guard let first = report.firstProblem else {
                     print("the ledger is intact")

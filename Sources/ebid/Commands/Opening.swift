@@ -5,7 +5,7 @@ import Foundation
 struct Opening: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The tender's opening key (开标密钥) and the opening.",
-        subcommands: [Keygen.self]
+        subcommands: [Keygen.self, Start.self, Status.self, Share.self, Close.self, Record.self, Signals.self, Objections.self, Answer.self]
     )
 }
 

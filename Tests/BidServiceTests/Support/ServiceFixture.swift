@@ -69,18 +69,19 @@ final class ServiceFixture: @unchecked Sendable {
     }
 
     /// Opening keys for the suites, shares held by the three demo officials.
-    func openingKeys(_ suites: [Suite]) throws -> [OpeningKeyFile] {
+    func openingKeys(_ suites: [Suite], threshold: Int = 2) throws -> [OpeningKeyFile] {
         try suites.map { suite in
             let folder = suite == .gm ? "gm" : "nist"
-            return try OpeningKeyCeremony.generate(suite: suite, officials: try (1...3).map { try Self.certificate("official-0\($0)", suite: folder) }, threshold: 2)
+            return try OpeningKeyCeremony.generate(suite: suite, officials: try (1...3).map { try Self.certificate("official-0\($0)", suite: folder) },
+                                                   threshold: threshold)
         }
     }
 
     /// Creates, documents and publishes a tender as agency-01; returns its spec and opening keys.
     @discardableResult
-    func publishTender(_ spec: TenderSpec? = nil) async throws -> (TenderSpec, [OpeningKeyFile]) {
+    func publishTender(_ spec: TenderSpec? = nil, threshold: Int = 2) async throws -> (TenderSpec, [OpeningKeyFile]) {
         let spec = try spec ?? self.spec()
-        let keys = try openingKeys(spec.acceptedSuites)
+        let keys = try openingKeys(spec.acceptedSuites, threshold: threshold)
         let identity = try await identity("agency-01")
         let desk = TenderDesk(environment)
         _ = try await desk.createDraft(spec, openingKeys: keys, by: identity, role: .agency, address: "test")
@@ -93,7 +94,8 @@ final class ServiceFixture: @unchecked Sendable {
     // MARK: Bids
 
     /// Seals a bid from the seeds for `bidder` with the tender's opening key.
-    func seal(bidder: String, tender: TenderSpec, openingKey: OpeningKeyFile, signer: (Certificate, PrivateKey)? = nil, suite: Suite = .gm) throws -> [UInt8] {
+    func seal(bidder: String, tender: TenderSpec, openingKey: OpeningKeyFile, signer: (Certificate, PrivateKey)? = nil, suite: Suite = .gm,
+              overrides: BidSealer.Overrides = .init()) throws -> [UInt8] {
         let folder = suite == .gm ? "gm" : "nist"
         let (certificate, key) = try signer ?? (Self.certificate(bidder, suite: folder), Self.key(bidder, suite: folder))
         let parts = "\(Self.seeds)/bids/parts/\(bidder)"
@@ -105,7 +107,9 @@ final class ServiceFixture: @unchecked Sendable {
             machineFingerprint: "test-\(bidder)")
         request.chunkSize = 4096
         let output = TemporaryDirectory()
-        _ = try BidSealer.seal(request, toFile: output.file("bid.ebid"))
+        let file = try FileOutput(path: output.file("bid.ebid"))
+        _ = try BidSealer.seal(request, to: file, contentKey: SecureRandom.bytes(32), packageId: SecureRandom.bytes(16), overrides: overrides)
+        try file.close()
         return output.read("bid.ebid")
     }
 
