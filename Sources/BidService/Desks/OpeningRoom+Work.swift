@@ -33,7 +33,7 @@ extension OpeningRoom {
     }
 
     /// The caller's own pending bid in an opening that bidders decrypt; refusals are logged.
-    func bidderContext(_ id: String, identity: Identity, refusalActor: Actor? = nil) async throws -> (Tender, BidRecord, OpeningBid) {
+    func bidderContext(_ id: String, identity: Identity, refusalActor: Actor? = nil) async throws -> (Tender, Opening, BidRecord) {
         let now = clock.now()
         let context = try await load(id)
         func refuse(_ error: ServiceError) async throws -> Never {
@@ -60,10 +60,10 @@ extension OpeningRoom {
         guard let bid = context.bids.first(where: { $0.bidderParty == identity.party.id }) else {
             throw ServiceError.notFound("opening.no-bid", "you have no bid in the opening of tender \(id)")
         }
-        guard let openingBid = context.openingBids.first(where: { $0.bidId == bid.id }), openingBid.state == .pending else {
+        guard context.openingBids.contains(where: { $0.bidId == bid.id && $0.state == .pending }) else {
             throw ServiceError.conflict("opening.already-decrypted", "your bid is no longer waiting for decryption")
         }
-        return (context.tender, bid, openingBid)
+        return (context.tender, opening, bid)
     }
 
     /// Durations given in minutes: real minutes in the statutory profile, seconds in the demo one.
@@ -256,7 +256,7 @@ extension OpeningRoom {
 
     static func record(tender: Tender, opening: Opening, bids: [BidRecord], openingBids: [OpeningBid], tx: any StoreTransaction,
                        platform: PlatformSigner, now: Date, failure: String?) throws -> OpeningRecord {
-        let entries = try bids.sorted { $0.receivedAt < $1.receivedAt }.map { bid -> OpeningRecord.Entry in
+        let entries = try bids.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }.map { bid -> OpeningRecord.Entry in
             let party = try tx.party(id: bid.bidderParty)
             let state = openingBids.first { $0.bidId == bid.id }
             return OpeningRecord.Entry(bidder: bid.bidderParty, bidderName: party?.name ?? bid.bidderParty, creditCode: party?.creditCode,

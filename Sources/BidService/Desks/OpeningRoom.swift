@@ -78,7 +78,7 @@ public struct OpeningRoom: Sendable {
 
     /// The header of the caller's own bid, so that it can unwrap its content key on its machine.
     public func sealedHeader(tender id: String, by identity: Identity) async throws -> BidHeaderView {
-        let (_, bid, _) = try await bidderContext(id, identity: identity)
+        let (_, _, bid) = try await bidderContext(id, identity: identity)
         do {
             return BidHeaderView(bidId: bid.id, packageDigest: bid.packageDigest, receivedAt: bid.receivedAt,
                                  header: try SealedBidHeader.peek(file: store.blobs.path(bid.blob)))
@@ -92,7 +92,7 @@ public struct OpeningRoom: Sendable {
     /// window closes); keys sent before the deadline are refused and logged.
     public func decrypt(tender id: String, contentKey: [UInt8], by identity: Identity, address: String) async throws -> OpeningBidView {
         let actor = identity.actor(role: .bidder, address: address)
-        let (tender, bid, _) = try await bidderContext(id, identity: identity, refusalActor: actor)
+        let (tender, opening, bid) = try await bidderContext(id, identity: identity, refusalActor: actor)
         let header = try SealedBidHeader.peek(file: store.blobs.path(bid.blob))
         let now = clock.now()
         return try await environment.openings.run(id) {
@@ -110,7 +110,7 @@ public struct OpeningRoom: Sendable {
                                                         json: ["reason": "content key does not match the package", "attempts": String(attempts)]), at: now)
                 }
                 throw ServiceError.unprocessable("opening.content-key-mismatch",
-                                                 "the content key does not open your package (attempt \(attempts)); your bid is still waiting: try again before \(iso(tender.deadline)) plus the window")
+                                                 "the content key does not open your package (attempt \(attempts)); your bid is still waiting: try again before the window closes at \(iso(opening.windowEndsAt))")
             }
             let outcome = try await self.openStored(bid, tender: tender, key: .contentKey(contentKey))
             try await self.recordOutcome(outcome, bid: bid, openedBy: .bidder, tender: id, actor: actor, address: address)

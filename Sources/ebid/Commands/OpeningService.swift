@@ -399,7 +399,9 @@ func printRecord(_ record: OpeningRecord) {
     ], indent: "  ")
     guard !record.bids.isEmpty else { return }
     let items = record.tender.openingRecordItems
-    var rows = [["#", "bidder", "received", "state", "opened by"] + items + ["package"]]
+    let labels = ["price": "price (yuan)", "durationDays": "duration (days)", "quality": "quality", "projectManager": "project manager",
+                  "bidSecurityAccount": "bid security account"]
+    var rows = [["#", "bidder", "received", "state", "opened by"] + items.map { labels[$0] ?? $0 } + ["package"]]
     for (index, bid) in record.bids.enumerated() {
         rows.append(["\(index + 1)", bid.bidderName, displayTime(bid.receivedAt), bid.state.rawValue, bid.openedBy?.rawValue ?? "—"]
                     + items.map { bid.items[$0] ?? "—" } + [String(bid.packageDigest.prefix(20)) + "…"])

@@ -80,7 +80,7 @@ struct ServiceDemo {
         // 2. Bidders seal and upload.
         narrator.step("Five bidders seal their bids on their own machines, each with the tender's opening key, and upload them. Each gets a receipt (确认回执) signed by the platform, with its submission time and ledger position.")
         var receipts: [String: BidDesk.ReceiptResult] = [:]
-        for (bidder, suite) in [("bidder-01", Suite.gm), ("bidder-02", .gm), ("bidder-03", .nist), ("bidder-04", .gm), ("bidder-05", .gm)] {
+        for (bidder, suite) in Self.bidders {
             let package = try seal(bidder, suite: suite, openingKey: openingKeys.first { $0.suite == suite }!)
             let result: BidDesk.ReceiptResult = try await client(server, bidder, suite: DemoPKI.directoryName(suite))
                 .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: package, contentType: "application/vnd.ebid.sealed-bid")
@@ -100,9 +100,9 @@ struct ServiceDemo {
             let _: BidDesk.ReceiptResult = try await client(server, "bidder-07", suite: "gm")
                 .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-07", suite: .gm, openingKey: openingKeys[0]), contentType: "application/vnd.ebid.sealed-bid")
         }
-        let late = try seal("bidder-06", suite: .gm, openingKey: openingKeys[0])
-        let lateClient = try await client(server, "bidder-06", suite: "gm")
-        narrator.step("The bid deadline passes (the demo clock moves forward). 莆田木兰溪建设有限公司 sealed its bid in time but uploads it only now.")
+        let late = try seal("bidder-04", suite: .gm, openingKey: openingKeys[0])
+        let lateClient = try await client(server, "bidder-04", suite: "gm")
+        narrator.step("The bid deadline passes (the demo clock moves forward). 泉州刺桐建筑工程有限公司 sealed its bid in time but uploads it only now.")
         let admin = try await client(server, "admin-01", suite: "gm")
         struct Advance: Encodable { var seconds: Double }
         struct Now: Decodable { var now: Date }
@@ -111,18 +111,28 @@ struct ServiceDemo {
             let _: BidDesk.ReceiptResult = try await lateClient.upload("PUT", "/v1/tenders/\(tenderId)/bid", file: late, contentType: "application/vnd.ebid.sealed-bid")
         }
 
-        // 4. Receipts offline, and the ledger.
+        // 4. Receipts offline.
         narrator.step("A bidder checks its receipt offline with the platform certificate (the docs show the same with openssl alone).")
         let platform = try Certificate(file: configuration.platformCertificate)
         let signed = try receipts["bidder-01"]!.signed.signed.map { try $0.verify(with: platform) } ?? false
         failures += narrator.expect(signed, "the receipt's signature verifies with \(platform.subject.commonName ?? "the platform certificate")")
-        narrator.step("A supervisor audits the ledger: every event's hash and link, every signed checkpoint, every receipt's ledger position.")
+
+        // 5. The opening.
+        failures += try await opening(server: server, platform: platform, receipts: receipts)
+
+        // 6. The ledger.
+        narrator.step("A supervisor audits the ledger: every event's hash and link, every signed checkpoint, every receipt's ledger position, and each tender's bid events against the checkpoint that sealed them at the deadline.")
         let report = try LedgerAudit.run(try SQLiteStore(dataDirectory: configuration.dataDirectory), platformCertificates: [platform])
-        failures += narrator.expect(report.isIntact, "the ledger is intact: \(report.events) events, \(report.receipts) receipts, \(report.checkpoints) checkpoints")
+        failures += narrator.expect(report.isIntact && report.sealedTenders == 1,
+                                    "the ledger is intact: \(report.events) events, \(report.receipts) receipts, \(report.checkpoints) checkpoints; \(report.sealedTenders) tender sealed at its deadline")
         return failures
     }
 
-    private func client(_ server: String, _ party: String, suite: String) async throws -> EBidClient {
+    /// The demo bidders and the suites they seal with. 漳州九龙江 (05) and 莆田木兰溪 (06) name the
+    /// same project manager and hand in the same technical proposal: a collusion signal.
+    static let bidders: [(String, Suite)] = [("bidder-01", .gm), ("bidder-02", .gm), ("bidder-03", .nist), ("bidder-05", .gm), ("bidder-06", .gm)]
+
+    func client(_ server: String, _ party: String, suite: String) async throws -> EBidClient {
         let client = try EBidClient(server: server)
         let (certificate, key) = try loadIdentity(certificate: "\(root)/keys/\(suite)/\(party).crt.pem", key: "\(root)/keys/\(suite)/\(party).key.pem")
         try await client.login(certificate: certificate, key: key)
