@@ -137,15 +137,27 @@ extension OpeningRoom {
             }
             guard shares.count >= key.file.threshold else { continue }
             let privateKey = try key.file.rebuildPrivateKey(from: shares)
-            for bid in bids {
-                let outcome = try await openStored(bid, tender: context.tender, key: .privateKey(privateKey))
-                try await recordOutcome(outcome, bid: bid, openedBy: .committee, tender: id,
-                                        actor: Actor(certificateFingerprint: environment.platform.certificate.fingerprint, party: "platform",
-                                                     role: "opening-committee", address: "local"),
-                                        address: nil)
+            let actor = Actor(certificateFingerprint: environment.platform.certificate.fingerprint, party: "platform", role: "opening-committee", address: "local")
+            // Two bids at a time: while one waits for its parts to reach the disk, the other decrypts
+            // (each bid's chunks are themselves decrypted on all cores).
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = bids.makeIterator()
+                func open(_ bid: BidRecord) {
+                    group.addTask {
+                        let outcome = try await self.openStored(bid, tender: context.tender, key: .privateKey(privateKey))
+                        try await self.recordOutcome(outcome, bid: bid, openedBy: .committee, tender: id, actor: actor, address: nil)
+                    }
+                }
+                for _ in 0..<Self.committeeWidth { if let bid = next.next() { open(bid) } }
+                while try await group.next() != nil {
+                    if let bid = next.next() { open(bid) }
+                }
             }
         }
     }
+
+    /// How many bids the committee key opens at once.
+    static let committeeWidth = 2
 
     enum Outcome: Sendable {
         case opened(OpenedBid, [BlobPartSink.StoredPart])
