@@ -85,10 +85,12 @@ extension OpeningRoom {
     /// Waits until the opening's queued work (decryptions, completion) has run.
     public func settle(_ id: String) async { await environment.openings.idle(id) }
 
-    /// On reads: if the window has passed, let the opening move on (in the background).
-    func advanceIfDue(_ id: String) async throws {
+    /// On reads: if the window has passed, let the opening move on — in the background, or
+    /// waiting for it (`wait`) when the caller needs the outcome.
+    func advanceIfDue(_ id: String, wait: Bool = false) async throws {
         if let opening = try await store.read({ try $0.opening(tender: id) }), opening.status == .decrypting, clock.now() >= opening.windowEndsAt {
             await schedule(id)
+            if wait { await settle(id) }
         }
     }
 

@@ -248,7 +248,7 @@ public struct OpeningRoom: Sendable {
 
     /// The signed opening record, once published (completed or failed).
     public func record(tender id: String) async throws -> (record: OpeningRecord, signed: SignedDocument) {
-        try await advanceIfDue(id)
+        try await advanceIfDue(id, wait: true)
         guard let signed = try await store.read({ try $0.openingRecord(tender: id) }) else {
             throw ServiceError.notFound("opening.no-record", "tender \(id) has no opening record yet")
         }
