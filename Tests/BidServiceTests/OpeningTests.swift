@@ -205,11 +205,13 @@ struct OpeningTests {
         await expectServiceError("opening.blob-unreadable", status: 500) { try await setup.decrypt("bidder-04") }
         #expect(try await setup.decrypt("bidder-01").state == .opened)
         try await setup.passWindow()
-        // bidder-04 could not even fetch its header: after the window the platform's fault is recorded by the committee-less close… as not decrypted.
+        // bidder-04 could not even fetch its header: when the window closes, the missing package is
+        // found to be the platform's fault, not the bidder's.
         let (record, _) = try await setup.record()
         let states = Dictionary(uniqueKeysWithValues: record.bids.map { ($0.bidder, $0.state) })
-        #expect(states == ["bidder-01": .opened, "bidder-02": .revoked, "bidder-03": .withdrawn, "bidder-04": .revoked, "bidder-05": .revoked])
-        #expect(try await setup.ledger(action: "opening.decrypt.failed").count == 3)
+        #expect(states == ["bidder-01": .opened, "bidder-02": .revoked, "bidder-03": .withdrawn, "bidder-04": .withdrawn, "bidder-05": .revoked])
+        #expect(record.bids.first { $0.bidder == "bidder-04" }?.failure?.code == "opening.blob-missing")
+        #expect(try await setup.ledger(action: "opening.decrypt.failed").count == 4)
         // Nothing of the failed bids was kept as opened parts.
         #expect(try await fixture.store.read { try $0.openedParts(bid: damaged.id) }.isEmpty)
     }

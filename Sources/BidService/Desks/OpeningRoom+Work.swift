@@ -111,17 +111,48 @@ extension OpeningRoom {
         if pending.isEmpty { try await complete(id) }
     }
 
-    /// The bids still waiting count as revoked: their bidders did not decrypt (E-Measures art. 31).
+    /// The bids still waiting when nobody can open them any more (E-Measures art. 31): revoked —
+    /// the bidder did not decrypt — if the platform still holds the package exactly as received;
+    /// withdrawn — the platform's fault — if it lost or damaged it, whatever the bidder did.
     func classifyUndecrypted(tender id: String, actor: Actor, reason: String) async throws {
+        let pending = try await store.read { tx -> [(OpeningBid, BidRecord)] in
+            let records = Dictionary(uniqueKeysWithValues: try tx.bids(tender: id, status: .active).map { ($0.id, $0) })
+            return try tx.openingBids(tender: id).filter { $0.state == .pending }.compactMap { bid in records[bid.bidId].map { (bid, $0) } }
+        }
+        var failures: [String: DecryptionFailure] = [:]
+        for (bid, record) in pending {
+            let platformFault = try await storedPackageProblem(record)
+            failures[bid.bidId] = platformFault ?? DecryptionFailure(
+                fault: .bidder, code: "opening.not-decrypted",
+                detail: reason + (bid.refusedAttempts > 0 ? " (\(bid.refusedAttempts) wrong content key(s) were refused)" : ""))
+        }
         let now = clock.now()
+        let classified = failures
         try await store.write { tx in
             for var bid in try tx.openingBids(tender: id) where bid.state == .pending {
-                bid.state = .revoked
-                bid.failure = DecryptionFailure(fault: .bidder, code: "opening.not-decrypted",
-                                                detail: reason + (bid.refusedAttempts > 0 ? " (\(bid.refusedAttempts) wrong content key(s) were refused)" : ""))
+                guard let failure = classified[bid.bidId] else { continue }
+                bid.state = failure.fault == .bidder ? .revoked : .withdrawn
+                bid.failure = failure
                 try tx.saveOpeningBid(bid, tender: id, manifest: nil)
-                try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.not-decrypted", object: "bid/\(bid.bidId)", tenderId: id, json: bid.failure!), at: now)
+                try tx.appendLedger(try LedgerEntry(actor: actor, action: failure.fault == .bidder ? "opening.not-decrypted" : "opening.decrypt.failed",
+                                                    object: "bid/\(bid.bidId)", tenderId: id, json: failure), at: now)
             }
+        }
+    }
+
+    /// Whether the platform still holds the package exactly as received (its digest is checked
+    /// again): nil if so, otherwise the platform's failure.
+    func storedPackageProblem(_ bid: BidRecord) async throws -> DecryptionFailure? {
+        let path = store.blobs.path(bid.blob)
+        return try await SerialWorker(label: "ebid.opening.check").run {
+            guard FileManager.default.fileExists(atPath: path) else {
+                return DecryptionFailure(fault: .platform, code: "opening.blob-missing", detail: "the stored package of bid \(bid.id) is missing")
+            }
+            guard let digest = try? FileInput(path: path).digestString(bid.suite.hash), digest == bid.packageDigest else {
+                return DecryptionFailure(fault: .platform, code: "opening.blob-corrupt",
+                                         detail: "the stored package no longer matches the digest it was received with (\(bid.packageDigest))")
+            }
+            return nil
         }
     }
 
@@ -173,26 +204,28 @@ extension OpeningRoom {
         let path = store.blobs.path(bid.blob)
         let blobs = store.blobs
         let trust = environment.trust
-        return try await SerialWorker(label: "ebid.opening.bid").run {
-            guard FileManager.default.fileExists(atPath: path) else {
-                return .failed(DecryptionFailure(fault: .platform, code: "opening.blob-missing", detail: "the stored package of bid \(bid.id) is missing"))
-            }
+        let attempt = try await SerialWorker(label: "ebid.opening.bid").run { () -> Result<Outcome, BidCoreError> in
             let sink = BlobPartSink(blobs: blobs)
             do {
                 let opened = try SealedBidOpener.open(file: path, key: key, options: .init(trust: trust, time: bid.receivedAt, expectedTenderId: tender.id,
                                                                                           expectedSection: tender.section), sink: sink)
-                return .opened(opened, sink.stored)
+                return .success(.opened(opened, sink.stored))
             } catch let error as BidCoreError {
-                let digest = try? FileInput(path: path).digestString(bid.suite.hash)
-                guard digest == bid.packageDigest else {
-                    return .failed(DecryptionFailure(fault: .platform, code: "opening.blob-corrupt",
-                                                     detail: "the stored package no longer matches the digest it was received with (\(bid.packageDigest)); \(error.reason)"))
-                }
-                return .failed(DecryptionFailure(fault: .bidder, code: error.code.rawValue,
-                                                 detail: "the package, intact as received (\(bid.packageDigest)), does not open: \(error.reason)"))
+                return .failure(error)
             } catch {
-                return .failed(DecryptionFailure(fault: .platform, code: "opening.platform-error", detail: "the platform failed to open the package: \(error)"))
+                return .success(.failed(DecryptionFailure(fault: .platform, code: "opening.platform-error", detail: "the platform failed to open the package: \(error)")))
             }
+        }
+        switch attempt {
+        case .success(let outcome): return outcome
+        case .failure(let error):
+            // Whose fault: the package as received, or what the platform kept of it?
+            if var problem = try await storedPackageProblem(bid) {
+                problem.detail += "; \(error.reason)"
+                return .failed(problem)
+            }
+            return .failed(DecryptionFailure(fault: .bidder, code: error.code.rawValue,
+                                             detail: "the package, intact as received (\(bid.packageDigest)), does not open: \(error.reason)"))
         }
     }
 
