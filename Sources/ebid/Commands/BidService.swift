@@ -83,9 +83,7 @@ extension Bid {
 func writeReceipt(_ result: BidDesk.ReceiptResult, to path: String?) throws {
     guard let path else { return }
     guard let signed = result.signed.signed else { throw CLIError("the receipt is not well-formed base64") }
-    try Data(signed.document).write(to: URL(fileURLWithPath: path))
-    try Data(signed.signature).write(to: URL(fileURLWithPath: path + ".sig"))
-    print("receipt written to \(path) (signature \(path).sig)")
+    try writeSigned(signed, to: path, what: "receipt")
 }
 
 func printReceipt(_ receipt: Receipt) {
@@ -110,25 +108,12 @@ struct ReceiptCommand: AsyncParsableCommand {
             discussion: "FILE holds the signed JSON and FILE.sig the signature (as `bid submit --receipt-out` writes them)."
         )
 
-        @Option(name: .customLong("in"), help: "The receipt (signed JSON).")
-        var input: String
-
-        @Option(name: .customLong("sig"), help: "The signature (default: <in>.sig).")
-        var signature: String?
-
-        @Option(name: .customLong("platform-cert"), help: "The platform's certificate (GET /v1/platform/certificate).")
-        var platformCert: String
+        @OptionGroup var file: SignedFileOptions
 
         func run() async throws {
             try await reportingErrors {
-                let certificate = try Certificate(file: platformCert)
-                let document = [UInt8](try readFile(input, what: "receipt"))
-                let signatureBytes = [UInt8](try readFile(signature ?? input + ".sig", what: "receipt signature"))
-                let key = try certificate.publicKey
-                guard try key.isValidSignature(signatureBytes, for: document, scheme: .preferred(for: key.type)) else {
-                    throw CLIError("the receipt's signature does not verify with \(certificate.subject): it was altered or not issued by this platform")
-                }
-                let receipt = try JSONDecoder.ebid.decode(Receipt.self, from: Data(document))
+                let (signed, certificate) = try file.load(what: "receipt")
+                let receipt = try JSONDecoder.ebid.decode(Receipt.self, from: Data(signed.document))
                 guard receipt.platformCertificateFingerprint == certificate.fingerprint else {
                     throw CLIError("the receipt names platform certificate \(receipt.platformCertificateFingerprint.prefix(16))…, not this one")
                 }

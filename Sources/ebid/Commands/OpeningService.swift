@@ -306,22 +306,11 @@ struct RecordCommand: AsyncParsableCommand {
             discussion: "FILE holds the signed JSON and FILE.sig the signature (as `opening record --out` writes them)."
         )
 
-        @Option(name: .customLong("in"), help: "The record (signed JSON).")
-        var input: String
-
-        @Option(name: .customLong("sig"), help: "The signature (default: <in>.sig).")
-        var signature: String?
-
-        @Option(name: .customLong("platform-cert"), help: "The platform's certificate (GET /v1/platform/certificate).")
-        var platformCert: String
+        @OptionGroup var file: SignedFileOptions
 
         func run() async throws {
             try await reportingErrors {
-                let certificate = try Certificate(file: platformCert)
-                let key = try certificate.publicKey
-                let signed = SignedDocument(document: [UInt8](try readFile(input, what: "record")),
-                                            signature: [UInt8](try readFile(signature ?? input + ".sig", what: "record signature")),
-                                            scheme: .preferred(for: key.type), certificateFingerprint: certificate.fingerprint)
+                let (signed, certificate) = try file.load(what: "record")
                 let record = try verifiedRecord(signed, certificate: certificate)
                 print("the opening record is authentic: signed by \(certificate.subject)")
                 printRecord(record)
@@ -332,10 +321,7 @@ struct RecordCommand: AsyncParsableCommand {
 
 /// Checks the signature and that the record names this certificate; returns the record.
 func verifiedRecord(_ signed: SignedDocument, certificate: Certificate) throws -> OpeningRecord {
-    let key = try certificate.publicKey
-    guard try key.isValidSignature(signed.signature, for: signed.document, scheme: .preferred(for: key.type)) else {
-        throw CLIError("the record's signature does not verify with \(certificate.subject): it was altered or not issued by this platform")
-    }
+    try checkPlatformSignature(signed, certificate: certificate, what: "record")
     let record: OpeningRecord
     do { record = try JSONDecoder.ebid.decode(OpeningRecord.self, from: Data(signed.document)) } catch {
         throw CLIError("the signed document is not an opening record: \(describeDecodingError(error))")
@@ -344,6 +330,36 @@ func verifiedRecord(_ signed: SignedDocument, certificate: Certificate) throws -
         throw CLIError("the record names platform certificate \(record.platformCertificateFingerprint.prefix(16))…, not this one")
     }
     return record
+}
+
+/// A signed document in two files, as `--receipt-out` and `--out` write them, and the platform
+/// certificate to check it with.
+struct SignedFileOptions: ParsableArguments {
+    @Option(name: .customLong("in"), help: "The signed JSON document.")
+    var input: String
+
+    @Option(name: .customLong("sig"), help: "The signature (default: <in>.sig).")
+    var signature: String?
+
+    @Option(name: .customLong("platform-cert"), help: "The platform's certificate (GET /v1/platform/certificate).")
+    var platformCert: String
+
+    /// The document with the signature checked against the certificate.
+    func load(what: String) throws -> (SignedDocument, Certificate) {
+        let certificate = try Certificate(file: platformCert)
+        let signed = SignedDocument(document: [UInt8](try readFile(input, what: what)),
+                                    signature: [UInt8](try readFile(signature ?? input + ".sig", what: "\(what) signature")),
+                                    scheme: .preferred(for: try certificate.publicKey.type), certificateFingerprint: certificate.fingerprint)
+        try checkPlatformSignature(signed, certificate: certificate, what: what)
+        return (signed, certificate)
+    }
+}
+
+func checkPlatformSignature(_ signed: SignedDocument, certificate: Certificate, what: String) throws {
+    let key = try certificate.publicKey
+    guard try key.isValidSignature(signed.signature, for: signed.document, scheme: .preferred(for: key.type)) else {
+        throw CLIError("the \(what)'s signature does not verify with \(certificate.subject): it was altered or not issued by this platform")
+    }
 }
 
 func writeSigned(_ signed: SignedDocument, to path: String, what: String) throws {
