@@ -13,7 +13,7 @@ struct CollusionScreeningTests {
             BidFacts(bidId: "b\(i)", bidder: "bidder-0\(i)", bidderName: "Bidder \(i)", machineFingerprint: "machine-\(i)",
                      partDigests: ["digest-\(i)-a", "digest-\(i)-b"], uploadAddress: "10.0.0.\(i)", decryptionAddress: "10.1.0.\(i)",
                      receivedAt: Self.t0.addingTimeInterval(Double(i) * 600), price: ["36880000.00", "35960500.00", "37215000.00", "36452300.00", "34880000.00"][i - 1],
-                     projectManager: "PM \(i)", bidSecurityAccount: "6222 0000 0000 000\(i)")
+                     projectManager: "PM \(i)", bidSecurityAccount: "6222 0000 0000 000\(i)", legalRepresentative: "Rep \(i)")
         }
     }
 
@@ -27,6 +27,7 @@ struct CollusionScreeningTests {
         let cases: [(CollusionSignalKind, WritableKeyPath<BidFacts, String?>)] = [
             (.sameMachine, \.machineFingerprint), (.sameUploadAddress, \.uploadAddress), (.sameDecryptionAddress, \.decryptionAddress),
             (.sameProjectManager, \.projectManager), (.sameBidSecurityAccount, \.bidSecurityAccount),
+            (.sameLegalRepresentative, \.legalRepresentative),
         ]
         for (kind, path) in cases {
             var facts = clean()
@@ -34,7 +35,7 @@ struct CollusionScreeningTests {
             let signals = CollusionScreening.signals(facts)
             #expect(signals.map(\.kind) == [kind], "\(kind)")
             #expect(signals.first?.bidIds == ["b2", "b4"], "\(kind)")
-            #expect(signals.first?.legalBasis.hasPrefix("Reg. art. 40") == true, "\(kind)")
+            #expect(signals.first?.legalBasis.hasPrefix(kind == .sameLegalRepresentative ? "Reg. art. 34" : "Reg. art. 40") == true, "\(kind)")
         }
     }
 

@@ -350,6 +350,26 @@ struct OpeningTests {
         #expect(try await setup.state("bidder-04").state == .revoked)
     }
 
+    @Test("E-Measures art. 31: a committee opening the officials cannot complete — the bids are withdrawn, not the bidders' fault")
+    func committeeShort() async throws {
+        let fixture = try await ServiceFixture()
+        let setup = try await OpeningSetup(fixture, id: "T-OPEN-SHORT", policy: .committee, bidders: Self.four)
+        setup.passDeadline()
+        try await setup.start()
+        try await setup.share("official-02")
+        try await setup.passWindow()
+        #expect(try await setup.state("bidder-01").state == .pending)
+        _ = try await setup.room.close(tender: setup.id, by: try await fixture.identity("official-01"), role: .official, address: "x")
+        await setup.room.settle(setup.id)
+        for bidder in Self.four {
+            let state = try await setup.state(bidder)
+            #expect(state.state == .withdrawn)
+            #expect(state.failure?.fault == .committee)
+            #expect(state.failure?.code == "opening.shares-missing")
+        }
+        #expect(try await setup.record().0.outcome == .completed)
+    }
+
     // MARK: Before the deadline
 
     @Test("Law art. 28: content keys and shares sent before the deadline are refused and logged")
@@ -409,11 +429,11 @@ struct OpeningTests {
     @Test("Reg. art. 40: signals are computed at completion with their evidence, shown to the host and supervisors, never to bidders")
     func signals() async throws {
         let fixture = try await ServiceFixture()
-        let setup = try await OpeningSetup(fixture, id: "T-OPEN-SIGNALS", policy: .bidder, bidders: ["bidder-01", "bidder-02", "bidder-05", "bidder-06"])
+        let setup = try await OpeningSetup(fixture, id: "T-OPEN-SIGNALS", policy: .bidder, bidders: ["bidder-03", "bidder-04", "bidder-05", "bidder-06"])
         setup.passDeadline()
         try await setup.start()
-        try await setup.decrypt("bidder-01")
-        try await setup.decrypt("bidder-02")
+        try await setup.decrypt("bidder-03")
+        try await setup.decrypt("bidder-04")
         try await setup.decrypt("bidder-05", address: "198.51.100.7")
         try await setup.decrypt("bidder-06", address: "198.51.100.7")
         let signals = try await setup.room.signals(tender: setup.id, for: try await fixture.identity("supervisor-01"))
@@ -421,11 +441,15 @@ struct OpeningTests {
         #expect(kinds.contains(.sameProjectManager))
         #expect(kinds.contains(.identicalDocuments))
         #expect(kinds.contains(.sameDecryptionAddress))
+        // bidder-03 and bidder-04 share their legal representative 王海 (Reg. art. 34).
+        let representative = try #require(signals.first { $0.kind == .sameLegalRepresentative })
+        #expect(Set(representative.bidIds) == Set(["bidder-03", "bidder-04"].compactMap { setup.receipts[$0]?.bid.id }))
+        #expect(representative.evidence.contains("王海"))
         let manager = try #require(signals.first { $0.kind == .sameProjectManager })
         #expect(Set(manager.bidIds) == Set(["bidder-05", "bidder-06"].compactMap { setup.receipts[$0]?.bid.id }))
         #expect(manager.evidence.contains("陈国强"))
         #expect(try await setup.room.signals(tender: setup.id, for: try await fixture.identity("official-01")) == signals)
-        for bidder in ["bidder-01", "bidder-05"] {
+        for bidder in ["bidder-03", "bidder-05"] {
             await expectServiceError("opening.signals-forbidden", status: 403) { _ = try await setup.room.signals(tender: setup.id, for: try await fixture.identity(bidder)) }
         }
         // Never a rejection: the bids stay opened, and the record says nothing of the signals.

@@ -16,10 +16,12 @@ public struct BidFacts: Sendable, Equatable, Codable {
     public var price: String?
     public var projectManager: String?
     public var bidSecurityAccount: String?
+    /// The bidder's legal representative (from the parties registry).
+    public var legalRepresentative: String?
 
     public init(bidId: String, bidder: String, bidderName: String, machineFingerprint: String? = nil, partDigests: [String] = [],
                 uploadAddress: String? = nil, decryptionAddress: String? = nil, receivedAt: Date, price: String? = nil,
-                projectManager: String? = nil, bidSecurityAccount: String? = nil) {
+                projectManager: String? = nil, bidSecurityAccount: String? = nil, legalRepresentative: String? = nil) {
         self.bidId = bidId
         self.bidder = bidder
         self.bidderName = bidderName
@@ -31,6 +33,7 @@ public struct BidFacts: Sendable, Equatable, Codable {
         self.price = price
         self.projectManager = projectManager
         self.bidSecurityAccount = bidSecurityAccount
+        self.legalRepresentative = legalRepresentative
     }
 }
 
@@ -52,6 +55,8 @@ public enum CollusionSignalKind: String, Sendable, Codable, CaseIterable {
     case sameProjectManager = "same-project-manager"
     /// Bid security paid from the same account (Reg. art. 40(5)).
     case sameBidSecurityAccount = "same-bid-security-account"
+    /// Bidders under the same legal representative may not bid on the same section (Reg. art. 34).
+    case sameLegalRepresentative = "same-legal-representative"
 }
 
 /// A signal: a kind, the bids and bidders it concerns, and the evidence that raised it. A signal
@@ -92,6 +97,7 @@ public enum CollusionScreening {
         sameValue(.sameDecryptionAddress, "decryption from the same address", "Reg. art. 40; practice") { $0.decryptionAddress.map { [$0] } ?? [] }
         sameValue(.sameProjectManager, "the same project manager", "Reg. art. 40(2)") { $0.projectManager.map { [normalise($0)] } ?? [] }
         sameValue(.sameBidSecurityAccount, "bid security from the same account", "Reg. art. 40(5)") { $0.bidSecurityAccount.map { [normaliseAccount($0)] } ?? [] }
+        sameValue(.sameLegalRepresentative, "the same legal representative", "Reg. art. 34") { $0.legalRepresentative.map { [normalise($0)] } ?? [] }
         signals += clusteredUploads(facts, parameters)
         signals += pricePatterns(facts)
         return signals

@@ -114,7 +114,7 @@ extension OpeningRoom {
     /// The bids still waiting when nobody can open them any more (E-Measures art. 31): revoked —
     /// the bidder did not decrypt — if the platform still holds the package exactly as received;
     /// withdrawn — the platform's fault — if it lost or damaged it, whatever the bidder did.
-    func classifyUndecrypted(tender id: String, actor: Actor, reason: String) async throws {
+    func classifyUndecrypted(tender id: String, actor: Actor, reason: String, fault: DecryptionFailure.Fault = .bidder) async throws {
         let pending = try await store.read { tx -> [(OpeningBid, BidRecord)] in
             let records = Dictionary(uniqueKeysWithValues: try tx.bids(tender: id, status: .active).map { ($0.id, $0) })
             return try tx.openingBids(tender: id).filter { $0.state == .pending }.compactMap { bid in records[bid.bidId].map { (bid, $0) } }
@@ -123,7 +123,7 @@ extension OpeningRoom {
         for (bid, record) in pending {
             let platformFault = try await storedPackageProblem(record)
             failures[bid.bidId] = platformFault ?? DecryptionFailure(
-                fault: .bidder, code: "opening.not-decrypted",
+                fault: fault, code: fault == .bidder ? "opening.not-decrypted" : "opening.shares-missing",
                 detail: reason + (bid.refusedAttempts > 0 ? " (\(bid.refusedAttempts) wrong content key(s) were refused)" : ""))
         }
         let now = clock.now()
@@ -275,7 +275,7 @@ extension OpeningRoom {
                                 machineFingerprint: manifest.machineFingerprint, partDigests: manifest.parts.map(\.digest),
                                 uploadAddress: bid.clientAddress, decryptionAddress: openingBid.decryptionAddress, receivedAt: bid.receivedAt,
                                 price: manifest.summary.price, projectManager: manifest.summary.projectManager,
-                                bidSecurityAccount: manifest.summary.bidSecurityAccount)
+                                bidSecurityAccount: manifest.summary.bidSecurityAccount, legalRepresentative: party?.legalRepresentative)
             }
         }
         let signals = CollusionScreening.signals(facts)

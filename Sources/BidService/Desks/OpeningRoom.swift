@@ -179,8 +179,9 @@ public struct OpeningRoom: Sendable {
 
     // MARK: Closing
 
-    /// After the window, the host may close a bidder-then-committee opening whose remedy cannot
-    /// happen (the officials did not hand in enough shares): undecrypted bids count as revoked.
+    /// After the window, the host may close an opening that the officials cannot complete (not
+    /// enough shares): undecrypted bids count as revoked under bidder-then-committee (the bidder
+    /// did not decrypt), as withdrawn under committee (nothing was the bidder's to do).
     public func close(tender id: String, by identity: Identity, role: PartyRole, address: String) async throws -> OpeningView {
         let context = try await load(id)
         guard try await isHost(identity, context) else { throw ServiceError.forbidden("opening.not-host", "only the host closes the opening") }
@@ -188,9 +189,15 @@ public struct OpeningRoom: Sendable {
         guard clock.now() >= opening.windowEndsAt else {
             throw ServiceError.conflict("opening.window-open", "the decryption window is open until \(iso(opening.windowEndsAt))")
         }
+        // Under the committee policy nothing was the bidders' to do: the officials' missing shares
+        // are not their fault (withdrawn); otherwise the bidder did not decrypt (revoked).
+        let committee = context.tender.spec.decryptionPolicy == .committee
         try await environment.openings.run(id) {
-            try await self.classifyUndecrypted(tender: id, actor: identity.actor(role: role, address: address),
-                                               reason: "the bidder did not decrypt within the window and the committee remedy was closed by the host")
+            try await self.classifyUndecrypted(
+                tender: id, actor: identity.actor(role: role, address: address),
+                reason: committee ? "the opening officials did not hand in enough shares; the host closed the opening"
+                    : "the bidder did not decrypt within the window and the committee remedy was closed by the host",
+                fault: committee ? .committee : .bidder)
             try await self.advanceNow(id)
         }
         return try await view(tender: id, for: identity)

@@ -28,7 +28,14 @@ public enum OpenedBy: String, Codable, Sendable {
 
 /// Why a bid did not open, and whose fault it was, with the evidence.
 public struct DecryptionFailure: Codable, Sendable, Equatable {
-    public enum Fault: String, Codable, Sendable { case bidder, platform }
+    public enum Fault: String, Codable, Sendable {
+        /// The bidder: did not decrypt, sent a wrong key, or its package is bad inside → revoked.
+        case bidder
+        /// The platform lost or damaged the stored package, or failed itself → withdrawn.
+        case platform
+        /// The opening officials did not hand in enough shares (committee policy) → withdrawn.
+        case committee
+    }
     public var fault: Fault
     /// Stable code: `opening.not-decrypted`, a `sealed.*` code, `opening.blob-unreadable`…
     public var code: String
