@@ -178,7 +178,7 @@ extension OpeningRoom {
                 func open(_ bid: BidRecord) {
                     group.addTask {
                         let outcome = try await self.openStored(bid, tender: context.tender, key: .privateKey(privateKey))
-                        try await self.recordOutcome(outcome, bid: bid, openedBy: .committee, tender: id, actor: actor, address: nil)
+                        try await self.recordOutcome(outcome, bid: bid, openedBy: .committee, tender: context.tender, actor: actor, address: nil)
                     }
                 }
                 for _ in 0..<Self.committeeWidth { if let bid = next.next() { open(bid) } }
@@ -229,9 +229,10 @@ extension OpeningRoom {
         }
     }
 
-    func recordOutcome(_ outcome: Outcome, bid: BidRecord, openedBy: OpenedBy, tender id: String, actor: Actor, address: String?) async throws {
+    func recordOutcome(_ outcome: Outcome, bid: BidRecord, openedBy: OpenedBy, tender: Tender, actor: Actor, address: String?) async throws {
         let now = clock.now()
-        let listed = try await store.read { try $0.tender(id: id) }?.spec.openingRecordItems ?? []
+        let id = tender.id
+        let listed = tender.spec.openingRecordItems
         try await store.write { tx in
             guard var openingBid = try tx.openingBids(tender: id).first(where: { $0.bidId == bid.id }), openingBid.state == .pending else { return }
             openingBid.decryptedAt = now

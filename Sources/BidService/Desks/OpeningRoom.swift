@@ -113,7 +113,7 @@ public struct OpeningRoom: Sendable {
                                                  "the content key does not open your package (attempt \(attempts)); your bid is still waiting: try again before the window closes at \(iso(opening.windowEndsAt))")
             }
             let outcome = try await self.openStored(bid, tender: tender, key: .contentKey(contentKey))
-            try await self.recordOutcome(outcome, bid: bid, openedBy: .bidder, tender: id, actor: actor, address: address)
+            try await self.recordOutcome(outcome, bid: bid, openedBy: .bidder, tender: tender, actor: actor, address: address)
             await self.schedule(id)
             return OpeningBidView(try await self.store.read { try $0.openingBids(tender: id) }.first { $0.bidId == bid.id }!, receivedAt: bid.receivedAt,
                                   packageDigest: bid.packageDigest)
@@ -139,10 +139,9 @@ public struct OpeningRoom: Sendable {
         guard now >= tender.deadline else {
             try await refuse(.conflict("opening.before-deadline", "shares are accepted only after the bid deadline, \(iso(tender.deadline))"))
         }
-        guard let opening = context.opening, opening.status == .decrypting else {
+        guard context.opening?.status == .decrypting else {
             try await refuse(.conflict(context.opening == nil ? "opening.not-started" : "opening.closed", "the opening of tender \(id) is not under way"))
         }
-        _ = opening
         guard tender.spec.decryptionPolicy != .bidder else {
             throw ServiceError.conflict("opening.no-committee", "tender \(id) is decrypted by its bidders only")
         }
