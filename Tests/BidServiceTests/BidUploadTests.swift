@@ -180,10 +180,10 @@ struct BidUploadTests {
         // The register is read live: a revocation record lifts the debarment at once.
         let register = CreditRegister(fixture.environment)
         let original = try #require(try await register.activeRestriction(subject: "91350800MATWMFMA1M", kind: .debarment))
-        var revocation = original.input
+        var revocation = original.content.input
         revocation.id = "CR-REVOKE-1"
         revocation.kind = .revocation
-        revocation.references = original.id
+        revocation.references = original.head.id
         revocation.decisionNumber = "榕建复〔2026〕第0001号"
         revocation.decisionDate = now
         revocation.penalty = .init(kind: .none)

@@ -26,7 +26,7 @@ public struct BidDesk: Sendable {
         // Late bids are refused (Law art. 28); the deadline is judged again once the last byte is durable.
         guard tender.status == .published, now < tender.deadline else { throw Self.deadlinePassed(tender) }
         // Debarred parties cannot submit (Law arts. 53–54): a decision in the register bars them.
-        if let record = CreditEffect.activeRestriction(records, kind: .debarment, at: now) { throw Self.debarred(record) }
+        if let chain = CreditEffect.activeRestriction(records, kind: .debarment, at: now) { throw chain.refusal("bid.debarred") }
         let mediaType = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard Self.contentTypes.contains(mediaType) else {
             throw ServiceError.unsupportedMedia("bid.content-type", "send the sealed bid as application/vnd.ebid.sealed-bid (got \(contentType ?? "none"))")
@@ -149,8 +149,8 @@ public struct BidDesk: Sendable {
             // Once a checkpoint after the deadline is signed, the tender's bids are sealed; a commit
             // that lagged behind it (more than Supervision.sealingGrace) is late too.
             if let sealed = try tx.lastCheckpoint(), sealed.at >= current.deadline { throw Self.deadlinePassed(current) }
-            if let record = CreditEffect.activeRestriction(try tx.creditRecords(subject: party.subjectCode), kind: .debarment, at: receivedAt) {
-                throw Self.debarred(record)
+            if let chain = CreditEffect.activeRestriction(try tx.creditRecords(subject: party.subjectCode), kind: .debarment, at: receivedAt) {
+                throw chain.refusal("bid.debarred")
             }
             let previous = try tx.activeBid(tender: tender.id, party: party.id)
             if let previous { try tx.supersede(bid: previous.id, as: .replaced, at: receivedAt) }
@@ -214,14 +214,6 @@ public struct BidDesk: Sendable {
 
     static func deadlinePassed(_ tender: Tender) -> ServiceError {
         .conflict("bid.deadline-passed", "the bid deadline of tender \(tender.id) was \(iso(tender.deadline)); after it nothing can be submitted, replaced or withdrawn (Law arts. 28–29)")
-    }
-
-    static func debarred(_ record: CreditRecord) -> ServiceError {
-        let until = record.input.penalty.permanent == true ? "permanently" : "until \(record.input.penalty.end.map(iso) ?? "?")"
-        var error = ServiceError.forbidden("bid.debarred",
-                                           "\(record.input.subject.name) is debarred from bidding \(until) by decision \(record.input.decisionNumber) of \(record.input.authority) (credit record \(record.id))")
-        error.extra = ["creditRecord": record.id, "decisionNumber": record.input.decisionNumber, "authority": record.input.authority]
-        return error
     }
 
     static func tenderRef(_ tender: Tender) -> Receipt.TenderRef {

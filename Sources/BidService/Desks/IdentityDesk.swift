@@ -21,6 +21,9 @@ public struct IdentityDesk: Sendable {
         public var token: String
         public var expiresAt: Date
         public var party: PartyView
+        /// Decisions restricting the party now (debarment, evaluation or agency ban): the login
+        /// succeeds — the party may still read what concerns it — but those actions are refused.
+        public var restrictions: [CreditEntry]
     }
 
     public struct PartyView: Codable, Sendable, Equatable {
@@ -82,7 +85,7 @@ public struct IdentityDesk: Sendable {
         let entry = try LedgerEntry(actor: actor, action: "auth.login", object: "party/\(party.id)",
                                     json: LoginPayload(party: party.id, certificate: certificate.fingerprint, expiresAt: expiresAt))
         let tokenHash = Self.hashToken(token)
-        try await environment.store.write { tx in
+        let restrictions = try await environment.store.write { tx in
             // A renewed certificate of a registered organisation joins the registry on first login.
             if try tx.party(certificateFingerprint: certificate.fingerprint) == nil {
                 try tx.addCertificate(certificate, party: party.id, at: now)
@@ -91,8 +94,9 @@ public struct IdentityDesk: Sendable {
                                issuedAt: now, expiresAt: expiresAt, address: address)
             try tx.purgeExpired(before: now.addingTimeInterval(-86_400))
             try tx.appendLedger(entry, at: now)
+            return try CreditRegister.restrictions(of: party, tx: tx, at: now)
         }
-        return Session(token: token, expiresAt: expiresAt, party: PartyView(party))
+        return Session(token: token, expiresAt: expiresAt, party: PartyView(party), restrictions: restrictions)
     }
 
     /// Resolves a bearer token to the caller.

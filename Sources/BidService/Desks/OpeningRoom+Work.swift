@@ -134,8 +134,9 @@ extension OpeningRoom {
                 bid.state = failure.fault == .bidder ? .revoked : .withdrawn
                 bid.failure = failure
                 try tx.saveOpeningBid(bid, tender: id, manifest: nil)
-                try tx.appendLedger(try LedgerEntry(actor: actor, action: failure.fault == .bidder ? "opening.not-decrypted" : "opening.decrypt.failed",
-                                                    object: "bid/\(bid.bidId)", tenderId: id, json: failure), at: now)
+                let event = try tx.appendLedger(try LedgerEntry(actor: actor, action: failure.fault == .bidder ? "opening.not-decrypted" : "opening.decrypt.failed",
+                                                                object: "bid/\(bid.bidId)", tenderId: id, json: failure), at: now)
+                try Self.raiseDecryptionLead(bid: bid, failure: failure, tender: id, event: event, tx: tx)
             }
         }
     }
@@ -254,7 +255,9 @@ extension OpeningRoom {
                 openingBid.state = failure.fault == .bidder ? .revoked : .withdrawn
                 openingBid.failure = failure
                 try tx.saveOpeningBid(openingBid, tender: id, manifest: nil)
-                try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.decrypt.failed", object: "bid/\(bid.id)", tenderId: id, json: failure), at: now)
+                let event = try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.decrypt.failed", object: "bid/\(bid.id)", tenderId: id,
+                                                                json: failure), at: now)
+                try Self.raiseDecryptionLead(bid: openingBid, failure: failure, tender: id, event: event, tx: tx)
             }
         }
     }
@@ -297,9 +300,25 @@ extension OpeningRoom {
             try tx.setTenderStatus(id, .opened)
             try tx.appendLedger(LedgerEntry(actor: actor, action: "opening.complete", object: "tender/\(id)", tenderId: id, payload: signed.document), at: now)
             if !signals.isEmpty {
-                try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.signals", object: "tender/\(id)", tenderId: id, json: signals), at: now)
+                let event = try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.signals", object: "tender/\(id)", tenderId: id, json: signals), at: now)
+                // Each signal is a lead about each bidder it names — for a supervisor to weigh.
+                let bidders = Dictionary(uniqueKeysWithValues: context.bids.map { ($0.id, $0.bidderParty) })
+                for signal in signals {
+                    for party in try signal.bidIds.compactMap({ bidders[$0] }).compactMap({ try tx.party(id: $0) }) {
+                        try CreditRegister.raiseLead(.collusionSignal, about: party, tender: id,
+                                                     summary: "collusion signal \(signal.kind.rawValue) at the opening of \(id): \(signal.evidence)",
+                                                     evidence: signal, event: event, tx: tx)
+                    }
+                }
             }
         }
+    }
+
+    /// A bid revoked through its bidder's fault is a lead for the credit register (E-Measures art. 31).
+    static func raiseDecryptionLead(bid: OpeningBid, failure: DecryptionFailure, tender: String, event: LedgerEvent, tx: any StoreTransaction) throws {
+        guard failure.fault == .bidder, let party = try tx.party(id: bid.bidderParty) else { return }
+        try CreditRegister.raiseLead(.decryptionFailure, about: party, tender: tender,
+                                     summary: "bid \(bid.bidId) at the opening of \(tender) counts as revoked: \(failure.detail)", evidence: failure, event: event, tx: tx)
     }
 
     static func record(tender: Tender, opening: Opening, bids: [BidRecord], openingBids: [OpeningBid], tx: any StoreTransaction,

@@ -32,7 +32,7 @@ public enum Seeder {
             do { records = try JSONDecoder.ebid.decode(CreditRegister.File.self, from: data) } catch {
                 throw ServiceError.unprocessable("seed.invalid", "\(recordsPath) is not a credit records file: \(error)")
             }
-            imported = try await CreditRegister(environment).importRecords(records.records, by: environment.platformActor)
+            imported = try await CreditRegister(environment).importRecords(records.records, by: environment.platformActor).imported
         }
         return Result(parties: registered, creditRecords: imported)
     }

@@ -60,6 +60,33 @@ public struct Supervision: Sendable {
     public func publicCheckpoints(after number: Int64 = 0, limit: Int = 500) async throws -> [PublicCheckpoint] {
         try await environment.store.read { try $0.checkpoints(after: number, limit: limit) }.map(PublicCheckpoint.init)
     }
+
+    /// The ledger for supervisors: by tender, actor, action and time range, each event with the
+    /// checkpoint that covers it. A tender's bid events are withheld until its deadline (Law art.
+    /// 22: before it nobody but the bidder may learn who bid or how many); `next` continues after
+    /// the last event read, shown or withheld.
+    public func events(_ query: LedgerQuery) async throws -> LedgerPage {
+        let now = environment.clock.now()
+        var asked = query
+        asked.limit = min(max(query.limit, 1), 1000)
+        let limit = asked.limit
+        asked.limit += 1
+        let read = asked
+        return try await environment.store.read { tx in
+            let events = try tx.ledgerEvents(read)
+            let page = events.prefix(limit)
+            var deadlines: [String: Date] = [:]
+            var views: [LedgerEventView] = []
+            for event in page {
+                if event.action.hasPrefix("bid."), let tender = event.tenderId {
+                    if deadlines[tender] == nil { deadlines[tender] = try tx.tender(id: tender)?.deadline ?? .distantPast }
+                    if now < deadlines[tender]! { continue }
+                }
+                views.append(try LedgerEventView(event, tx: tx))
+            }
+            return LedgerPage(events: views, next: events.count > limit ? page.last?.seq : nil)
+        }
+    }
 }
 
 /// Recomputes the ledger from the database: every event's hash and link, every checkpoint's

@@ -31,6 +31,7 @@ public struct TenderDesk: Sendable {
             guard let agency, agency.roles.contains(.agency) else {
                 throw ServiceError.unprocessable("tender.unknown-agency", "agency \(spec.agency!) is not a registered agency")
             }
+            try await checkAgencyNotBanned(agency, at: now)
         }
         guard identity.party.id == tenderer.id || identity.party.id == agency?.id else {
             throw ServiceError.forbidden("tender.not-a-party", "only the tender's tenderer or its agency may publish it")
@@ -50,6 +51,13 @@ public struct TenderDesk: Sendable {
             throw ServiceError.conflict("tender.exists", "a tender with id \(spec.id) exists already")
         }
         return try await view(spec.id, for: identity)
+    }
+
+    /// A tender cannot name an agency that a decision bans from agency work (Law art. 50).
+    func checkAgencyNotBanned(_ agency: Party, at time: Date) async throws {
+        if let chain = try await CreditRegister(environment).activeRestriction(subject: agency.subjectCode, kind: .agencyBan, at: time) {
+            throw chain.refusal("tender.agency-banned")
+        }
     }
 
     /// Adds a document to a draft tender (amendment 0) or to a draft amendment.
@@ -99,8 +107,11 @@ public struct TenderDesk: Sendable {
             throw ServiceError.conflict("tender.already-published", "tender \(id) was published at \(tender.publishedAt.map(iso) ?? "?")")
         }
         let now = environment.clock.now()
-        let documents = try await environment.store.read { try $0.documents(tender: id) }
+        let (documents, agency) = try await environment.store.read { tx in
+            (try tx.documents(tender: id), try tender.agencyParty.flatMap { try tx.party(id: $0) })
+        }
         guard !documents.isEmpty else { throw ServiceError.unprocessable("tender.no-documents", "add the tender documents (招标文件) before publishing") }
+        if let agency { try await checkAgencyNotBanned(agency, at: now) }
         let profile = environment.profile
         let issueStart = max(tender.spec.documentIssueStart ?? now, now)
         let issueEnd = tender.spec.documentIssueEnd ?? tender.deadline

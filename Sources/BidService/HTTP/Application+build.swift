@@ -39,7 +39,13 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
                                revocationPolicy: configuration.requireCRL ? .required : .whereAvailable)
     let platform = try PlatformSigner(certificate: try Certificate(file: configuration.platformCertificate),
                                       key: try PrivateKey(pemFile: configuration.platformKey))
-    try store.database.writeNow { try $0.setMeta("platform-certificate:\(platform.certificate.fingerprint)", platform.certificate.pem) }
+    try store.database.writeNow { tx in
+        try tx.setMeta("platform-certificate:\(platform.certificate.fingerprint)", platform.certificate.pem)
+        // Decisions recorded before the credit chains existed (an older data directory) get theirs.
+        for id in try tx.creditChainsMissing() {
+            if let chain = CreditEffect.chain(try tx.creditRecords(chain: id)) { try tx.saveCreditChain(chain) }
+        }
+    }
     // The demo clock's offset survives restarts, so a restarted demo continues where it stopped.
     let savedOffset = try store.database.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
     let adjustable = configuration.profile == .demo ? AdjustableClock(offset: savedOffset) : nil
@@ -60,6 +66,7 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> 
     TenderController(tenders: TenderDesk(environment)).addRoutes(to: routes)
     BidController(bids: BidDesk(environment)).addRoutes(to: routes)
     OpeningController(room: OpeningRoom(environment)).addRoutes(to: routes)
+    CreditController(register: CreditRegister(environment), supervision: Supervision(environment)).addRoutes(to: routes)
     return routes
 }
 

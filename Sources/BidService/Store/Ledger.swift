@@ -178,4 +178,53 @@ extension SQLiteTransaction {
         try connection.queryOne("SELECT number FROM ledger_checkpoints ORDER BY number DESC LIMIT 1") { $0.int64(0) }
             .flatMap { try checkpoints(after: $0 - 1, limit: 1).first }
     }
+
+    /// Events matching every given filter, in order, after `query.after`.
+    public func ledgerEvents(_ query: LedgerQuery) throws -> [LedgerEvent] {
+        var conditions = ["seq > ?"]
+        var values: [SQLValue] = [.integer(query.after)]
+        if let tender = query.tender { conditions.append("tender_id = ?"); values.append(.text(tender)) }
+        if let actor = query.actor { conditions.append("actor_party = ?"); values.append(.text(actor)) }
+        if let action = query.action { conditions.append("action = ?"); values.append(.text(action)) }
+        if let since = query.since { conditions.append("at >= ?"); values.append(.time(since)) }
+        if let until = query.until { conditions.append("at < ?"); values.append(.time(until)) }
+        if !query.objects.isEmpty {
+            conditions.append("object IN (\(query.objects.map { _ in "?" }.joined(separator: ", ")))")
+            values += query.objects.map { .text($0) }
+        }
+        values.append(.integer(Int64(query.limit)))
+        return try connection.query("SELECT \(Self.ledgerColumns) FROM ledger_events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?",
+                                    values, Self.ledgerEvent)
+    }
+
+    /// The first checkpoint that holds event `seq` (its head is at or after it), if one was signed since.
+    public func checkpoint(covering seq: Int64) throws -> LedgerCheckpoint? {
+        try connection.queryOne("SELECT number FROM ledger_checkpoints WHERE seq >= ? ORDER BY seq, number LIMIT 1", [.integer(seq)]) { $0.int64(0) }
+            .flatMap { try checkpoints(after: $0 - 1, limit: 1).first }
+    }
+}
+
+/// Filters over the ledger (supervisors' queries).
+public struct LedgerQuery: Sendable {
+    public var tender: String?
+    public var actor: String?
+    public var action: String?
+    public var since: Date?
+    public var until: Date?
+    public var objects: [String] = []
+    /// Cursor: events after this position.
+    public var after: Int64 = 0
+    public var limit = 100
+
+    public init(tender: String? = nil, actor: String? = nil, action: String? = nil, since: Date? = nil, until: Date? = nil,
+                objects: [String] = [], after: Int64 = 0, limit: Int = 100) {
+        self.tender = tender
+        self.actor = actor
+        self.action = action
+        self.since = since
+        self.until = until
+        self.objects = objects
+        self.after = after
+        self.limit = limit
+    }
 }

@@ -6,6 +6,7 @@ enum Migrations {
     static let all: [(version: Int, name: String, sql: String)] = [
         (1, "parties, auth, tenders, documents, bids, receipts, credit records, ledger", v1),
         (2, "the opening: sessions, bids' decryption, shares, opened parts, objections, collusion signals", v2),
+        (3, "credit register: decision chains, publication, leads; ledger and checkpoint indexes for queries", v3),
     ]
 
     static func apply(to connection: SQLiteConnection) throws {
@@ -284,5 +285,50 @@ enum Migrations {
         signal TEXT NOT NULL,
         PRIMARY KEY (tender_id, position)
     );
+    """
+
+    static let v3 = """
+    ALTER TABLE credit_records ADD COLUMN chain_id TEXT;
+    UPDATE credit_records SET chain_id = CASE WHEN record_kind = 'decision' THEN id ELSE references_record END;
+    CREATE INDEX credit_records_chain ON credit_records(chain_id, recorded_at);
+    -- The current effect of each decision, derived from its records (CreditEffect) and rewritten
+    -- with every record added to it: what the public listings and subject pages read.
+    CREATE TABLE credit_chains (
+        id TEXT PRIMARY KEY,
+        subject_code TEXT NOT NULL,
+        category TEXT NOT NULL,
+        decision_date INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        restriction TEXT NOT NULL,
+        restriction_start INTEGER,
+        restriction_end INTEGER,
+        permanent INTEGER NOT NULL,
+        listed_until INTEGER,
+        chain BLOB NOT NULL
+    );
+    CREATE INDEX credit_chains_subject ON credit_chains(subject_code);
+    CREATE INDEX credit_chains_date ON credit_chains(decision_date, id);
+    CREATE INDEX credit_chains_category ON credit_chains(category, decision_date, id);
+    CREATE TABLE credit_leads (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        subject_kind TEXT NOT NULL,
+        subject_code TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
+        party_id TEXT,
+        tender_id TEXT,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        ledger_seq INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        resolved_by TEXT,
+        resolved_at INTEGER,
+        resolution TEXT,
+        record_id TEXT REFERENCES credit_records(id)
+    );
+    CREATE INDEX credit_leads_status ON credit_leads(status, created_at);
+    CREATE INDEX ledger_object ON ledger_events(object, seq);
+    CREATE INDEX ledger_checkpoints_seq ON ledger_checkpoints(seq);
     """
 }

@@ -131,37 +131,6 @@ extension SQLiteTransaction {
     }
 }
 
-// MARK: - Credit records
-
-extension SQLiteTransaction {
-    public func insertCreditRecord(_ record: CreditRecord, signed: SignedDocument) throws {
-        let input = record.input
-        try connection.run("""
-            INSERT INTO credit_records (id, record_kind, references_record, subject_kind, subject_code, subject_name, category, facts, legal_basis,
-              decision_number, authority, decision_date, tender_id, penalty, fine_amount, restriction_start, restriction_end, recorded_at, recorded_by,
-              document, signature, scheme, certificate_fingerprint)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(record.id), .text(input.kind.rawValue), .string(input.references), .text(input.subject.kind.rawValue), .text(input.subject.code),
-                  .text(input.subject.name), .text(input.category.rawValue), .text(input.facts), .text(input.legalBasis), .text(input.decisionNumber),
-                  .text(input.authority), .time(input.decisionDate), .string(input.tenderId), .text(input.penalty.kind.rawValue), .string(input.penalty.fineAmount),
-                  .time(input.penalty.start), .time(input.penalty.permanent == true ? nil : input.penalty.end), .time(record.recordedAt), .text(record.recordedBy),
-                  .blob(signed.document), .blob(signed.signature), .text(signed.scheme.rawValue), .text(signed.certificateFingerprint)])
-    }
-
-    /// Every record about a subject (credit code or person id), oldest first.
-    public func creditRecords(subject code: String) throws -> [CreditRecord] {
-        try connection.query("SELECT id, document FROM credit_records WHERE subject_code = ? ORDER BY decision_date, recorded_at",
-                             [.text(code)]) { row in
-            // The signed document is the record itself.
-            try JSONDecoder.ebid.decode(CreditRecord.self, from: Data(row.blob(1)))
-        }
-    }
-
-    public func creditRecordExists(id: String) throws -> Bool {
-        try connection.queryOne("SELECT 1 FROM credit_records WHERE id = ?", [.text(id)]) { _ in true } ?? false
-    }
-}
-
 // MARK: - Meta
 
 extension SQLiteTransaction {

@@ -84,10 +84,20 @@ public protocol StoreTransaction {
     func receipts(tender id: String, party: String) throws -> [SignedDocument]
     func allReceipts() throws -> [(ledgerSeq: Int64, signed: SignedDocument)]
 
-    // Credit records
+    // Credit records, their chains, leads
     func insertCreditRecord(_ record: CreditRecord, signed: SignedDocument) throws
     func creditRecords(subject code: String) throws -> [CreditRecord]
+    func creditRecords(chain id: String) throws -> [CreditRecord]
     func creditRecordExists(id: String) throws -> Bool
+    func signedCreditRecord(id: String) throws -> SignedDocument?
+    func saveCreditChain(_ chain: CreditChain) throws
+    func creditChains(subject code: String) throws -> [CreditChain]
+    func creditChains(_ query: CreditChainQuery) throws -> [CreditChain]
+    func creditChainsMissing() throws -> [String]
+    func insertCreditLead(_ lead: CreditLead) throws
+    func creditLeads(status: CreditLeadStatus?, tender: String?, limit: Int) throws -> [CreditLead]
+    func creditLead(id: String) throws -> CreditLead?
+    func resolveCreditLead(id: String, status: CreditLeadStatus, by party: String, at time: Date, resolution: String?, record: String?) throws -> Bool
 
     // Settings the service keeps for itself (platform certificates, the demo clock's offset)
     func setMeta(_ key: String, _ value: String) throws
@@ -98,6 +108,8 @@ public protocol StoreTransaction {
     @discardableResult func appendLedger(_ entry: LedgerEntry, at: Date) throws -> LedgerEvent
     func ledgerEvent(seq: Int64) throws -> LedgerEvent?
     func ledgerEvents(after: Int64, limit: Int) throws -> [LedgerEvent]
+    func ledgerEvents(_ query: LedgerQuery) throws -> [LedgerEvent]
+    func checkpoint(covering seq: Int64) throws -> LedgerCheckpoint?
     func insertCheckpoint(_ checkpoint: LedgerCheckpoint) throws
     func checkpoints(after number: Int64, limit: Int) throws -> [LedgerCheckpoint]
     func lastCheckpoint() throws -> LedgerCheckpoint?

@@ -1,4 +1,5 @@
 import BidCore
+import BidService
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -50,6 +51,7 @@ final class EBidClient: @unchecked Sendable {
         var token: String
         var expiresAt: Date
         var party: Party
+        var restrictions: [CreditEntry]?
     }
 
     func get<T: Decodable>(_ path: String) async throws -> T { try await send("GET", path, json: Optional<Empty>.none) }
@@ -102,6 +104,10 @@ final class EBidClient: @unchecked Sendable {
             throw problem(data, status: (response as? HTTPURLResponse)?.statusCode ?? 0)
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:"))) ?? text
     }
 
     static func pathComponent(_ text: String) -> String {

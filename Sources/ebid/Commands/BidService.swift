@@ -125,7 +125,7 @@ struct ReceiptCommand: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check the ledger (过程全监督).", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(abstract: "Check the ledger (过程全监督).", subcommands: [Verify.self, Events.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -302,8 +302,8 @@ struct RecordCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check an opening record's signature with the platform certificate, offline, and print it.",
-            discussion: "FILE holds the signed JSON and FILE.sig the signature (as `opening record --out` writes them)."
+            abstract: "Check a signed record — an opening record or a credit record — with the platform certificate, offline, and print it.",
+            discussion: "FILE holds the signed JSON and FILE.sig the signature (as `opening record --out` and `credit get --out` write them)."
         )
 
         @OptionGroup var file: SignedFileOptions
@@ -311,9 +311,23 @@ struct RecordCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let (signed, certificate) = try file.load(what: "record")
-                let record = try verifiedRecord(signed, certificate: certificate)
-                print("the opening record is authentic: signed by \(certificate.subject)")
-                printRecord(record)
+                struct Format: Decodable { var format: String? }
+                switch (try? JSONDecoder.ebid.decode(Format.self, from: Data(signed.document)))?.format {
+                case "ebid-credit-record":
+                    let record: CreditRecord
+                    do { record = try JSONDecoder.ebid.decode(CreditRecord.self, from: Data(signed.document)) } catch {
+                        throw CLIError("the signed document is not a valid credit record: \(describeDecodingError(error))")
+                    }
+                    guard record.platformCertificateFingerprint == certificate.fingerprint else {
+                        throw CLIError("the record names another platform certificate, not this one")
+                    }
+                    print("the credit record is authentic: signed by \(certificate.subject)")
+                    printRecordInput(record.input, id: record.id)
+                default:
+                    let record = try verifiedRecord(signed, certificate: certificate)
+                    print("the opening record is authentic: signed by \(certificate.subject)")
+                    printRecord(record)
+                }
             }
         }
     }

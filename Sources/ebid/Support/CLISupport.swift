@@ -132,7 +132,10 @@ struct ClientOptions: ParsableArguments {
     func login() async throws -> EBidClient {
         let (certificate, privateKey) = try loadIdentity(certificate: cert, key: key)
         let client = try EBidClient(server: server)
-        try await client.login(certificate: certificate, key: privateKey)
+        let session = try await client.login(certificate: certificate, key: privateKey)
+        for entry in session.restrictions ?? [] {
+            printError("note: \(session.party.name) is under \(entry.current.penalty.kind.rawValue) by decision \(entry.current.decisionNumber) of \(entry.current.authority) (credit record \(entry.id))")
+        }
         return client
     }
 }

@@ -1,0 +1,179 @@
+import BidCore
+import Foundation
+
+// MARK: - Credit records, chains and leads
+
+extension SQLiteTransaction {
+    public func insertCreditRecord(_ record: CreditRecord, signed: SignedDocument) throws {
+        let input = record.input
+        try connection.run("""
+            INSERT INTO credit_records (id, record_kind, references_record, subject_kind, subject_code, subject_name, category, facts, legal_basis,
+              decision_number, authority, decision_date, tender_id, penalty, fine_amount, restriction_start, restriction_end, recorded_at, recorded_by,
+              document, signature, scheme, certificate_fingerprint, chain_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(record.id), .text(input.kind.rawValue), .string(input.references), .text(input.subject.kind.rawValue), .text(input.subject.code),
+                  .text(input.subject.name), .text(input.category.rawValue), .text(input.facts), .text(input.legalBasis), .text(input.decisionNumber),
+                  .text(input.authority), .time(input.decisionDate), .string(input.tenderId), .text(input.penalty.kind.rawValue), .string(input.penalty.fineAmount),
+                  .time(input.penalty.start), .time(input.penalty.permanent == true ? nil : input.penalty.end), .time(record.recordedAt), .text(record.recordedBy),
+                  .blob(signed.document), .blob(signed.signature), .text(signed.scheme.rawValue), .text(signed.certificateFingerprint), .text(record.chain)])
+    }
+
+    private static func creditRecord(_ row: SQLiteConnection.Row) throws -> CreditRecord {
+        // The signed document is the record itself.
+        try JSONDecoder.ebid.decode(CreditRecord.self, from: Data(row.blob(0)))
+    }
+
+    /// Every record about a subject (credit code or person id), oldest first.
+    public func creditRecords(subject code: String) throws -> [CreditRecord] {
+        try connection.query("SELECT document FROM credit_records WHERE subject_code = ? ORDER BY recorded_at, id", [.text(code)], Self.creditRecord)
+    }
+
+    /// The records of one decision's chain, oldest first.
+    public func creditRecords(chain id: String) throws -> [CreditRecord] {
+        try connection.query("SELECT document FROM credit_records WHERE chain_id = ? ORDER BY recorded_at, id", [.text(id)], Self.creditRecord)
+    }
+
+    public func creditRecordExists(id: String) throws -> Bool {
+        try connection.queryOne("SELECT 1 FROM credit_records WHERE id = ?", [.text(id)]) { _ in true } ?? false
+    }
+
+    /// A record with its signature.
+    public func signedCreditRecord(id: String) throws -> SignedDocument? {
+        try connection.queryOne("SELECT document, signature, scheme, certificate_fingerprint FROM credit_records WHERE id = ?", [.text(id)]) { row in
+            SignedDocument(document: row.blob(0), signature: row.blob(1), scheme: SignatureScheme(rawValue: row.text(2)) ?? .sm2WithSM3,
+                           certificateFingerprint: row.text(3))
+        }
+    }
+
+    /// Writes a chain's derived state (after every record added to it).
+    public func saveCreditChain(_ chain: CreditChain) throws {
+        try connection.run("""
+            INSERT INTO credit_chains (id, subject_code, category, decision_date, status, restriction, restriction_start, restriction_end, permanent,
+              listed_until, chain)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET subject_code = excluded.subject_code, category = excluded.category, decision_date = excluded.decision_date,
+              status = excluded.status, restriction = excluded.restriction, restriction_start = excluded.restriction_start,
+              restriction_end = excluded.restriction_end, permanent = excluded.permanent, listed_until = excluded.listed_until, chain = excluded.chain
+            """, [.text(chain.id), .text(chain.subject.code), .text(chain.content.input.category.rawValue), .time(chain.listedFrom),
+                  .text(chain.status.rawValue), .text(chain.penalty.kind.rawValue), .time(chain.penalty.start), .time(chain.restrictionEnd),
+                  .integer(chain.penalty.permanent == true ? 1 : 0), .time(chain.listedUntil), .blob([UInt8](try JSONEncoder.ebid.encode(chain)))])
+    }
+
+    private static func creditChain(_ row: SQLiteConnection.Row) throws -> CreditChain {
+        try JSONDecoder.ebid.decode(CreditChain.self, from: Data(row.blob(0)))
+    }
+
+    /// The chains about a subject, by decision date.
+    public func creditChains(subject code: String) throws -> [CreditChain] {
+        try connection.query("SELECT chain FROM credit_chains WHERE subject_code = ? ORDER BY decision_date, id", [.text(code)], Self.creditChain)
+    }
+
+    /// Chains by category and decision date, newest first, after a cursor (decision date, id).
+    /// `listedAt`: only those in the public listings at that time.
+    public func creditChains(_ query: CreditChainQuery) throws -> [CreditChain] {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let listedAt = query.listedAt {
+            conditions.append("status = 'in-force' AND decision_date <= ? AND (listed_until IS NULL OR listed_until > ?)")
+            values += [.time(listedAt), .time(listedAt)]
+        }
+        if let category = query.category {
+            conditions.append("category = ?")
+            values.append(.text(category.rawValue))
+        }
+        if let subject = query.subject {
+            conditions.append("subject_code = ?")
+            values.append(.text(subject))
+        }
+        if let from = query.from {
+            conditions.append("decision_date >= ?")
+            values.append(.time(from))
+        }
+        if let to = query.to {
+            conditions.append("decision_date < ?")
+            values.append(.time(to))
+        }
+        if let (date, id) = query.before {
+            conditions.append("(decision_date < ? OR (decision_date = ? AND id < ?))")
+            values += [.time(date), .time(date), .text(id)]
+        }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.integer(Int64(query.limit)))
+        return try connection.query("SELECT chain FROM credit_chains \(clause) ORDER BY decision_date DESC, id DESC LIMIT ?", values, Self.creditChain)
+    }
+
+    /// Decisions without their derived chain row (after migrating an older data directory).
+    public func creditChainsMissing() throws -> [String] {
+        try connection.query("""
+            SELECT r.id FROM credit_records r LEFT JOIN credit_chains c ON c.id = r.id WHERE r.record_kind = 'decision' AND c.id IS NULL
+            """) { $0.text(0) }
+    }
+
+    // Leads
+
+    public func insertCreditLead(_ lead: CreditLead) throws {
+        try connection.run("""
+            INSERT INTO credit_leads (id, kind, status, subject_kind, subject_code, subject_name, party_id, tender_id, summary, evidence, ledger_seq, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(lead.id), .text(lead.kind.rawValue), .text(lead.status.rawValue), .text(lead.subject.kind.rawValue), .text(lead.subject.code),
+                  .text(lead.subject.name), .string(lead.partyId), .string(lead.tenderId), .text(lead.summary), .text(lead.evidence),
+                  .integer(lead.ledgerSeq), .time(lead.createdAt)])
+    }
+
+    static let leadColumns = """
+        id, kind, status, subject_kind, subject_code, subject_name, party_id, tender_id, summary, evidence, ledger_seq, created_at, resolved_by,
+        resolved_at, resolution, record_id
+        """
+
+    private static func creditLead(_ row: SQLiteConnection.Row) -> CreditLead {
+        CreditLead(id: row.text(0), kind: CreditLeadKind(rawValue: row.text(1)) ?? .collusionSignal, status: CreditLeadStatus(rawValue: row.text(2)) ?? .open,
+                   subject: .init(kind: PartyRecord.Kind(rawValue: row.text(3)) ?? .organization, code: row.text(4), name: row.text(5)),
+                   partyId: row.optionalText(6), tenderId: row.optionalText(7), summary: row.text(8), evidence: row.text(9), ledgerSeq: row.int64(10),
+                   createdAt: row.time(11), resolvedBy: row.optionalText(12), resolvedAt: row.optionalTime(13), resolution: row.optionalText(14),
+                   recordId: row.optionalText(15))
+    }
+
+    public func creditLeads(status: CreditLeadStatus?, tender: String?, limit: Int) throws -> [CreditLead] {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let status { conditions.append("status = ?"); values.append(.text(status.rawValue)) }
+        if let tender { conditions.append("tender_id = ?"); values.append(.text(tender)) }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.integer(Int64(limit)))
+        return try connection.query("SELECT \(Self.leadColumns) FROM credit_leads \(clause) ORDER BY created_at, id LIMIT ?", values, Self.creditLead)
+    }
+
+    public func creditLead(id: String) throws -> CreditLead? {
+        try connection.queryOne("SELECT \(Self.leadColumns) FROM credit_leads WHERE id = ?", [.text(id)], Self.creditLead)
+    }
+
+    /// Resolves an open lead; false if it is not open.
+    public func resolveCreditLead(id: String, status: CreditLeadStatus, by party: String, at time: Date, resolution: String?, record: String?) throws -> Bool {
+        try connection.run("""
+            UPDATE credit_leads SET status = ?, resolved_by = ?, resolved_at = ?, resolution = ?, record_id = ? WHERE id = ? AND status = 'open'
+            """, [.text(status.rawValue), .text(party), .time(time), .string(resolution), .string(record), .text(id)]) > 0
+    }
+}
+
+/// A query over the derived chains (public listings, supervisors' lists).
+public struct CreditChainQuery: Sendable {
+    public var listedAt: Date?
+    public var category: CreditCategory?
+    public var subject: String?
+    public var from: Date?
+    public var to: Date?
+    /// Cursor: strictly older than this (decision date, id).
+    public var before: (Date, String)?
+    public var limit = 100
+
+    public init(listedAt: Date? = nil, category: CreditCategory? = nil, subject: String? = nil, from: Date? = nil, to: Date? = nil,
+                before: (Date, String)? = nil, limit: Int = 100) {
+        self.listedAt = listedAt
+        self.category = category
+        self.subject = subject
+        self.from = from
+        self.to = to
+        self.before = before
+        self.limit = limit
+    }
+}
