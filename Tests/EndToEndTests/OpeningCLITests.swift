@@ -95,6 +95,16 @@ struct OpeningCLITests {
         let peek = try ebid(["opening", "signals", "--server", server.url, "--tender", Self.tender] + CLI.identity("bidder-05"))
         #expect(peek.status == 1 && peek.stderr.contains("auth.role-forbidden"), "\(peek.stderr)")
 
+        // The signals are leads for the credit register: a supervisor dismisses one, with the reason.
+        let leads = try ebid(["credit", "leads", "--server", server.url, "--tender", Self.tender, "--json"] + CLI.identity("supervisor-01"))
+        #expect(leads.status == 0, "\(leads.stderr)")
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(leads.text.utf8)) as? [[String: Any]])
+        let manager = try #require(list.first { ($0["summary"] as? String)?.contains("same-project-manager") == true }?["id"] as? String)
+        let dismiss = try ebid(["credit", "dismiss", "--server", server.url, "--lead", manager, "--reason", "同名项目经理，身份证号不同"] + CLI.identity("supervisor-01"))
+        #expect(dismiss.status == 0, "\(dismiss.stderr)")
+        let dismissed = try ebid(["credit", "leads", "--server", server.url, "--status", "dismissed"] + CLI.identity("supervisor-01"))
+        #expect(dismissed.text.contains(manager) && dismissed.text.contains("身份证号不同"), "\(dismissed.text)")
+
         // The audit checks the bid events against the checkpoint that sealed them at the deadline.
         let audit = try ebid(["audit", "verify", "--data", dir.file("data"), "--platform-cert", "\(CLI.keys)/gm/platform.crt.pem"])
         #expect(audit.status == 0, "\(audit.stderr)")
