@@ -412,4 +412,30 @@ struct CreditRegisterTests {
             }
         }
     }
+
+    @Test("the public subject page assembled from stored JSON is byte for byte what JSONEncoder makes of the page, as time passes")
+    func subjectPageBytes() async throws {
+        let fixture = try await ServiceFixture(now: Self.now)
+        let register = register(fixture)
+        let actor = try await supervisor(fixture)
+        let base = Self.decision("P1", penalty: Self.debarment(years: 2))
+        try await register.record(base, by: actor)
+        try await register.record(Self.follow(.correction, "P1", id: "P2", base: base, penalty: Self.debarment(years: 1)), by: actor)
+        var fine = Self.decision("P3", category: .fraud, penalty: .init(kind: .fine, fineAmount: "12345.60"))
+        fine.facts = "含\"引号\"与换行\n的事实"
+        fine.tenderId = "T-X"
+        try await register.record(fine, by: actor)
+        try await register.record(Self.decision("P4", category: .decryptionFailure, penalty: .init(kind: .warning)), by: actor)
+        let revoked = Self.decision("P5", penalty: Self.debarment())
+        try await register.record(revoked, by: actor)
+        try await register.record(Self.follow(.revocation, "P5", id: "P6", base: revoked), by: actor)
+        for days in [0, 200, 400, 800] {
+            fixture.clock.advance(by: Self.days(days).timeIntervalSince(fixture.clock.now()))
+            let page = try await register.subjectPage(Self.company.code, history: false)
+            let expected = [UInt8](try JSONEncoder.ebid.encode(page))
+            let assembled = try await register.subjectPageJSON(Self.company.code)
+            #expect(assembled == expected, "day \(days):\n\(String(decoding: assembled, as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))")
+        }
+        #expect(try await register.subjectPageJSON("91350100MA3W7WKK88") == [UInt8](try JSONEncoder.ebid.encode(try await register.subjectPage("91350100MA3W7WKK88", history: false))))
+    }
 }

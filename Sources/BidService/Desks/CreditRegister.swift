@@ -216,20 +216,25 @@ public struct CreditRegister: Sendable {
     static func restrictions(of party: Party, tx: any StoreTransaction, at time: Date) throws -> [CreditEntry] {
         CreditEffect.chains(try tx.creditRecords(subject: party.subjectCode)).filter { chain in
             PenaltyKind.allCases.contains { chain.restricts($0, at: time) }
-        }.map { CreditEntry($0, at: time, history: false) }
+        }.map { CreditEntry($0.state, at: time, history: nil) }
     }
 
     // MARK: Reading (public)
 
     /// The public listing: records in their publication window now, newest decision first.
     public func listing(category: CreditCategory?, subject: String?, from: Date?, to: Date?, before: (Date, String)?, limit: Int) async throws -> CreditListing {
+        try await decisions(CreditChainQuery(category: category, subject: subject, from: from, to: to, before: before), listed: true, limit: limit)
+    }
+
+    func decisions(_ query: CreditChainQuery, listed: Bool, limit: Int) async throws -> CreditListing {
         let now = environment.clock.now()
-        let page = min(max(limit, 1), 500)
-        let chains = try await store.read {
-            try $0.creditChains(CreditChainQuery(listedAt: now, category: category, subject: subject, from: from, to: to, before: before, limit: page + 1))
-        }
-        let entries = chains.prefix(page).map { CreditEntry($0, at: now, history: false) }
-        let next = chains.count > page ? entries.last.map { CreditListing.Cursor(decisionDate: $0.listedFrom, id: $0.id) } : nil
+        var query = query
+        query.listedAt = listed ? now : nil
+        query.limit = min(max(limit, 1), 500) + 1
+        let asked = query
+        let states = try await store.read { try $0.creditDecisions(asked) }
+        let entries = states.prefix(query.limit - 1).map { CreditEntry($0, at: now, history: nil) }
+        let next = states.count == query.limit ? entries.last.map { CreditListing.Cursor(decisionDate: $0.listedFrom, id: $0.id) } : nil
         return CreditListing(at: now, records: Array(entries), next: next)
     }
 
@@ -237,8 +242,19 @@ public struct CreditRegister: Sendable {
     /// decision about it — still listed or not (RULES.md: queryable after the window).
     public func subjectPage(_ code: String, history: Bool) async throws -> SubjectPage {
         let now = environment.clock.now()
-        let chains = try await store.read { try $0.creditChains(subject: code) }.filter(\.isPublic)
-        return SubjectPage(subject: code, at: now, chains: chains, history: history)
+        let entries = try await store.read { tx in
+            try tx.creditDecisions(subject: code).filter(\.isPublic).map { state in
+                CreditEntry(state, at: now, history: history ? try tx.creditRecords(chain: state.id) : nil)
+            }
+        }
+        return SubjectPage(subject: code, at: now, entries: entries)
+    }
+
+    /// The same page (without history) as JSON, assembled from the stored form of each decision.
+    public func subjectPageJSON(_ code: String) async throws -> [UInt8] {
+        let now = environment.clock.now()
+        let rows = try await store.read { try $0.creditPageRows(subject: code) }
+        return SubjectPage.json(subject: code, rows: rows, at: now)
     }
 
     /// A record with its signature: public records to anyone, every record to supervisors.
@@ -265,7 +281,7 @@ public struct CreditRegister: Sendable {
             let chains = CreditEffect.chains(try tx.creditRecords(subject: code))
             let files = try chains.map { chain -> SupervisorSubjectFile.Decision in
                 let events = try tx.ledgerEvents(LedgerQuery(objects: chain.history.map { "credit/\($0.id)" }, limit: 1000))
-                return .init(entry: CreditEntry(chain, at: now, history: true), events: try events.map { try LedgerEventView($0, tx: tx) })
+                return .init(entry: CreditEntry(chain.state, at: now, history: chain.history), events: try events.map { try LedgerEventView($0, tx: tx) })
             }
             let leads = try tx.creditLeads(status: nil, tender: nil, limit: 100_000).filter { $0.subject.code == code }
             return SupervisorSubjectFile(subject: code, at: now, decisions: files, leads: leads)
@@ -274,14 +290,7 @@ public struct CreditRegister: Sendable {
 
     /// Every decision (listed or not), newest first, with filters.
     public func allDecisions(category: CreditCategory?, subject: String?, from: Date?, to: Date?, before: (Date, String)?, limit: Int) async throws -> CreditListing {
-        let now = environment.clock.now()
-        let page = min(max(limit, 1), 500)
-        let chains = try await store.read {
-            try $0.creditChains(CreditChainQuery(category: category, subject: subject, from: from, to: to, before: before, limit: page + 1))
-        }
-        let entries = chains.prefix(page).map { CreditEntry($0, at: now, history: false) }
-        let next = chains.count > page ? entries.last.map { CreditListing.Cursor(decisionDate: $0.listedFrom, id: $0.id) } : nil
-        return CreditListing(at: now, records: Array(entries), next: next)
+        try await decisions(CreditChainQuery(category: category, subject: subject, from: from, to: to, before: before), listed: false, limit: limit)
     }
 
     // MARK: Leads
@@ -351,19 +360,16 @@ public struct CreditEntry: Codable, Sendable, Equatable {
     public var head: String
     public var history: [CreditRecord]?
 
-    public init(_ chain: CreditChain, at time: Date, history: Bool) {
-        id = chain.id
-        var current = chain.content.input
-        current.penalty = chain.penalty
-        current.id = chain.id
-        self.current = current
-        status = chain.status
-        restricting = PenaltyKind.allCases.contains { chain.restricts($0, at: time) }
-        listed = chain.isListed(at: time)
-        listedFrom = chain.listedFrom
-        listedUntil = chain.listedUntil
-        head = chain.head.id
-        self.history = history ? chain.history : nil
+    public init(_ state: CreditDecisionState, at time: Date, history: [CreditRecord]?) {
+        id = state.id
+        current = state.current
+        status = state.status
+        restricting = PenaltyKind.allCases.contains { state.restricts($0, at: time) }
+        listed = state.isListed(at: time)
+        listedFrom = state.listedFrom
+        listedUntil = state.listedUntil
+        head = state.head
+        self.history = history
     }
 }
 
@@ -379,20 +385,41 @@ public struct CreditListing: Codable, Sendable {
 }
 
 public struct SubjectPage: Codable, Sendable {
+    /// A restriction in force, in short (the decision is among `records`).
+    public struct Restriction: Codable, Sendable, Equatable {
+        public var id: String
+        public var kind: PenaltyKind
+        public var start: Date?
+        public var end: Date?
+        public var permanent: Bool?
+        public var decisionNumber: String
+        public var authority: String
+
+        init(_ entry: CreditEntry) {
+            id = entry.id
+            kind = entry.current.penalty.kind
+            start = entry.current.penalty.start
+            end = entry.current.penalty.end
+            permanent = entry.current.penalty.permanent
+            decisionNumber = entry.current.decisionNumber
+            authority = entry.current.authority
+        }
+    }
+
     public var subject: String
     public var name: String?
     public var at: Date
     /// Restrictions in force now.
-    public var activeRestrictions: [CreditEntry]
+    public var activeRestrictions: [Restriction]
     /// Every published decision about the subject, listed now or not.
     public var records: [CreditEntry]
 
-    init(subject: String, at time: Date, chains: [CreditChain], history: Bool) {
+    init(subject: String, at time: Date, entries: [CreditEntry]) {
         self.subject = subject
-        name = chains.last?.subject.name
+        name = entries.last?.current.subject.name
         at = time
-        records = chains.map { CreditEntry($0, at: time, history: history) }
-        activeRestrictions = records.filter(\.restricting)
+        records = entries
+        activeRestrictions = entries.filter(\.restricting).map(Restriction.init)
     }
 }
 
@@ -419,8 +446,12 @@ public struct LedgerEventView: Codable, Sendable, Equatable {
     public var checkpoint: CheckpointRef?
 
     init(_ event: LedgerEvent, tx: any StoreTransaction) throws {
+        self.init(event, checkpoint: try tx.checkpoint(covering: event.seq))
+    }
+
+    init(_ event: LedgerEvent, checkpoint: LedgerCheckpoint?) {
         self.event = event
-        checkpoint = try tx.checkpoint(covering: event.seq).map { CheckpointRef(number: $0.number, at: $0.at, headHash: $0.headHash) }
+        self.checkpoint = checkpoint.map { CheckpointRef(number: $0.number, at: $0.at, headHash: $0.headHash) }
     }
 }
 

@@ -77,12 +77,15 @@ public struct Supervision: Sendable {
             let page = events.prefix(limit)
             var deadlines: [String: Date] = [:]
             var views: [LedgerEventView] = []
+            var covering: LedgerCheckpoint?
             for event in page {
                 if event.action.hasPrefix("bid."), let tender = event.tenderId {
                     if deadlines[tender] == nil { deadlines[tender] = try tx.tender(id: tender)?.deadline ?? .distantPast }
                     if now < deadlines[tender]! { continue }
                 }
-                views.append(try LedgerEventView(event, tx: tx))
+                // Events come in order: the checkpoint that covers one often covers the next.
+                if covering.map({ $0.seq < event.seq }) ?? true { covering = try tx.checkpoint(covering: event.seq) }
+                views.append(LedgerEventView(event, checkpoint: covering))
             }
             return LedgerPage(events: views, next: events.count > limit ? page.last?.seq : nil)
         }

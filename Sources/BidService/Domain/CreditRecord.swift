@@ -194,6 +194,38 @@ public struct CreditChain: Codable, Sendable, Equatable {
     public var head: CreditRecord { history.last ?? root }
     public var subject: CreditRecordInput.Subject { content.input.subject }
 
+    /// The current effect without the history: what the listings keep.
+    public var state: CreditDecisionState {
+        var current = content.input
+        current.penalty = penalty
+        current.id = root.id
+        current.kind = .decision
+        current.references = nil
+        current.outcome = nil
+        return CreditDecisionState(id: root.id, current: current, status: status, listedFrom: listedFrom, listedUntil: listedUntil, head: head.id)
+    }
+
+    public var isPublic: Bool { state.isPublic }
+    public func isListed(at time: Date) -> Bool { state.isListed(at: time) }
+    public func restricts(_ kind: PenaltyKind, at time: Date) -> Bool { state.restricts(kind, at: time) }
+    public var restrictionEnd: Date? { state.restrictionEnd }
+}
+
+/// A decision's current effect: its content as it stands, the penalty in effect, its status and
+/// publication window — derived from its chain (`CreditChain.state`) and kept per decision for
+/// the listings.
+public struct CreditDecisionState: Codable, Sendable, Equatable {
+    public var id: String
+    /// The decision as it stands: the latest content, with the penalty in effect.
+    public var current: CreditRecordInput
+    public var status: CreditChainStatus
+    public var listedFrom: Date
+    public var listedUntil: Date?
+    /// The newest record of the chain (what a new record must reference).
+    public var head: String
+
+    public var penalty: CreditRecordInput.Penalty { current.penalty }
+
     /// Published at all (not revoked, quashed or repaired): queryable by subject by anyone.
     public var isPublic: Bool { status == .inForce }
 
@@ -203,10 +235,10 @@ public struct CreditChain: Codable, Sendable, Equatable {
         isPublic && listedFrom <= time && listedUntil.map { time < $0 } ?? true
     }
 
-    /// Whether the chain restricts its subject from `kind` at `time`.
+    /// Whether the decision restricts its subject from `kind` at `time`.
     public func restricts(_ kind: PenaltyKind, at time: Date) -> Bool {
         guard status == .inForce || status == .repaired, penalty.kind == kind, kind.isRestriction else { return false }
-        let start = penalty.start ?? content.input.decisionDate
+        let start = penalty.start ?? current.decisionDate
         guard start <= time else { return false }
         if penalty.permanent == true { return true }
         guard let end = penalty.end else { return false }

@@ -168,10 +168,12 @@ extension SQLiteTransaction {
 
     public func checkpoints(after number: Int64 = 0, limit: Int = 1000) throws -> [LedgerCheckpoint] {
         try connection.query("SELECT number, at, seq, head_hash, signature, scheme, certificate_fingerprint FROM ledger_checkpoints WHERE number > ? ORDER BY number LIMIT ?",
-                             [.integer(number), .integer(Int64(limit))]) { row in
-            LedgerCheckpoint(number: row.int64(0), at: row.time(1), seq: row.int64(2), headHash: row.text(3), signature: row.blob(4),
-                             scheme: SignatureScheme(rawValue: row.text(5)) ?? .sm2WithSM3, certificateFingerprint: row.text(6))
-        }
+                             [.integer(number), .integer(Int64(limit))], Self.checkpoint)
+    }
+
+    static func checkpoint(_ row: SQLiteConnection.Row) -> LedgerCheckpoint {
+        LedgerCheckpoint(number: row.int64(0), at: row.time(1), seq: row.int64(2), headHash: row.text(3), signature: row.blob(4),
+                         scheme: SignatureScheme(rawValue: row.text(5)) ?? .sm2WithSM3, certificateFingerprint: row.text(6))
     }
 
     public func lastCheckpoint() throws -> LedgerCheckpoint? {
@@ -199,8 +201,8 @@ extension SQLiteTransaction {
 
     /// The first checkpoint that holds event `seq` (its head is at or after it), if one was signed since.
     public func checkpoint(covering seq: Int64) throws -> LedgerCheckpoint? {
-        try connection.queryOne("SELECT number FROM ledger_checkpoints WHERE seq >= ? ORDER BY seq, number LIMIT 1", [.integer(seq)]) { $0.int64(0) }
-            .flatMap { try checkpoints(after: $0 - 1, limit: 1).first }
+        try connection.queryOne("SELECT number, at, seq, head_hash, signature, scheme, certificate_fingerprint FROM ledger_checkpoints WHERE seq >= ? ORDER BY seq, number LIMIT 1",
+                                [.integer(seq)], Self.checkpoint)
     }
 }
 

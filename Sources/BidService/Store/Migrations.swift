@@ -295,16 +295,26 @@ enum Migrations {
     -- with every record added to it: what the public listings and subject pages read.
     CREATE TABLE credit_chains (
         id TEXT PRIMARY KEY,
+        subject_kind TEXT NOT NULL,
         subject_code TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
         category TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        legal_basis TEXT NOT NULL,
+        decision_number TEXT NOT NULL,
+        authority TEXT NOT NULL,
         decision_date INTEGER NOT NULL,
-        status TEXT NOT NULL,
-        restriction TEXT NOT NULL,
+        tender_id TEXT,
+        penalty TEXT NOT NULL,
+        fine_amount TEXT,
         restriction_start INTEGER,
         restriction_end INTEGER,
         permanent INTEGER NOT NULL,
+        status TEXT NOT NULL,
         listed_until INTEGER,
-        chain BLOB NOT NULL
+        head_id TEXT NOT NULL,
+        -- the decision as it stands (CreditEntry.current), as JSON: subject pages are assembled from it
+        current_json BLOB NOT NULL
     );
     CREATE INDEX credit_chains_subject ON credit_chains(subject_code);
     CREATE INDEX credit_chains_date ON credit_chains(decision_date, id);

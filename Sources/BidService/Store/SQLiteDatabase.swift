@@ -36,6 +36,8 @@ public final class SQLiteDatabase: @unchecked Sendable {
             let reader = try SQLiteConnection(path: path)
             try reader.execute("PRAGMA foreign_keys = ON")
             try reader.execute("PRAGMA query_only = ON")
+            // Readers map the database instead of copying each page in with pread.
+            try reader.execute("PRAGMA mmap_size = 1073741824")
             return Lane("ebid.sqlite.reader.\(index)", reader)
         }
     }

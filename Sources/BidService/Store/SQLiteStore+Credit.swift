@@ -45,32 +45,67 @@ extension SQLiteTransaction {
         }
     }
 
-    /// Writes a chain's derived state (after every record added to it).
+    /// Writes a decision's derived state (after every record added to its chain).
     public func saveCreditChain(_ chain: CreditChain) throws {
+        let state = chain.state
+        let input = state.current
         try connection.run("""
-            INSERT INTO credit_chains (id, subject_code, category, decision_date, status, restriction, restriction_start, restriction_end, permanent,
-              listed_until, chain)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET subject_code = excluded.subject_code, category = excluded.category, decision_date = excluded.decision_date,
-              status = excluded.status, restriction = excluded.restriction, restriction_start = excluded.restriction_start,
-              restriction_end = excluded.restriction_end, permanent = excluded.permanent, listed_until = excluded.listed_until, chain = excluded.chain
-            """, [.text(chain.id), .text(chain.subject.code), .text(chain.content.input.category.rawValue), .time(chain.listedFrom),
-                  .text(chain.status.rawValue), .text(chain.penalty.kind.rawValue), .time(chain.penalty.start), .time(chain.restrictionEnd),
-                  .integer(chain.penalty.permanent == true ? 1 : 0), .time(chain.listedUntil), .blob([UInt8](try JSONEncoder.ebid.encode(chain)))])
+            INSERT INTO credit_chains (id, subject_kind, subject_code, subject_name, category, facts, legal_basis, decision_number, authority,
+              decision_date, tender_id, penalty, fine_amount, restriction_start, restriction_end, permanent, status, listed_until, head_id, current_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET subject_kind = excluded.subject_kind, subject_code = excluded.subject_code, subject_name = excluded.subject_name,
+              category = excluded.category, facts = excluded.facts, legal_basis = excluded.legal_basis, decision_number = excluded.decision_number,
+              authority = excluded.authority, decision_date = excluded.decision_date, tender_id = excluded.tender_id, penalty = excluded.penalty,
+              fine_amount = excluded.fine_amount, restriction_start = excluded.restriction_start, restriction_end = excluded.restriction_end,
+              permanent = excluded.permanent, status = excluded.status, listed_until = excluded.listed_until, head_id = excluded.head_id,
+              current_json = excluded.current_json
+            """, [.text(state.id), .text(input.subject.kind.rawValue), .text(input.subject.code), .text(input.subject.name), .text(input.category.rawValue),
+                  .text(input.facts), .text(input.legalBasis), .text(input.decisionNumber), .text(input.authority), .time(input.decisionDate),
+                  .string(input.tenderId), .text(input.penalty.kind.rawValue), .string(input.penalty.fineAmount), .time(input.penalty.start),
+                  .time(input.penalty.end), .integer(input.penalty.permanent == true ? 1 : 0), .text(state.status.rawValue), .time(state.listedUntil),
+                  .text(state.head), .blob(input.json())])
     }
 
-    private static func creditChain(_ row: SQLiteConnection.Row) throws -> CreditChain {
-        try JSONDecoder.ebid.decode(CreditChain.self, from: Data(row.blob(0)))
+    static let decisionColumns = """
+        id, subject_kind, subject_code, subject_name, category, facts, legal_basis, decision_number, authority, decision_date, tender_id, penalty,
+        fine_amount, restriction_start, restriction_end, permanent, status, listed_until, head_id
+        """
+
+    private static func creditDecision(_ row: SQLiteConnection.Row) -> CreditDecisionState {
+        let permanent = row.int(15) == 1
+        let penalty = CreditRecordInput.Penalty(kind: PenaltyKind(rawValue: row.text(11)) ?? .none, fineAmount: row.optionalText(12),
+                                                start: row.optionalTime(13), end: row.optionalTime(14), permanent: permanent ? true : nil)
+        let current = CreditRecordInput(id: row.text(0), subject: .init(kind: PartyRecord.Kind(rawValue: row.text(1)) ?? .organization, code: row.text(2),
+                                                                        name: row.text(3)),
+                                        category: CreditCategory(rawValue: row.text(4)) ?? .other, facts: row.text(5), legalBasis: row.text(6),
+                                        decisionNumber: row.text(7), authority: row.text(8), decisionDate: row.time(9), tenderId: row.optionalText(10),
+                                        penalty: penalty)
+        return CreditDecisionState(id: row.text(0), current: current, status: CreditChainStatus(rawValue: row.text(16)) ?? .inForce,
+                                   listedFrom: row.time(9), listedUntil: row.optionalTime(17), head: row.text(18))
     }
 
-    /// The chains about a subject, by decision date.
-    public func creditChains(subject code: String) throws -> [CreditChain] {
-        try connection.query("SELECT chain FROM credit_chains WHERE subject_code = ? ORDER BY decision_date, id", [.text(code)], Self.creditChain)
+    /// The decisions about a subject, by decision date.
+    public func creditDecisions(subject code: String) throws -> [CreditDecisionState] {
+        try connection.query("SELECT \(Self.decisionColumns) FROM credit_chains WHERE subject_code = ? ORDER BY decision_date, id", [.text(code)],
+                             Self.creditDecision)
     }
 
-    /// Chains by category and decision date, newest first, after a cursor (decision date, id).
+    /// The published decisions about a subject in the form its public page is assembled from.
+    public func creditPageRows(subject code: String) throws -> [CreditPageRow] {
+        try connection.query("""
+            SELECT id, head_id, status, decision_date, listed_until, penalty, restriction_start, restriction_end, permanent, decision_number, authority,
+              subject_name, current_json FROM credit_chains WHERE subject_code = ? AND status = 'in-force' ORDER BY decision_date, id
+            """, [.text(code)]) { row in
+            CreditPageRow(id: row.text(0), head: row.text(1), status: CreditChainStatus(rawValue: row.text(2)) ?? .inForce, listedFrom: row.time(3),
+                          listedUntil: row.optionalTime(4), penalty: .init(kind: PenaltyKind(rawValue: row.text(5)) ?? .none, start: row.optionalTime(6),
+                                                                          end: row.optionalTime(7), permanent: row.int(8) == 1 ? true : nil),
+                          decisionNumber: row.text(9), authority: row.text(10), subjectName: row.text(11), currentJSON: row.blob(12))
+        }
+    }
+
+    /// Decisions by category and decision date, newest first, after a cursor (decision date, id).
     /// `listedAt`: only those in the public listings at that time.
-    public func creditChains(_ query: CreditChainQuery) throws -> [CreditChain] {
+    public func creditDecisions(_ query: CreditChainQuery) throws -> [CreditDecisionState] {
         var conditions: [String] = []
         var values: [SQLValue] = []
         if let listedAt = query.listedAt {
@@ -99,7 +134,8 @@ extension SQLiteTransaction {
         }
         let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         values.append(.integer(Int64(query.limit)))
-        return try connection.query("SELECT chain FROM credit_chains \(clause) ORDER BY decision_date DESC, id DESC LIMIT ?", values, Self.creditChain)
+        return try connection.query("SELECT \(Self.decisionColumns) FROM credit_chains \(clause) ORDER BY decision_date DESC, id DESC LIMIT ?", values,
+                                    Self.creditDecision)
     }
 
     /// Decisions without their derived chain row (after migrating an older data directory).

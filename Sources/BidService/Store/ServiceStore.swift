@@ -91,8 +91,9 @@ public protocol StoreTransaction {
     func creditRecordExists(id: String) throws -> Bool
     func signedCreditRecord(id: String) throws -> SignedDocument?
     func saveCreditChain(_ chain: CreditChain) throws
-    func creditChains(subject code: String) throws -> [CreditChain]
-    func creditChains(_ query: CreditChainQuery) throws -> [CreditChain]
+    func creditDecisions(subject code: String) throws -> [CreditDecisionState]
+    func creditPageRows(subject code: String) throws -> [CreditPageRow]
+    func creditDecisions(_ query: CreditChainQuery) throws -> [CreditDecisionState]
     func creditChainsMissing() throws -> [String]
     func insertCreditLead(_ lead: CreditLead) throws
     func creditLeads(status: CreditLeadStatus?, tender: String?, limit: Int) throws -> [CreditLead]

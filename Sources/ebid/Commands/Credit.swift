@@ -290,7 +290,9 @@ func penaltyText(_ penalty: CreditRecordInput.Penalty) -> String {
 
 func displayDate(_ date: Date) -> String { String(displayTime(date).prefix(10)) }
 
-func printRecordInput(_ input: CreditRecordInput, id: String) {
+func printRecordInput(_ input: CreditRecordInput, id: String) { printTable(recordRows(input, id: id), indent: "  ") }
+
+func recordRows(_ input: CreditRecordInput, id: String) -> [(String, String)] {
     var rows: [(String, String)] = [
         ("record", "\(id) (\(input.kind.rawValue)\(input.outcome.map { ": " + $0.rawValue } ?? ""))"),
         ("subject", "\(input.subject.name) \(input.subject.code)"),
@@ -302,7 +304,7 @@ func printRecordInput(_ input: CreditRecordInput, id: String) {
     ]
     if let references = input.references { rows.insert(("references", references), at: 1) }
     if let tender = input.tenderId { rows.append(("tender", tender)) }
-    printTable(rows, indent: "  ")
+    return rows
 }
 
 func printEntries(_ entries: [CreditEntry]) {
@@ -322,8 +324,9 @@ func printSubjectPage(_ page: SubjectPage) {
     if page.activeRestrictions.isEmpty {
         print("  no restriction in force")
     } else {
-        for entry in page.activeRestrictions {
-            print("  IN FORCE: \(penaltyText(entry.current.penalty)) — decision \(entry.current.decisionNumber) of \(entry.current.authority) (record \(entry.id))")
+        for restriction in page.activeRestrictions {
+            let penalty = CreditRecordInput.Penalty(kind: restriction.kind, start: restriction.start, end: restriction.end, permanent: restriction.permanent)
+            print("  IN FORCE: \(penaltyText(penalty)) — decision \(restriction.decisionNumber) of \(restriction.authority) (record \(restriction.id))")
         }
     }
     print("  published decisions:")
@@ -342,10 +345,10 @@ func printSupervisorFile(_ file: SupervisorSubjectFile) {
     for decision in file.decisions {
         let entry = decision.entry
         print("")
-        printRecordInput(entry.current, id: entry.id)
-        printTable([("status", entry.status.rawValue + (entry.restricting ? ", restricting now" : "")),
-                    ("published", (entry.listed ? "listed" : "not listed") + " \(displayDate(entry.listedFrom)) → \(entry.listedUntil.map(displayDate) ?? "permanent")")],
-                   indent: "  ")
+        printTable(recordRows(entry.current, id: entry.id) + [
+            ("status", entry.status.rawValue + (entry.restricting ? ", restricting now" : "")),
+            ("published", (entry.listed ? "listed" : "not listed") + " \(displayDate(entry.listedFrom)) → \(entry.listedUntil.map(displayDate) ?? "permanent")"),
+        ], indent: "  ")
         print("  history:")
         for record in entry.history ?? [] {
             print("    \(record.id)  \(record.input.kind.rawValue)  recorded \(displayTime(record.recordedAt)) by \(record.recordedBy)  \(penaltyText(record.input.penalty))")

@@ -100,6 +100,7 @@ struct ServiceDemo {
             let _: BidDesk.ReceiptResult = try await client(server, "bidder-07", suite: "gm")
                 .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-07", suite: .gm, openingKey: openingKeys[0]), contentType: "application/vnd.ebid.sealed-bid")
         }
+        failures += try await creditQueries(server: server)
         let late = try seal("bidder-04", suite: .gm, openingKey: openingKeys[0])
         let lateClient = try await client(server, "bidder-04", suite: "gm")
         narrator.step("The bid deadline passes (the demo clock moves forward). 泉州刺桐建筑工程有限公司 sealed its bid in time but uploads it only now.")
@@ -119,6 +120,8 @@ struct ServiceDemo {
 
         // 5. The opening.
         failures += try await opening(server: server, platform: platform, receipts: receipts)
+
+        failures += try await leads(server: server)
 
         // 6. The ledger.
         narrator.step("A supervisor audits the ledger: every event's hash and link, every signed checkpoint, every receipt's ledger position, and each tender's bid events against the checkpoint that sealed them at the deadline.")

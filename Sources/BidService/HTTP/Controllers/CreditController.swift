@@ -27,8 +27,11 @@ struct CreditController: Sendable {
         }
         routes.add(.get, "/v1/credit/subjects/:code", .anyone,
                    "A subject's page, free of charge: restrictions in force and every published decision, listed or not; ?history=true") { request, context, _ in
-            let query = try Query(request)
-            return try JSONBody.response(try await register.subjectPage(try context.parameters.require("code"), history: try query.flag("history")))
+            let code = try context.parameters.require("code")
+            if try Query(request).flag("history") { return try JSONBody.response(try await register.subjectPage(code, history: true)) }
+            // The hottest public query: assembled from each decision's stored JSON (docs/performance.md).
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try await register.subjectPageJSON(code))))
         }
         routes.add(.post, "/v1/credit/records", Self.supervisors, "Record a decision, correction, appeal outcome, revocation or repair: {record, lead?}") { request, context, caller in
             let body = try await JSONBody.decode(RecordRequest.self, from: request, context: context)
@@ -71,7 +74,9 @@ struct CreditController: Sendable {
             let query = try Query(request)
             let ledger = LedgerQuery(tender: query.text("tender"), actor: query.text("actor"), action: query.text("action"), since: try query.date("since"),
                                      until: try query.date("until"), after: try query.integer("after") ?? 0, limit: try query.limit())
-            return try JSONBody.response(try await supervision.events(ledger))
+            // Written directly: JSONEncoder took most of this route's time (docs/performance.md).
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try await supervision.events(ledger).json())))
         }
     }
 }

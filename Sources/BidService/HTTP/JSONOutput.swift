@@ -1,0 +1,291 @@
+import Foundation
+
+/// A small JSON writer for hot responses, producing exactly the bytes `JSONEncoder.ebid` would
+/// (sorted keys, slashes unescaped, ISO 8601 dates in UTC to the second, nil optionals left out)
+/// at a fraction of its cost. `JSONOutputTests` holds it to that, byte for byte.
+struct JSONOutput {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma = [false]
+
+    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+
+    mutating func object(_ body: (inout JSONOutput) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+        body(&self)
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    mutating func array(_ body: (inout JSONOutput) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+        body(&self)
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A key (a literal needing no escapes); the value follows. Callers give keys in sorted order.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        needsComma[needsComma.count - 1] = false
+    }
+
+    mutating func string(_ value: String) {
+        separate()
+        writeString(value)
+    }
+
+    /// A value already encoded as JSON.
+    mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
+    mutating func integer(_ value: Int64) {
+        separate()
+        bytes.append(contentsOf: Array(String(value).utf8))
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+    }
+
+    mutating func date(_ value: Date) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Self.iso8601(value, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func field(_ name: StaticString, _ value: String) { key(name); string(value) }
+    mutating func field(_ name: StaticString, _ value: String?) { if let value { field(name, value) } }
+    mutating func field(_ name: StaticString, _ value: Int64) { key(name); integer(value) }
+    mutating func field(_ name: StaticString, _ value: Date) { key(name); date(value) }
+    mutating func field(_ name: StaticString, _ value: Date?) { if let value { field(name, value) } }
+    mutating func field(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
+    mutating func field(_ name: StaticString, _ value: Bool?) { if let value { field(name, value) } }
+
+    private mutating func separate() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    private mutating func writeString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = value
+        text.withUTF8 { buffer in
+            // Most strings (ids, hashes, names) need no escaping: copy them whole.
+            var clean = true
+            for byte in buffer where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: buffer)
+                return
+            }
+            for byte in buffer {
+                switch byte {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ssZ`, as `JSONEncoder`'s `.iso8601` strategy writes it.
+    static func iso8601(_ date: Date, into bytes: inout [UInt8]) {
+        var time = time_t(Int(date.timeIntervalSince1970.rounded(.down)))
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func digits(_ value: Int32, _ count: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        digits(parts.tm_year + 1900, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+}
+
+extension LedgerPage {
+    /// The page as `JSONEncoder.ebid` encodes it, written directly (a page holds up to 1,000 events).
+    func json() -> [UInt8] {
+        var out = JSONOutput(capacity: 512 * events.count + 64)
+        out.object { out in
+            out.key("events")
+            out.array { out in
+                for view in events {
+                    out.object { out in
+                        if let checkpoint = view.checkpoint {
+                            out.key("checkpoint")
+                            out.object { out in
+                                out.field("at", checkpoint.at)
+                                out.field("headHash", checkpoint.headHash)
+                                out.field("number", checkpoint.number)
+                            }
+                        }
+                        out.key("event")
+                        let event = view.event
+                        out.object { out in
+                            out.field("action", event.action)
+                            out.key("actor")
+                            out.object { out in
+                                out.field("address", event.actor.address)
+                                out.field("certificateFingerprint", event.actor.certificateFingerprint)
+                                out.field("party", event.actor.party)
+                                out.field("role", event.actor.role)
+                            }
+                            out.field("at", event.at)
+                            out.field("hash", event.hash)
+                            out.field("object", event.object)
+                            out.field("payloadDigest", event.payloadDigest)
+                            out.field("previousHash", event.previousHash)
+                            out.field("seq", event.seq)
+                            out.field("tenderId", event.tenderId)
+                        }
+                    }
+                }
+            }
+            if let next { out.field("next", next) }
+        }
+        return out.bytes
+    }
+}
+
+/// A published decision as a subject page shows it: what varies with time, and the decision as
+/// it stands already as JSON (written when the decision last changed).
+public struct CreditPageRow: Sendable {
+    public var id: String
+    public var head: String
+    public var status: CreditChainStatus
+    public var listedFrom: Date
+    public var listedUntil: Date?
+    public var penalty: CreditRecordInput.Penalty
+    public var decisionNumber: String
+    public var authority: String
+    public var subjectName: String
+    public var currentJSON: [UInt8]
+
+    var state: CreditDecisionState {
+        // Enough of the state for the time-dependent answers (restricting, listed).
+        CreditDecisionState(id: id, current: CreditRecordInput(subject: .init(kind: .organization, code: "", name: subjectName), category: .other, facts: "",
+                                                               legalBasis: "", decisionNumber: decisionNumber, authority: authority, decisionDate: listedFrom,
+                                                               penalty: penalty),
+                            status: status, listedFrom: listedFrom, listedUntil: listedUntil, head: head)
+    }
+}
+
+extension SubjectPage {
+    /// The public page of a subject as `JSONEncoder.ebid` would encode `SubjectPage` (without
+    /// history), assembled from stored JSON fragments: the hottest public query.
+    static func json(subject: String, rows: [CreditPageRow], at time: Date) -> [UInt8] {
+        let states = rows.map(\.state)
+        var out = JSONOutput(capacity: 256 + rows.reduce(0) { $0 + $1.currentJSON.count + 256 })
+        out.object { out in
+            out.key("activeRestrictions")
+            out.array { out in
+                for (row, state) in zip(rows, states) where PenaltyKind.allCases.contains(where: { state.restricts($0, at: time) }) {
+                    out.object { out in
+                        out.field("authority", row.authority)
+                        out.field("decisionNumber", row.decisionNumber)
+                        out.field("end", row.penalty.end)
+                        out.field("id", row.id)
+                        out.field("kind", row.penalty.kind.rawValue)
+                        out.field("permanent", row.penalty.permanent)
+                        out.field("start", row.penalty.start)
+                    }
+                }
+            }
+            out.field("at", time)
+            out.field("name", rows.last?.subjectName)
+            out.key("records")
+            out.array { out in
+                for (row, state) in zip(rows, states) {
+                    out.object { out in
+                        out.key("current")
+                        out.raw(row.currentJSON)
+                        out.field("head", row.head)
+                        out.field("id", row.id)
+                        out.field("listed", state.isListed(at: time))
+                        out.field("listedFrom", row.listedFrom)
+                        out.field("listedUntil", row.listedUntil)
+                        out.field("restricting", PenaltyKind.allCases.contains { state.restricts($0, at: time) })
+                        out.field("status", row.status.rawValue)
+                    }
+                }
+            }
+            out.field("subject", subject)
+        }
+        return out.bytes
+    }
+}
+
+extension CreditRecordInput {
+    /// As `JSONEncoder.ebid` encodes it.
+    func json() -> [UInt8] {
+        var out = JSONOutput(capacity: 1024)
+        write(to: &out)
+        return out.bytes
+    }
+
+    func write(to out: inout JSONOutput) {
+        out.object { out in
+            out.field("authority", authority)
+            out.field("category", category.rawValue)
+            out.field("decisionDate", decisionDate)
+            out.field("decisionNumber", decisionNumber)
+            out.field("facts", facts)
+            out.field("id", id)
+            out.field("kind", kind.rawValue)
+            out.field("legalBasis", legalBasis)
+            out.field("outcome", outcome?.rawValue)
+            out.key("penalty")
+            out.object { out in
+                out.field("end", penalty.end)
+                out.field("fineAmount", penalty.fineAmount)
+                out.field("kind", penalty.kind.rawValue)
+                out.field("permanent", penalty.permanent)
+                out.field("start", penalty.start)
+            }
+            out.field("references", references)
+            out.key("subject")
+            out.object { out in
+                out.field("code", subject.code)
+                out.field("kind", subject.kind.rawValue)
+                out.field("name", subject.name)
+            }
+            out.field("tenderId", tenderId)
+        }
+    }
+}

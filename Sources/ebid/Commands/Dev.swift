@@ -1,0 +1,147 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+/// Developer tools, not for production data directories (hidden from `ebid --help`).
+struct Dev: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Developer tools: data for benchmarks.",
+        shouldDisplay: false,
+        subcommands: [Populate.self]
+    )
+
+    struct Populate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill a NEW data directory with credit records and ledger events for the query benchmark.",
+            discussion: """
+            Records go through the register's own import (validated, term-checked, signed, each with its
+            ledger event), in batches of 1,000; then synthetic events of --tenders tenders (creation,
+            publication, bids, the opening) and logins fill the ledger up to --events, every event
+            hash-chained, with a signed checkpoint every 10,000. Writes the subjects' codes and the
+            tender ids to --out-dir for the load tool. Refuses a directory that holds a database.
+            """
+        )
+
+        @Option(help: "The data directory to create.")
+        var data: String
+
+        @Option(help: "The demo PKI directory (platform key, trust).")
+        var keys: String = "keys"
+
+        @Option(help: "Credit records.")
+        var records: Int = 100_000
+
+        @Option(help: "Ledger events in all (the records' own included).")
+        var events: Int = 1_000_000
+
+        @Option(help: "Distinct subjects (organisations) the records are about.")
+        var subjects: Int = 20_000
+
+        @Option(help: "Tenders the synthetic events belong to.")
+        var tenders: Int = 2_000
+
+        @Option(name: .customLong("out-dir"), help: "Where to write subjects.txt and tenders.txt.")
+        var outDir: String
+
+        func run() async throws {
+            try await reportingErrors {
+                guard !FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") else { throw CLIError("\(data) holds a database already: populate a new directory") }
+                guard records >= 0, events >= records, subjects >= 1, tenders >= 1 else { throw CLIError("need events >= records, subjects >= 1, tenders >= 1") }
+                let store = try SQLiteStore(dataDirectory: data)
+                let platform = try PlatformSigner(certificate: try Certificate(file: "\(keys)/gm/platform.crt.pem"), key: try PrivateKey(pemFile: "\(keys)/gm/platform.key.pem"))
+                let trust = try TrustStore(anchorFiles: ["\(keys)/gm/ca.crt.pem"])
+                let environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: SystemClock(), profile: .demo)
+                let register = CreditRegister(environment)
+                let supervision = Supervision(environment)
+                let actor = Actor(certificateFingerprint: platform.certificate.fingerprint, party: "supervisor-01", role: "supervisor", address: "bench")
+                let started = Date()
+
+                let codes = try (0..<subjects).map { try UnifiedSocialCreditCode.make(division: "350100", organizationBody: String(format: "BQ%06d", $0)).value }
+                var generator = SplitMix(seed: 20_261_121)
+                let now = Date()
+                var batch: [CreditRecordInput] = []
+                for index in 0..<records {
+                    batch.append(Self.record(index, subject: codes[index % subjects], now: now, random: &generator))
+                    if batch.count == 1000 || index == records - 1 {
+                        _ = try await register.importRecords(batch, by: actor)
+                        batch.removeAll(keepingCapacity: true)
+                        if (index + 1) % 10_000 == 0 { _ = try await supervision.checkpoint() }
+                    }
+                }
+                printError("\(records) credit records in \(Int(Date().timeIntervalSince(started))) s")
+
+                let tenderIds = (1...tenders).map { String(format: "T-BENCH-%05d", $0) }
+                var written = try store.database.readNow { try $0.ledgerHead()?.seq ?? 0 }
+                let remaining = events - Int(written)
+                var produced = 0
+                while produced < remaining {
+                    let count = min(10_000, remaining - produced)
+                    let base = produced
+                    try store.database.writeNow { tx in
+                        let time = Date()
+                        for offset in 0..<count {
+                            let index = base + offset
+                            let entry = Self.event(index, tenders: tenderIds, subjects: codes, fingerprint: platform.certificate.fingerprint)
+                            try tx.appendLedger(entry, at: time)
+                        }
+                    }
+                    produced += count
+                    _ = try await supervision.checkpoint()
+                }
+                written = try store.database.readNow { try $0.ledgerHead()?.seq ?? 0 }
+                printError("\(written) ledger events in \(Int(Date().timeIntervalSince(started))) s")
+                try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+                try Data((codes.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(outDir)/subjects.txt"))
+                try Data((tenderIds.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(outDir)/tenders.txt"))
+                print("populated \(data): \(records) credit records about \(subjects) subjects, \(written) ledger events over \(tenders) tenders")
+            }
+        }
+
+        /// A decision within the law's bounds for its category, decided in the last five years.
+        static func record(_ index: Int, subject: String, now: Date, random: inout SplitMix) -> CreditRecordInput {
+            let calendar = CreditEffect.calendar
+            let decided = calendar.date(byAdding: .day, value: -Int(random.next() % 1800), to: now)!
+            let categories: [(CreditCategory, CreditRecordInput.Penalty)] = [
+                (.collusion, .init(kind: .debarment, start: decided, end: calendar.date(byAdding: .year, value: 1 + Int(random.next() % 2), to: decided))),
+                (.fraud, .init(kind: .debarment, start: decided, end: calendar.date(byAdding: .year, value: 1 + Int(random.next() % 3), to: decided))),
+                (.failureToPerform, .init(kind: .debarment, start: decided, end: calendar.date(byAdding: .year, value: 2 + Int(random.next() % 4), to: decided))),
+                (.decryptionFailure, .init(kind: .warning)),
+                (.other, .init(kind: .fine, fineAmount: "\(10_000 + Int(random.next() % 90_000)).00")),
+            ]
+            let (category, penalty) = categories[index % categories.count]
+            return CreditRecordInput(id: String(format: "CR-BENCH-%07d", index), subject: .init(kind: .organization, code: subject, name: "基准测试企业\(subject.suffix(6))"),
+                                     category: category, facts: "基准测试数据 \(index)", legalBasis: "《中华人民共和国招标投标法》",
+                                     decisionNumber: "测罚〔2026〕第\(index)号", authority: "基准测试监督部门", decisionDate: decided, penalty: penalty)
+        }
+
+        /// Synthetic process events: each tender's life, and logins.
+        static func event(_ index: Int, tenders: [String], subjects: [String], fingerprint: String) -> LedgerEntry {
+            let tender = tenders[index % tenders.count]
+            let step = index / tenders.count
+            let actions = ["tender.create", "tender.document", "tender.publish", "bid.submit", "bid.submit", "bid.replace", "bid.submit", "opening.start",
+                           "opening.decrypt", "opening.decrypt", "opening.complete", "auth.login"]
+            let action = actions[step % actions.count]
+            let party = action.hasPrefix("bid.") || action == "opening.decrypt" ? "bench-bidder-\(index % 997)" : "agency-01"
+            let actor = Actor(certificateFingerprint: fingerprint, party: party, role: action.hasPrefix("tender.") ? "agency" : "bidder", address: "10.0.\(index % 250).\(index % 199)")
+            if action == "auth.login" {
+                return LedgerEntry(actor: actor, action: action, object: "party/\(party)", payload: Array("login \(index)".utf8))
+            }
+            return LedgerEntry(actor: actor, action: action, object: "\(action.hasPrefix("bid.") ? "bid" : "tender")/\(tender)-\(index)", tenderId: tender,
+                               payload: Array("\(action) \(index) \(subjects[index % subjects.count])".utf8))
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so populated data is the same every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

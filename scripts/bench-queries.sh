@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Benchmark: credit-register and ledger queries against `ebid serve`, with the server's own
+# /v1/health throughput as the framework ceiling, measured with wrk in the same run.
+#
+#   scripts/bench-queries.sh [RECORDS] [EVENTS] [DURATION_S] [CONNECTIONS]   (defaults: 100000 1000000 15 32)
+#
+# 1. `ebid dev populate` builds a new data directory: RECORDS credit records about 20,000
+#    companies (through the register's import: validated, term-checked, signed, ledger-logged) and
+#    ledger events up to EVENTS over 2,000 tenders, hash-chained, with signed checkpoints.
+# 2. `ebid serve` on it; wrk (2 threads, CONNECTIONS connections, DURATION_S seconds each) runs
+#    - GET /v1/health                                   the framework ceiling;
+#    - GET /v1/credit/subjects/<code>                   public subject lookups, codes in rotation;
+#    - GET /v1/ledger/events?tender=<id>&limit=100      a tender's events (supervisor token), each
+#                                                       with its covering checkpoint, ids in rotation.
+# Targets: p99 under 10 ms for both queries; subject lookups at >= 50% of the /health ceiling.
+set -euo pipefail
+
+records=${1:-100000}
+events=${2:-1000000}
+duration=${3:-15}
+connections=${4:-32}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "this benchmark needs $tool (apt-get install -y wrk curl python3)" >&2; exit 1; }
+done
+
+echo "building ebid (release)…" >&2
+swift build -c release --product ebid >/dev/null
+ebid="$root/.build/release/ebid"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ebid-bench-queries.XXXXXX")
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "populating: $records credit records, $events ledger events…" >&2
+start=$(date +%s)
+"$ebid" dev populate --data "$work/data" --keys keys --records "$records" --events "$events" --out-dir "$work" >/dev/null
+populate_s=$(( $(date +%s) - start ))
+db_mib=$(( $(stat -c %s "$work/data/ebid.sqlite") / 1048576 ))
+
+"$ebid" serve --data "$work/data" --port 0 --profile demo --seed seeds --keys keys --checkpoint-interval 3600 >"$work/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do grep -q "ebid listening on" "$work/serve.log" && break; sleep 0.1; done
+url=$(grep -o "http://127.0.0.1:[0-9]*" "$work/serve.log" | head -1)
+[ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
+token=$("$ebid" auth token --server "$url" --cert keys/gm/supervisor-01.crt.pem --key keys/gm/supervisor-01.key.pem 2>/dev/null | tail -1)
+
+# Lua: rotate through a file of path suffixes.
+cat >"$work/rotate.lua" <<'LUA'
+local items = {}
+local prefix, suffix, token = os.getenv("BENCH_PREFIX"), os.getenv("BENCH_SUFFIX") or "", os.getenv("BENCH_TOKEN")
+for line in io.lines(os.getenv("BENCH_FILE")) do items[#items + 1] = line end
+local i = 0
+function setup(thread) thread:set("offset", math.random(#items)) end
+request = function()
+  i = i + 1
+  local item = items[(i + (offset or 0)) % #items + 1]
+  local headers = {}
+  if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+  return wrk.format("GET", prefix .. item .. suffix, headers)
+end
+LUA
+
+# run NAME CONNECTIONS URL [LUA env...] -> "requests/s p50_ms p99_ms errors"
+run() {
+  local name=$1 conns=$2; shift 2
+  wrk -t2 -c"$conns" -d"${duration}s" --latency "$@" >"$work/wrk-$name.txt" 2>&1
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-$name.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk-$name.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk-$name.txt")
+  errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' "$work/wrk-$name.txt")
+  echo "$rps $(ms "$p50") $(ms "$p99") ${errors:-0}"
+}
+# wrk prints 812.00us, 2.31ms or 1.02s
+ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
+
+# Warm up (page cache, statement caches), then measure.
+curl -sf "$url/v1/credit/subjects/$(head -1 "$work/subjects.txt")" >/dev/null
+echo "wrk: /v1/health…" >&2
+read -r health_rps health_p50 health_p99 health_err < <(run health "$connections" "$url/v1/health")
+subjects() { BENCH_FILE="$work/subjects.txt" BENCH_PREFIX="/v1/credit/subjects/" run "subjects-$1" "$1" -s "$work/rotate.lua" "$url"; }
+events() { BENCH_FILE="$work/tenders.txt" BENCH_PREFIX="/v1/ledger/events?tender=" BENCH_SUFFIX="&limit=100" BENCH_TOKEN="$token" \
+  run "events-$1" "$1" -s "$work/rotate.lua" "$url"; }
+echo "wrk: subject lookups…" >&2
+read -r subject_rps subject_p50 subject_p99 subject_err < <(subjects "$connections")
+read -r subject4_rps subject4_p50 subject4_p99 subject4_err < <(subjects 4)
+echo "wrk: a tender's events…" >&2
+read -r events_rps events_p50 events_p99 events_err < <(events "$connections")
+read -r events4_rps events4_p50 events4_p99 events4_err < <(events 4)
+rss=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$server_pid/status)
+rss_anon=$(awk '/RssAnon/ {print int($2/1024)}' /proc/$server_pid/status)
+rss_file=$(awk '/RssFile/ {print int($2/1024)}' /proc/$server_pid/status)
+sample_subject=$(curl -sf "$url/v1/credit/subjects/$(sed -n 2p "$work/subjects.txt")" | head -c 200)
+sample_events=$(curl -sf -H "Authorization: Bearer $token" "$url/v1/ledger/events?tender=$(sed -n 2p "$work/tenders.txt")&limit=100" \
+  | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["events"]))')
+
+echo
+echo "ebid bench-queries: $records credit records, $events ledger events (database ${db_mib} MiB, populated in ${populate_s} s)"
+echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t2 -c$connections -d${duration}s on the same machine"
+echo
+printf "  %-40s %10s %9s %9s %8s\n" "" "req/s" "p50 ms" "p99 ms" "non-2xx"
+printf "  %-40s %10s %9s %9s %8s\n" "GET /v1/health (ceiling), $connections conn." "$health_rps" "$health_p50" "$health_p99" "$health_err"
+printf "  %-40s %10s %9s %9s %8s\n" "GET /v1/credit/subjects/:code, $connections conn." "$subject_rps" "$subject_p50" "$subject_p99" "$subject_err"
+printf "  %-40s %10s %9s %9s %8s\n" "GET /v1/credit/subjects/:code, 4 conn." "$subject4_rps" "$subject4_p50" "$subject4_p99" "$subject4_err"
+printf "  %-40s %10s %9s %9s %8s\n" "GET /v1/ledger/events?tender=…, $connections conn." "$events_rps" "$events_p50" "$events_p99" "$events_err"
+printf "  %-40s %10s %9s %9s %8s\n" "GET /v1/ledger/events?tender=…, 4 conn." "$events4_rps" "$events4_p50" "$events4_p99" "$events4_err"
+echo
+printf "  subject lookups / health ceiling (at $connections conn.): %.2f (target >= 0.50)\n" "$(awk -v a="$subject_rps" -v b="$health_rps" 'BEGIN {print a / b}')"
+printf "  tender events / health ceiling (at $connections conn.):   %.2f\n" "$(awk -v a="$events_rps" -v b="$health_rps" 'BEGIN {print a / b}')"
+echo "  p99 target: under 10 ms for both queries"
+echo "  server memory: peak resident ${rss} MiB; now ${rss_anon} MiB own (anonymous) + ${rss_file} MiB of the database mapped by the readers (page cache)"
+echo "  a tender's page holds $sample_events events"
+echo "  a subject page begins: $sample_subject…"
