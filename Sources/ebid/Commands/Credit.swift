@@ -132,6 +132,9 @@ extension Credit {
         @Option(help: "Write the signed record here (and the signature to <file>.sig).")
         var out: String?
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         @Argument(help: "Record id.")
         var id: String
 
@@ -141,6 +144,7 @@ extension Credit {
                 let result: CreditRegister.Signed = try await api.get("/v1/credit/records/\(EBidClient.pathComponent(id))")
                 guard let signed = result.signed.signed else { throw CLIError("the record is not well-formed base64") }
                 if let out { try writeSigned(signed, to: out, what: "credit record") }
+                if json { return try printJSON(result) }
                 printRecordInput(result.record.input, id: result.record.id)
             }
         }
@@ -157,11 +161,15 @@ extension Credit {
         @Option(help: "The records file.")
         var file: String
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             try await reportingErrors {
                 let records = try decodeJSON(CreditRegister.File.self, from: file, what: "credit records file")
-                struct Result: Decodable { var imported: Int; var skipped: Int }
+                struct Result: Codable { var imported: Int; var skipped: Int }
                 let result: Result = try await client.login().send("POST", "/v1/credit/import", json: records)
+                if json { return try printJSON(result) }
                 print("\(result.imported) record(s) imported, \(result.skipped) already present")
             }
         }
@@ -208,10 +216,14 @@ extension Credit {
         @Option(help: "Why no record is called for.")
         var reason: String
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             try await reportingErrors {
                 struct Body: Encodable { var reason: String }
                 let result: CreditLead = try await client.login().send("POST", "/v1/credit/leads/\(EBidClient.pathComponent(lead))/dismiss", json: Body(reason: reason))
+                if json { return try printJSON(result) }
                 print("lead \(result.id) dismissed")
             }
         }
