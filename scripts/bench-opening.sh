@@ -22,21 +22,10 @@ bids=${1:-100}
 bid_mib=${2:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-for tool in openssl curl python3; do
-  command -v "$tool" >/dev/null || { echo "this benchmark needs $tool (apt-get install -y openssl curl python3)" >&2; exit 1; }
-done
-
-echo "building ebid (release)…" >&2
-swift build -c release --product ebid >/dev/null
-ebid="$root/.build/release/ebid"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ebid-bench-opening.XXXXXX")
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/bench-common.sh
+require_tools openssl curl python3
+build_ebid
+make_work bench-opening
 mkdir -p "$work/seeds" "$work/bids" "$work/cms" "$work/out"
 
 python3 scripts/lib/bench-parties.py "$bids" >"$work/seeds/parties.json"
@@ -46,12 +35,8 @@ keys="$work/keys/nist"
 as() { echo --cert "$keys/$1.crt.pem" --key "$keys/$1.key.pem"; }
 
 # --- ebid serve ------------------------------------------------------------------------------
-"$ebid" serve --data "$work/data" --port 0 --profile demo --seed "$work/seeds" --keys "$work/keys" \
-  --checkpoint-interval 60 --max-bid-bytes $(( (bid_mib + 16) * 1048576 )) >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 200); do grep -q "ebid listening on" "$work/serve.log" && break; sleep 0.1; done
-url=$(grep -o "http://127.0.0.1:[0-9]*" "$work/serve.log" | head -1)
-[ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
+start_ebid --data "$work/data" --profile demo --seed "$work/seeds" --keys "$work/keys" \
+  --checkpoint-interval 60 --max-bid-bytes $(( (bid_mib + 16) * 1048576 ))
 
 "$ebid" opening keygen --suite NIST --threshold 2 --out "$work/opening.json" \
   --officials "$keys/official-01.crt.pem,$keys/official-02.crt.pem,$keys/official-03.crt.pem" >/dev/null
@@ -108,7 +93,7 @@ done
 end=$(date +%s.%N)
 # Memory over the opening: the peak in its first half and in its second half (flat: about equal).
 read -r rss_first rss_second < <(awk -v a="$start" -v b="$end" '{ if ($1 < (a + b) / 2) { if ($2 > f) f = $2 } else { if ($2 > s) s = $2 } }
-  END {print f + 0, s + 0}' "$work/rss.txt")
+  END {print (f == "" ? "-" : f), (s == "" ? "-" : s)}' "$work/rss.txt")
 cpu_after=$(awk '{print $14 + $15}' /proc/$server_pid/stat)
 t_ebid=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
 opened=$(curl -sf "$url/v1/tenders/BENCH-OPEN/opening/record" | python3 -c '
@@ -118,7 +103,7 @@ print(sum(1 for b in r["bids"] if b["state"] == "opened"))')
 ticks=$(getconf CLK_TCK)
 cores_ebid=$(awk -v c=$((cpu_after - cpu_before)) -v t="$ticks" -v s="$t_ebid" 'BEGIN {printf "%.2f", c / t / s}')
 audit=$("$ebid" audit verify --data "$work/data" 2>/dev/null | tail -1)
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+stop_ebid
 
 # --- openssl -------------------------------------------------------------------------------------
 openssl_open() { # index

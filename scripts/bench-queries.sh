@@ -21,21 +21,10 @@ duration=${3:-15}
 connections=${4:-32}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-for tool in wrk curl python3; do
-  command -v "$tool" >/dev/null || { echo "this benchmark needs $tool (apt-get install -y wrk curl python3)" >&2; exit 1; }
-done
-
-echo "building ebid (release)…" >&2
-swift build -c release --product ebid >/dev/null
-ebid="$root/.build/release/ebid"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ebid-bench-queries.XXXXXX")
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/bench-common.sh
+require_tools wrk curl python3
+build_ebid
+make_work bench-queries
 
 echo "populating: $records credit records, $events ledger events…" >&2
 start=$(date +%s)
@@ -43,11 +32,7 @@ start=$(date +%s)
 populate_s=$(( $(date +%s) - start ))
 db_mib=$(( $(stat -c %s "$work/data/ebid.sqlite") / 1048576 ))
 
-"$ebid" serve --data "$work/data" --port 0 --profile demo --seed seeds --keys keys --checkpoint-interval 3600 >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do grep -q "ebid listening on" "$work/serve.log" && break; sleep 0.1; done
-url=$(grep -o "http://127.0.0.1:[0-9]*" "$work/serve.log" | head -1)
-[ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
+start_ebid --data "$work/data" --profile demo --seed seeds --keys keys --checkpoint-interval 3600
 token=$("$ebid" auth token --server "$url" --cert keys/gm/supervisor-01.crt.pem --key keys/gm/supervisor-01.key.pem 2>/dev/null | tail -1)
 
 # Lua: rotate through a file of path suffixes.

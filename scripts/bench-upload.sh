@@ -19,24 +19,13 @@ bidders=${3:-200}
 bid_mib=${4:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+source scripts/lib/bench-common.sh
+require_tools nginx curl python3
+build_ebid
+make_work bench-upload
 folder=$(echo "$suite" | tr A-Z a-z)
-
-for tool in nginx curl python3; do
-  command -v "$tool" >/dev/null || { echo "this benchmark needs $tool (apt-get install -y nginx curl python3)" >&2; exit 1; }
-done
-
-echo "building ebid (release)…" >&2
-swift build -c release --product ebid >/dev/null
-ebid="$root/.build/release/ebid"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/ebid-bench-upload.XXXXXX")
-server_pid=""; nginx_started=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -n "$nginx_started" ] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+nginx_started=""
+extra_cleanup() { [ -n "$nginx_started" ] && nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -s stop 2>/dev/null || true; }
 
 # --- Parties: the demo's non-bidders plus BIDDERS bench bidders with valid credit codes ---------
 mkdir -p "$work/seeds" "$work/bids"
@@ -46,12 +35,8 @@ echo "making the bench PKI for $bidders bidders…" >&2
 keys="$work/keys/$folder"
 
 # --- ebid serve ------------------------------------------------------------------------------
-"$ebid" serve --data "$work/data" --port 0 --profile demo --seed "$work/seeds" --keys "$work/keys" \
-  --checkpoint-interval 60 --max-bid-bytes $(( (single_mib + 64) * 1048576 )) >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 200); do grep -q "ebid listening on" "$work/serve.log" && break; sleep 0.1; done
-url=$(grep -o "http://127.0.0.1:[0-9]*" "$work/serve.log" | head -1)
-[ -n "$url" ] || { cat "$work/serve.log" >&2; exit 1; }
+start_ebid --data "$work/data" --profile demo --seed "$work/seeds" --keys "$work/keys" \
+  --checkpoint-interval 60 --max-bid-bytes $(( (single_mib + 64) * 1048576 ))
 rss_start=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$server_pid/status)
 
 "$ebid" opening keygen --suite "$suite" --threshold 2 --out "$work/opening.json" \
@@ -114,7 +99,7 @@ t_ebid_burst=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
 rss_peak=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$server_pid/status)
 receipted=$(grep -c '^201 ' "$work/ebid-concurrent.txt" || true)
 audit=$("$ebid" audit verify --data "$work/data" 2>/dev/null | tail -1)
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+stop_ebid
 
 # --- nginx (WebDAV PUT, defaults) ---------------------------------------------------------------
 mkdir -p "$work/nginx/root" "$work/nginx/tmp" "$work/nginx/logs"
