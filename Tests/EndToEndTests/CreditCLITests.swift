@@ -9,9 +9,10 @@ struct CreditCLITests {
     typealias CLI = ServiceCLITests
     static let debarred = "91350800MATWMFMA1M"
 
-    static func record(code: String = "91350100MA3W7WKK88", name: String = "福州榕城路桥集团有限公司", penalty: String) -> String {
+    static func record(id: String = "CR-E2E-\(UUID().uuidString.prefix(6))", code: String = "91350100MA3W7WKK88", name: String = "福州榕城路桥集团有限公司",
+                       penalty: String) -> String {
         """
-        {"id": "CR-E2E-\(UUID().uuidString.prefix(6))", "kind": "decision",
+        {"id": "\(id)", "kind": "decision",
          "subject": {"kind": "organization", "code": "\(code)", "name": "\(name)"},
          "category": "fraud", "facts": "以他人名义投标（测试）", "legalBasis": "《中华人民共和国招标投标法》第五十四条",
          "decisionNumber": "榕建罚〔2026〕第0099号", "authority": "福州市住房和城乡建设局", "decisionDate": "2026-11-01T00:00:00+08:00",
@@ -73,12 +74,28 @@ struct CreditCLITests {
         let again = try ebid(["credit", "import", "--server", server.url] + supervisor + ["--file", "\(CLI.seeds)/credit-records.json"])
         #expect(again.text.contains("0 record(s) imported, 2 already present"), "\(again.text) \(again.stderr)")
 
+        // A file in batches: the third record is out of bounds; the first batch stays, and a re-run after
+        // the fix imports only what is missing.
+        func batchFile(_ thirdEnd: String) -> [UInt8] {
+            let records = (1...4).map { index in
+                Self.record(id: "CR-BATCH-\(index)", penalty: #"{"kind": "debarment", "start": "2026-11-01T00:00:00+08:00", "end": "\#(index == 3 ? thirdEnd : "2027-11-01T00:00:00+08:00")"}"#)
+            }
+            return Array(#"{"format": "ebid-credit-records", "version": 1, "records": [\#(records.joined(separator: ","))]}"#.utf8)
+        }
+        dir.write("batch.json", batchFile("2031-11-01T00:00:00+08:00"))
+        let failed = try ebid(["credit", "import", "--server", server.url] + supervisor + ["--file", dir.file("batch.json"), "--batch", "2"])
+        #expect(failed.status == 1 && failed.stderr.contains("credit.term-out-of-bounds") && failed.stderr.contains("from record 3"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("the first 2 record(s) are imported"), "\(failed.stderr)")
+        dir.write("batch.json", batchFile("2027-11-01T00:00:00+08:00"))
+        let rerun = try ebid(["credit", "import", "--server", server.url] + supervisor + ["--file", dir.file("batch.json"), "--batch", "2"])
+        #expect(rerun.text.contains("2 record(s) imported, 2 already present"), "\(rerun.text) \(rerun.stderr)")
+
         // The ledger by action, as a table and as JSON.
         let events = try ebid(["audit", "events", "--server", server.url, "--action", "credit.decision"] + supervisor)
         #expect(events.status == 0 && events.text.contains("credit/\(recordId)"), "\(events.text) \(events.stderr)")
         let json = try ebid(["audit", "events", "--server", server.url, "--action", "credit.decision", "--json"] + supervisor)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: Any])
-        #expect((parsed["events"] as? [Any])?.count == 3)
+        #expect((parsed["events"] as? [Any])?.count == 7)
         let bidderAsks = try ebid(["audit", "events", "--server", server.url] + CLI.identity("bidder-01"))
         #expect(bidderAsks.status == 1 && bidderAsks.stderr.contains("auth.role-forbidden"))
     }

@@ -79,11 +79,12 @@ enum JSONBody {
                  body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.ebid.encode(value))))
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    /// Decodes a JSON body of at most `limit` bytes (the context's 1 MiB by default).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext, limit: Int? = nil) async throws -> T {
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw ServiceError.unsupportedMedia("request.content-type", "send JSON (application/json), not \(contentType)")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
         return try JSONDecoder.ebid.decode(T.self, from: Data(buffer: buffer))
     }
 }

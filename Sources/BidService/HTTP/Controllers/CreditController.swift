@@ -8,6 +8,8 @@ struct CreditController: Sendable {
     let register: CreditRegister
     let supervision: Supervision
     static let supervisors = Access.roles([.supervisor])
+    /// An import request carries at most 16 MiB of records (`ebid credit import` sends batches).
+    static let importLimit = 16 << 20
 
     struct RecordRequest: Decodable {
         var record: CreditRecordInput
@@ -38,7 +40,7 @@ struct CreditController: Sendable {
             return try JSONBody.response(try await register.record(body.record, by: try caller.actor(), lead: body.lead), status: .created)
         }
         routes.add(.post, "/v1/credit/import", Self.supervisors, "Import records (all or none; existing ids skipped): {format, version, records}") { request, context, caller in
-            let file = try await JSONBody.decode(CreditRegister.File.self, from: request, context: context)
+            let file = try await JSONBody.decode(CreditRegister.File.self, from: request, context: context, limit: Self.importLimit)
             guard file.format == "ebid-credit-records", file.version == 1 else {
                 throw ServiceError.badRequest("credit.import-format", "expected format ebid-credit-records, version 1")
             }
