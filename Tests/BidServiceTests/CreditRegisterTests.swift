@@ -438,4 +438,26 @@ struct CreditRegisterTests {
         }
         #expect(try await register.subjectPageJSON("91350100MA3W7WKK88") == [UInt8](try JSONEncoder.ebid.encode(try await register.subjectPage("91350100MA3W7WKK88", history: false))))
     }
+
+    @Test("the audit checks every credit record against its signature and its ledger event, and the listed state against the records")
+    func audit() async throws {
+        let fixture = try await ServiceFixture(now: Self.now)
+        let register = register(fixture)
+        let actor = try await supervisor(fixture)
+        let base = Self.decision("AU1", penalty: Self.debarment())
+        try await register.record(base, by: actor)
+        try await register.record(Self.follow(.correction, "AU1", id: "AU2", base: base, penalty: Self.debarment(years: 2)), by: actor)
+        let certificates = [fixture.environment.platform.certificate]
+        var report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        #expect(report.isIntact, "\(report.problems)")
+        #expect(report.creditRecords == 4)  // the two seeded ones too
+        // Someone shortens the debarment in the listings' table behind the register's back.
+        try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end - 86400000 WHERE id = 'AU1'")
+        report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        #expect(report.problems.map(\.kind) == ["credit-derived"], "\(report.problems)")
+        // Someone rewrites a record's facts (and even re-signs it with a key of its own: the ledger still disagrees).
+        try fixture.store.database.executeNow("UPDATE credit_records SET document = replace(document, '测试事实', '篡改事实') WHERE id = 'AU2'")
+        report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        #expect(Set(report.problems.map(\.kind)).isSuperset(of: ["credit-signature", "credit-mismatch"]), "\(report.problems)")
+    }
 }

@@ -108,6 +108,7 @@ public enum LedgerAudit {
         public var checkpoints = 0
         public var receipts = 0
         public var bids = 0
+        public var creditRecords = 0
         /// Tenders past their deadline whose bid events were checked against the deadline checkpoint.
         public var sealedTenders = 0
         public var problems: [Problem] = []
@@ -122,6 +123,7 @@ public enum LedgerAudit {
         var byHash: [String: Int64] = [:]
         var hashes: [Int64: String] = [:]
         var bidEvents: [String: [(seq: Int64, at: Date, action: String)]] = [:]
+        var creditEvents: [String: (seq: Int64, digest: String)] = [:]
         try store.database.readNow { tx in
             var previous: LedgerEvent?
             var after: Int64 = 0
@@ -145,6 +147,7 @@ public enum LedgerAudit {
                     if event.action.hasPrefix("bid."), let tender = event.tenderId {
                         bidEvents[tender, default: []].append((event.seq, event.at, event.action))
                     }
+                    if event.object.hasPrefix("credit/") { creditEvents[event.object] = (event.seq, event.payloadDigest) }
                     previous = event
                     report.events += 1
                 }
@@ -195,9 +198,41 @@ public enum LedgerAudit {
                     continue
                 }
             }
+            try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
         }
         report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
         return report
+    }
+
+    /// Every credit record: signed by a trusted platform certificate, recorded by the ledger event
+    /// whose payload digest is its SM3; and every decision's derived state (what the listings read)
+    /// equal to what its records give.
+    static func checkCredit(_ tx: SQLiteTransaction, events: [String: (seq: Int64, digest: String)], certificates: [String: Certificate],
+                            report: inout Report) throws {
+        var records: [CreditRecord] = []
+        var after = ""
+        while true {
+            let page = try tx.signedCreditRecords(after: after, limit: 5000)
+            if page.isEmpty { break }
+            for (id, signed) in page {
+                report.creditRecords += 1
+                let event = events["credit/\(id)"]
+                if let certificate = certificates[signed.certificateFingerprint], (try? signed.verify(with: certificate)) != true {
+                    report.problems.append(.init(seq: event?.seq, kind: "credit-signature", detail: "credit record \(id) has a bad signature: it was altered"))
+                }
+                if event?.digest != Ledger.payloadDigest(signed.document) {
+                    report.problems.append(.init(seq: event?.seq, kind: "credit-mismatch",
+                                                 detail: "credit record \(id) is not what its ledger event recorded (\(event == nil ? "no event" : "another digest"))"))
+                }
+                if let record = try? signed.decode(CreditRecord.self) { records.append(record) }
+            }
+            after = page.last!.id
+        }
+        let stored = Dictionary(uniqueKeysWithValues: try tx.creditDecisions(CreditChainQuery(limit: Int(Int32.max))).map { ($0.id, $0) })
+        for chain in CreditEffect.chains(records) where stored[chain.id] != chain.state {
+            report.problems.append(.init(seq: events["credit/\(chain.head.id)"]?.seq, kind: "credit-derived",
+                                         detail: "the listed state of decision \(chain.id) differs from what its records give"))
+        }
     }
 
     /// Bids are sealed at the deadline (Law art. 28): for each tender past its deadline, the first

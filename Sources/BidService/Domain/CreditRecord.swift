@@ -198,6 +198,7 @@ public struct CreditChain: Codable, Sendable, Equatable {
     public var state: CreditDecisionState {
         var current = content.input
         current.penalty = penalty
+        if current.penalty.permanent != true { current.penalty.permanent = nil }
         current.id = root.id
         current.kind = .decision
         current.references = nil

@@ -45,6 +45,15 @@ extension SQLiteTransaction {
         }
     }
 
+    /// Records with their signatures, by id, after `id` (the audit pages through them).
+    public func signedCreditRecords(after id: String, limit: Int) throws -> [(id: String, signed: SignedDocument)] {
+        try connection.query("SELECT id, document, signature, scheme, certificate_fingerprint FROM credit_records WHERE id > ? ORDER BY id LIMIT ?",
+                             [.text(id), .integer(Int64(limit))]) { row in
+            (row.text(0), SignedDocument(document: row.blob(1), signature: row.blob(2), scheme: SignatureScheme(rawValue: row.text(3)) ?? .sm2WithSM3,
+                                         certificateFingerprint: row.text(4)))
+        }
+    }
+
     /// Writes a decision's derived state (after every record added to its chain).
     public func saveCreditChain(_ chain: CreditChain) throws {
         let state = chain.state

@@ -155,6 +155,7 @@ struct Audit: AsyncParsableCommand {
                     ("checkpoints", "\(report.checkpoints)"),
                     ("receipts", "\(report.receipts)"),
                     ("bids", "\(report.bids)"),
+                    ("credit records", "\(report.creditRecords)"),
                     ("sealed at deadline", "\(report.sealedTenders) tender(s) checked against their deadline checkpoint"),
                 ], indent: "  ")
                 guard let first = report.firstProblem else {
