@@ -5,26 +5,31 @@ import Foundation
 /// at a fraction of its cost. `JSONOutputTests` holds it to that, byte for byte.
 struct JSONOutput {
     private(set) var bytes: [UInt8] = []
-    private var needsComma = [false]
+    /// Whether the next item at the current level needs a comma before it. No stack is needed:
+    /// a container just closed was itself an item of its parent.
+    private var comma = false
+    /// The last date written, for runs of events in the same second.
+    private var lastSecond = Int.min
+    private var lastDate: [UInt8] = []
 
     init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
     mutating func object(_ body: (inout JSONOutput) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        comma = false
         body(&self)
-        needsComma.removeLast()
         bytes.append(UInt8(ascii: "}"))
+        comma = true
     }
 
     mutating func array(_ body: (inout JSONOutput) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        comma = false
         body(&self)
-        needsComma.removeLast()
         bytes.append(UInt8(ascii: "]"))
+        comma = true
     }
 
     /// A key (a literal needing no escapes); the value follows. Callers give keys in sorted order.
@@ -32,8 +37,9 @@ struct JSONOutput {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        needsComma[needsComma.count - 1] = false
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        comma = false
     }
 
     mutating func string(_ value: String) {
@@ -60,7 +66,13 @@ struct JSONOutput {
     mutating func date(_ value: Date) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        Self.iso8601(value, into: &bytes)
+        let second = Int(value.timeIntervalSince1970.rounded(.down))
+        if second != lastSecond {
+            lastDate.removeAll(keepingCapacity: true)
+            Self.iso8601(value, into: &lastDate)
+            lastSecond = second
+        }
+        bytes.append(contentsOf: lastDate)
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -73,8 +85,8 @@ struct JSONOutput {
     mutating func field(_ name: StaticString, _ value: Bool?) { if let value { field(name, value) } }
 
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        if comma { bytes.append(UInt8(ascii: ",")) }
+        comma = true
     }
 
     private mutating func writeString(_ value: String) {
