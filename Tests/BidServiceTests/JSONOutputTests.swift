@@ -5,28 +5,61 @@ import Testing
 
 @Suite("The direct JSON writer matches JSONEncoder.ebid byte for byte")
 struct JSONOutputTests {
-    static func event(_ seq: Int64, at: Date, tender: String?, text: String) -> LedgerEvent {
-        LedgerEvent(seq: seq, at: at, actor: Actor(certificateFingerprint: "ab" + text, party: "bidder-0\(seq)", role: "bidder", address: "10.0.0.\(seq)"),
-                    action: "bid.submit", object: "bid/\(text)", tenderId: tender, payloadDigest: String(repeating: "0", count: 64),
-                    previousHash: String(repeating: "f", count: 64), hash: String(repeating: "e", count: 64))
+    /// The page as JSONEncoder would write it, assembled the slow way: events decoded into values,
+    /// the covering checkpoint looked up for each, bid events of tenders before their deadline left out.
+    static func expectedPage(_ store: SQLiteStore, _ query: LedgerQuery, now: Date) throws -> [UInt8] {
+        try store.database.readNow { tx in
+            var read = query
+            read.limit = query.limit + 1
+            let events = try tx.ledgerEvents(read)
+            let page = events.prefix(query.limit)
+            var views: [LedgerEventView] = []
+            for event in page {
+                if event.action.hasPrefix("bid."), let tender = event.tenderId, now < (try tx.tender(id: tender)?.deadline ?? .distantPast) { continue }
+                views.append(LedgerEventView(event, checkpoint: try tx.checkpoint(covering: event.seq)))
+            }
+            return [UInt8](try JSONEncoder.ebid.encode(LedgerPage(events: views, next: events.count > query.limit ? page.last?.seq : nil)))
+        }
     }
 
-    @Test("a ledger page: nil optionals, escapes, control characters, non-ASCII, slashes, millisecond times")
-    func ledgerPage() throws {
+    @Test("a ledger page, written from the rows: nil tenders, escapes, control characters, non-ASCII, slashes, millisecond times, checkpoints, withheld bids, paging")
+    func ledgerPage() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, keys) = try await fixture.publishTender(try fixture.spec(id: "T-JSON"))
+        _ = try await fixture.submit(try fixture.seal(bidder: "bidder-02", tender: spec, openingKey: keys[0]), tender: spec.id, as: "bidder-02")
+        let supervision = Supervision(fixture.environment)
         let texts = ["plain", "引号\"与\\反斜杠", "line\nbreak\ttab\r\u{08}\u{0C}", "ctl\u{01}\u{1F}", "a/b", "emoji 🚀 测试", ""]
         let times = [Date(timeIntervalSince1970: 1_795_104_000.999), Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 4_102_444_799.5),
                      Date(timeIntervalSince1970: 1_700_000_000.001)]
-        var views: [LedgerEventView] = []
         for (index, text) in texts.enumerated() {
-            let event = Self.event(Int64(index + 1), at: times[index % times.count], tender: index % 2 == 0 ? "T-\(text)" : nil, text: text)
-            let checkpoint = index % 3 == 0 ? nil : LedgerCheckpoint(number: Int64(index), at: times[(index + 1) % times.count], seq: Int64(index + 1),
-                                                                      headHash: "h\(text)", signature: [], scheme: .sm2WithSM3, certificateFingerprint: "")
-            views.append(LedgerEventView(event, checkpoint: checkpoint))
+            let actor = Actor(certificateFingerprint: "ab" + text, party: "party-\(text)", role: "bidder", address: "10.0.0.\(index) \(text)")
+            let entry = LedgerEntry(actor: actor, action: index == 3 ? "bid.\(text)" : "test.\(text)", object: "obj/\(text)",
+                                    tenderId: index % 2 == 0 ? spec.id : (index == 3 ? "T-\(text)" : nil), payload: Array(text.utf8))
+            try await fixture.store.write { _ = try $0.appendLedger(entry, at: times[index % times.count]) }
+            if index == 2 { try await supervision.checkpoint() }
         }
-        for page in [LedgerPage(events: views, next: 42), LedgerPage(events: views, next: nil), LedgerPage(events: [], next: nil)] {
-            let expected = [UInt8](try JSONEncoder.ebid.encode(page))
-            #expect(page.json() == expected, "\(String(decoding: page.json(), as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))")
+        let queries = [LedgerQuery(limit: 1000), LedgerQuery(limit: 3), LedgerQuery(after: 2, limit: 4), LedgerQuery(tender: spec.id),
+                       LedgerQuery(tender: spec.id, limit: 2), LedgerQuery(actor: "party-plain"), LedgerQuery(tender: "T-none")]
+        for moment in [fixture.clock.now(), fixture.clock.now().addingTimeInterval(30 * 86_400)] {
+            if moment > fixture.clock.now() { fixture.clock.advance(by: moment.timeIntervalSince(fixture.clock.now())) }
+            for query in queries {
+                let written = try await supervision.eventsJSON(query)
+                let expected = try Self.expectedPage(fixture.store, query, now: moment)
+                let same = written == expected
+                #expect(same, "\(query): \(Self.firstDifference(written, expected))")
+            }
         }
+        // The pages hold what they should: bids shown after the deadline, escapes round-trip.
+        let all = try await supervision.events(LedgerQuery(limit: 1000)).events
+        #expect(all.contains { $0.event.action == "bid.submit" } && all.contains { $0.event.actor.party == "party-引号\"与\\反斜杠" })
+        #expect(all.contains { $0.checkpoint == nil } && all.contains { $0.checkpoint != nil })
+    }
+
+    /// Where two outputs part, with some context (the pages are too long to print whole).
+    static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String {
+        let index = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        let context = { (bytes: [UInt8]) in String(decoding: bytes[max(0, index - 80)..<min(bytes.count, index + 80)], as: UTF8.self) }
+        return "they differ at byte \(index) of \(a.count)/\(b.count):\n  \(context(a))\n≠ \(context(b))"
     }
 
     @Test("a decision as it stands: permanent and timed penalties, fines, optional fields, escapes")

@@ -14,20 +14,20 @@ struct JSONOutput {
 
     init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
-    mutating func object(_ body: (inout JSONOutput) -> Void) {
+    mutating func object(_ body: (inout JSONOutput) throws -> Void) rethrows {
         separate()
         bytes.append(UInt8(ascii: "{"))
         comma = false
-        body(&self)
+        try body(&self)
         bytes.append(UInt8(ascii: "}"))
         comma = true
     }
 
-    mutating func array(_ body: (inout JSONOutput) -> Void) {
+    mutating func array(_ body: (inout JSONOutput) throws -> Void) rethrows {
         separate()
         bytes.append(UInt8(ascii: "["))
         comma = false
-        body(&self)
+        try body(&self)
         bytes.append(UInt8(ascii: "]"))
         comma = true
     }
@@ -43,6 +43,13 @@ struct JSONOutput {
     }
 
     mutating func string(_ value: String) {
+        separate()
+        var text = value
+        text.withUTF8 { writeString($0) }
+    }
+
+    /// A string given as its UTF-8 bytes.
+    mutating func string(utf8 value: UnsafeBufferPointer<UInt8>) {
         separate()
         writeString(value)
     }
@@ -78,6 +85,7 @@ struct JSONOutput {
 
     mutating func field(_ name: StaticString, _ value: String) { key(name); string(value) }
     mutating func field(_ name: StaticString, _ value: String?) { if let value { field(name, value) } }
+    mutating func field(_ name: StaticString, utf8 value: UnsafeBufferPointer<UInt8>) { key(name); string(utf8: value) }
     mutating func field(_ name: StaticString, _ value: Int64) { key(name); integer(value) }
     mutating func field(_ name: StaticString, _ value: Date) { key(name); date(value) }
     mutating func field(_ name: StaticString, _ value: Date?) { if let value { field(name, value) } }
@@ -89,20 +97,12 @@ struct JSONOutput {
         comma = true
     }
 
-    private mutating func writeString(_ value: String) {
+    private mutating func writeString(_ buffer: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        var text = value
-        text.withUTF8 { buffer in
-            // Most strings (ids, hashes, names) need no escaping: copy them whole.
-            var clean = true
-            for byte in buffer where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                clean = false
-                break
-            }
-            if clean {
-                bytes.append(contentsOf: buffer)
-                return
-            }
+        // Most strings (ids, hashes, names) need no escaping: copy them whole.
+        if !buffer.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            bytes.append(contentsOf: buffer)
+        } else {
             for byte in buffer {
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
@@ -150,48 +150,26 @@ struct JSONOutput {
     }
 }
 
-extension LedgerPage {
-    /// The page as `JSONEncoder.ebid` encodes it, written directly (a page holds up to 1,000 events).
-    func json() -> [UInt8] {
-        var out = JSONOutput(capacity: 512 * events.count + 64)
-        out.object { out in
-            out.key("events")
-            out.array { out in
-                for view in events {
-                    out.object { out in
-                        if let checkpoint = view.checkpoint {
-                            out.key("checkpoint")
-                            out.object { out in
-                                out.field("at", checkpoint.at)
-                                out.field("headHash", checkpoint.headHash)
-                                out.field("number", checkpoint.number)
-                            }
-                        }
-                        out.key("event")
-                        let event = view.event
-                        out.object { out in
-                            out.field("action", event.action)
-                            out.key("actor")
-                            out.object { out in
-                                out.field("address", event.actor.address)
-                                out.field("certificateFingerprint", event.actor.certificateFingerprint)
-                                out.field("party", event.actor.party)
-                                out.field("role", event.actor.role)
-                            }
-                            out.field("at", event.at)
-                            out.field("hash", event.hash)
-                            out.field("object", event.object)
-                            out.field("payloadDigest", event.payloadDigest)
-                            out.field("previousHash", event.previousHash)
-                            out.field("seq", event.seq)
-                            out.field("tenderId", event.tenderId)
-                        }
-                    }
-                }
+extension JSONOutput {
+    /// A ledger event as `JSONEncoder.ebid` encodes `LedgerEvent`, from the bytes the store holds.
+    mutating func ledgerEvent(_ row: LedgerRow) {
+        object { out in
+            out.field("action", utf8: row.action)
+            out.key("actor")
+            out.object { out in
+                out.field("address", utf8: row.address)
+                out.field("certificateFingerprint", utf8: row.actorFingerprint)
+                out.field("party", utf8: row.actorParty)
+                out.field("role", utf8: row.role)
             }
-            if let next { out.field("next", next) }
+            out.field("at", row.at)
+            out.field("hash", utf8: row.hash)
+            out.field("object", utf8: row.object)
+            out.field("payloadDigest", utf8: row.payloadDigest)
+            out.field("previousHash", utf8: row.previousHash)
+            out.field("seq", row.seq)
+            if let tender = row.tenderId { out.field("tenderId", utf8: tender) }
         }
-        return out.bytes
     }
 }
 

@@ -183,6 +183,23 @@ extension SQLiteTransaction {
 
     /// Events matching every given filter, in order, after `query.after`.
     public func ledgerEvents(_ query: LedgerQuery) throws -> [LedgerEvent] {
+        let (sql, values) = Self.select(query)
+        return try connection.query(sql, values, Self.ledgerEvent)
+    }
+
+    /// The events `query` selects, each handed to `body` as the bytes the database holds: nothing
+    /// is copied or decoded (a ledger page writes them straight out as JSON). The row is valid only
+    /// during the call.
+    public func forEachLedgerRow(_ query: LedgerQuery, _ body: (LedgerRow) throws -> Void) throws {
+        let (sql, values) = Self.select(query)
+        try connection.forEach(sql, values) { row in
+            try body(LedgerRow(seq: row.int64(0), at: row.time(1), actorFingerprint: row.bytes(2), actorParty: row.bytes(3), role: row.bytes(4),
+                               address: row.bytes(5), action: row.bytes(6), object: row.bytes(7), tenderId: row.isNull(8) ? nil : row.bytes(8),
+                               payloadDigest: row.bytes(9), previousHash: row.bytes(10), hash: row.bytes(11)))
+        }
+    }
+
+    private static func select(_ query: LedgerQuery) -> (String, [SQLValue]) {
         var conditions = ["seq > ?"]
         var values: [SQLValue] = [.integer(query.after)]
         if let tender = query.tender { conditions.append("tender_id = ?"); values.append(.text(tender)) }
@@ -195,8 +212,7 @@ extension SQLiteTransaction {
             values += query.objects.map { .text($0) }
         }
         values.append(.integer(Int64(query.limit)))
-        return try connection.query("SELECT \(Self.ledgerColumns) FROM ledger_events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?",
-                                    values, Self.ledgerEvent)
+        return ("SELECT \(ledgerColumns) FROM ledger_events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?", values)
     }
 
     /// The first checkpoint that holds event `seq` (its head is at or after it), if one was signed since.
@@ -204,6 +220,23 @@ extension SQLiteTransaction {
         try connection.queryOne("SELECT number, at, seq, head_hash, signature, scheme, certificate_fingerprint FROM ledger_checkpoints WHERE seq >= ? ORDER BY seq, number LIMIT 1",
                                 [.integer(seq)], Self.checkpoint)
     }
+}
+
+/// A ledger event as the store holds it, its texts as UTF-8 bytes borrowed from the database
+/// (see `forEachLedgerRow`): the same fields as `LedgerEvent`.
+public struct LedgerRow {
+    public var seq: Int64
+    public var at: Date
+    public var actorFingerprint: UnsafeBufferPointer<UInt8>
+    public var actorParty: UnsafeBufferPointer<UInt8>
+    public var role: UnsafeBufferPointer<UInt8>
+    public var address: UnsafeBufferPointer<UInt8>
+    public var action: UnsafeBufferPointer<UInt8>
+    public var object: UnsafeBufferPointer<UInt8>
+    public var tenderId: UnsafeBufferPointer<UInt8>?
+    public var payloadDigest: UnsafeBufferPointer<UInt8>
+    public var previousHash: UnsafeBufferPointer<UInt8>
+    public var hash: UnsafeBufferPointer<UInt8>
 }
 
 /// Filters over the ledger (supervisors' queries).

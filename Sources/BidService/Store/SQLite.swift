@@ -83,11 +83,16 @@ final class SQLiteConnection {
 
     /// Runs a query and maps each row.
     func query<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        var result: [T] = []
+        try forEach(sql, values) { result.append(try map($0)) }
+        return result
+    }
+
+    /// Runs a query and hands each row to `body` (a row is valid only during the call).
+    func forEach(_ sql: String, _ values: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
         let statement = try self.statement(sql)
         try statement.bind(values)
-        var result: [T] = []
-        while try statement.step() { result.append(try map(Row(statement))) }
-        return result
+        while try statement.step() { try body(Row(statement)) }
     }
 
     func queryOne<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
@@ -179,6 +184,12 @@ final class SQLiteConnection {
         }
 
         func optionalText(_ column: Int) -> String? { isNull(column) ? nil : text(column) }
+
+        /// A text column's UTF-8 bytes as SQLite holds them, valid until the statement steps on.
+        func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+            let pointer = sqlite3_column_text(statement.raw, Int32(column))
+            return UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : Int(sqlite3_column_bytes(statement.raw, Int32(column))))
+        }
 
         func blob(_ column: Int) -> [UInt8] {
             let count = Int(sqlite3_column_bytes(statement.raw, Int32(column)))

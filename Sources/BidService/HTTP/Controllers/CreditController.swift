@@ -78,7 +78,7 @@ struct CreditController: Sendable {
                                      until: try query.date("until"), after: try query.integer("after") ?? 0, limit: try query.limit())
             // Written directly: JSONEncoder took most of this route's time (docs/performance.md).
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: try await supervision.events(ledger).json())))
+                            body: .init(byteBuffer: ByteBuffer(bytes: try await supervision.eventsJSON(ledger))))
         }
     }
 }
