@@ -250,11 +250,12 @@ public struct CreditRegister: Sendable {
         return SubjectPage(subject: code, at: now, entries: entries)
     }
 
-    /// The same page (without history) as JSON, assembled from the stored form of each decision.
+    /// The same page (without history) as JSON, written from the subject's page source: one row
+    /// read, and only what depends on the time written now (SubjectPageSource).
     public func subjectPageJSON(_ code: String) async throws -> [UInt8] {
         let now = environment.clock.now()
-        let rows = try await store.read { try $0.creditPageRows(subject: code) }
-        return SubjectPage.json(subject: code, rows: rows, at: now)
+        let source = try await store.read { try $0.creditSubjectPageSource(subject: code) }
+        return try SubjectPageSource.render(subject: code, source: source, at: now)
     }
 
     /// A record with its signature: public records to anyone, every record to supervisors.

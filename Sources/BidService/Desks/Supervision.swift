@@ -270,6 +270,15 @@ public enum LedgerAudit {
             report.problems.append(.init(seq: events["credit/\(chain.head.id)"]?.seq, kind: "credit-derived",
                                          detail: "the listed state of decision \(chain.id) differs from what its records give"))
         }
+        // Each subject's public page source, against one made afresh from its decisions.
+        let pages = try tx.creditSubjectPageSources()
+        let subjects = Set(stored.values.map(\.current.subject.code)).union(pages.keys)
+        for code in subjects.sorted() {
+            let rows = try tx.creditPageRows(subject: code)
+            if pages[code] != (rows.isEmpty ? nil : SubjectPageSource.encode(rows)) {
+                report.problems.append(.init(seq: nil, kind: "credit-page", detail: "the public page of \(code) differs from what its decisions give"))
+            }
+        }
     }
 
     /// Bids are sealed at the deadline (Law art. 28): for each tender past its deadline, the first

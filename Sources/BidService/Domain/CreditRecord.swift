@@ -238,13 +238,17 @@ public struct CreditDecisionState: Codable, Sendable, Equatable {
 
     /// Whether the decision restricts its subject from `kind` at `time`.
     public func restricts(_ kind: PenaltyKind, at time: Date) -> Bool {
-        guard status == .inForce || status == .repaired, penalty.kind == kind, kind.isRestriction else { return false }
-        let start = penalty.start ?? current.decisionDate
-        guard start <= time else { return false }
+        guard penalty.kind == kind, mayRestrict, restrictionStart <= time else { return false }
         if penalty.permanent == true { return true }
         guard let end = penalty.end else { return false }
         return time < end
     }
+
+    /// Whether the decision restricts anything at some time: a restriction, in force or repaired.
+    var mayRestrict: Bool { (status == .inForce || status == .repaired) && penalty.kind.isRestriction }
+
+    /// When the restriction begins: its own start, or the decision date.
+    var restrictionStart: Date { penalty.start ?? current.decisionDate }
 
     /// When the restriction ends (nil: no restriction, or permanent — see `penalty.permanent`).
     public var restrictionEnd: Date? { penalty.kind.isRestriction && penalty.permanent != true ? penalty.end : nil }

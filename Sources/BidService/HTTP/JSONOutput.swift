@@ -12,7 +12,16 @@ struct JSONOutput {
     private var lastSecond = Int.min
     private var lastDate: [UInt8] = []
 
-    init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+    /// `afterItem`: the output continues a container that already holds an item (a fragment).
+    init(capacity: Int = 4096, afterItem: Bool = false) {
+        bytes.reserveCapacity(capacity)
+        comma = afterItem
+    }
+
+    /// Bytes written as they are (a fragment's opening or closing), not an item.
+    mutating func literal(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
     mutating func object(_ body: (inout JSONOutput) throws -> Void) rethrows {
         separate()
@@ -62,12 +71,12 @@ struct JSONOutput {
 
     mutating func integer(_ value: Int64) {
         separate()
-        bytes.append(contentsOf: Array(String(value).utf8))
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+        literal(value ? "true" : "false")
     }
 
     mutating func date(_ value: Date) {
@@ -188,56 +197,11 @@ public struct CreditPageRow: Sendable {
     public var currentJSON: [UInt8]
 
     var state: CreditDecisionState {
-        // Enough of the state for the time-dependent answers (restricting, listed).
+        // Enough of the state for the time-dependent answers (restricting, listed): SubjectPageSource.
         CreditDecisionState(id: id, current: CreditRecordInput(subject: .init(kind: .organization, code: "", name: subjectName), category: .other, facts: "",
                                                                legalBasis: "", decisionNumber: decisionNumber, authority: authority, decisionDate: listedFrom,
                                                                penalty: penalty),
                             status: status, listedFrom: listedFrom, listedUntil: listedUntil, head: head)
-    }
-}
-
-extension SubjectPage {
-    /// The public page of a subject as `JSONEncoder.ebid` would encode `SubjectPage` (without
-    /// history), assembled from stored JSON fragments: the hottest public query.
-    static func json(subject: String, rows: [CreditPageRow], at time: Date) -> [UInt8] {
-        let states = rows.map(\.state)
-        var out = JSONOutput(capacity: 256 + rows.reduce(0) { $0 + $1.currentJSON.count + 256 })
-        out.object { out in
-            out.key("activeRestrictions")
-            out.array { out in
-                for (row, state) in zip(rows, states) where PenaltyKind.allCases.contains(where: { state.restricts($0, at: time) }) {
-                    out.object { out in
-                        out.field("authority", row.authority)
-                        out.field("decisionNumber", row.decisionNumber)
-                        out.field("end", row.penalty.end)
-                        out.field("id", row.id)
-                        out.field("kind", row.penalty.kind.rawValue)
-                        out.field("permanent", row.penalty.permanent)
-                        out.field("start", row.penalty.start)
-                    }
-                }
-            }
-            out.field("at", time)
-            out.field("name", rows.last?.subjectName)
-            out.key("records")
-            out.array { out in
-                for (row, state) in zip(rows, states) {
-                    out.object { out in
-                        out.key("current")
-                        out.raw(row.currentJSON)
-                        out.field("head", row.head)
-                        out.field("id", row.id)
-                        out.field("listed", state.isListed(at: time))
-                        out.field("listedFrom", row.listedFrom)
-                        out.field("listedUntil", row.listedUntil)
-                        out.field("restricting", PenaltyKind.allCases.contains { state.restricts($0, at: time) })
-                        out.field("status", row.status.rawValue)
-                    }
-                }
-            }
-            out.field("subject", subject)
-        }
-        return out.bytes
     }
 }
 

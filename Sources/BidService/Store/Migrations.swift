@@ -7,6 +7,12 @@ enum Migrations {
         (1, "parties, auth, tenders, documents, bids, receipts, credit records, ledger", v1),
         (2, "the opening: sessions, bids' decryption, shares, opened parts, objections, collusion signals", v2),
         (3, "credit register: decision chains, publication, leads; ledger and checkpoint indexes for queries", v3),
+        (4, "credit register: each subject's public page kept ready", v4),
+    ]
+
+    /// Work a migration does beyond its SQL, in the same transaction.
+    static let programs: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
+        4: { try SQLiteTransaction($0).rebuildCreditSubjectPages() },
     ]
 
     static func apply(to connection: SQLiteConnection) throws {
@@ -15,6 +21,7 @@ enum Migrations {
         for migration in all where !applied.contains(migration.version) {
             try connection.transaction(immediate: true) {
                 try connection.execute(migration.sql)
+                try programs[migration.version]?(connection)
                 try connection.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                    [.integer(Int64(migration.version)), .text(migration.name), .time(Date())])
             }
@@ -340,5 +347,14 @@ enum Migrations {
     CREATE INDEX credit_leads_status ON credit_leads(status, created_at);
     CREATE INDEX ledger_object ON ledger_events(object, seq);
     CREATE INDEX ledger_checkpoints_seq ON ledger_checkpoints(seq);
+    """
+
+    static let v4 = """
+    -- A subject's public page, ready but for what depends on the time (SubjectPageSource):
+    -- rewritten with the decisions it is made from, in the same transaction.
+    CREATE TABLE credit_subject_pages (
+        subject_code TEXT PRIMARY KEY,
+        source BLOB NOT NULL
+    );
     """
 }

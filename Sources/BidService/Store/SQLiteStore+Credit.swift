@@ -54,10 +54,12 @@ extension SQLiteTransaction {
         }
     }
 
-    /// Writes a decision's derived state (after every record added to its chain).
+    /// Writes a decision's derived state (after every record added to its chain), and the page
+    /// source of its subject (of both subjects, were a decision ever to change subject).
     public func saveCreditChain(_ chain: CreditChain) throws {
         let state = chain.state
         let input = state.current
+        let previousSubject = try connection.queryOne("SELECT subject_code FROM credit_chains WHERE id = ?", [.text(state.id)]) { $0.text(0) }
         try connection.run("""
             INSERT INTO credit_chains (id, subject_kind, subject_code, subject_name, category, facts, legal_basis, decision_number, authority,
               decision_date, tender_id, penalty, fine_amount, restriction_start, restriction_end, permanent, status, listed_until, head_id, current_json)
@@ -73,6 +75,37 @@ extension SQLiteTransaction {
                   .string(input.tenderId), .text(input.penalty.kind.rawValue), .string(input.penalty.fineAmount), .time(input.penalty.start),
                   .time(input.penalty.end), .integer(input.penalty.permanent == true ? 1 : 0), .text(state.status.rawValue), .time(state.listedUntil),
                   .text(state.head), .blob(input.json())])
+        try rebuildCreditSubjectPage(input.subject.code)
+        if let previousSubject, previousSubject != input.subject.code { try rebuildCreditSubjectPage(previousSubject) }
+    }
+
+    /// Rewrites a subject's page source from its published decisions (SubjectPageSource).
+    func rebuildCreditSubjectPage(_ code: String) throws {
+        let rows = try creditPageRows(subject: code)
+        if rows.isEmpty {
+            try connection.run("DELETE FROM credit_subject_pages WHERE subject_code = ?", [.text(code)])
+        } else {
+            try connection.run("INSERT INTO credit_subject_pages (subject_code, source) VALUES (?, ?) ON CONFLICT(subject_code) DO UPDATE SET source = excluded.source",
+                               [.text(code), .blob(SubjectPageSource.encode(rows))])
+        }
+    }
+
+    /// Every subject's page source, rebuilt (migration 4; the audit compares against it).
+    func rebuildCreditSubjectPages() throws {
+        try connection.run("DELETE FROM credit_subject_pages")
+        for code in try connection.query("SELECT DISTINCT subject_code FROM credit_chains WHERE status = 'in-force'", [], { $0.text(0) }) {
+            try rebuildCreditSubjectPage(code)
+        }
+    }
+
+    /// A subject's page source (nil: no published decision about it).
+    public func creditSubjectPageSource(subject code: String) throws -> [UInt8]? {
+        try connection.queryOne("SELECT source FROM credit_subject_pages WHERE subject_code = ?", [.text(code)]) { $0.blob(0) }
+    }
+
+    /// Every page source, by subject (the audit).
+    func creditSubjectPageSources() throws -> [String: [UInt8]] {
+        Dictionary(uniqueKeysWithValues: try connection.query("SELECT subject_code, source FROM credit_subject_pages", [], { ($0.text(0), $0.blob(1)) }))
     }
 
     static let decisionColumns = """
@@ -99,8 +132,8 @@ extension SQLiteTransaction {
                              Self.creditDecision)
     }
 
-    /// The published decisions about a subject in the form its public page is assembled from.
-    public func creditPageRows(subject code: String) throws -> [CreditPageRow] {
+    /// The published decisions about a subject in the form its page source is made from.
+    func creditPageRows(subject code: String) throws -> [CreditPageRow] {
         try connection.query("""
             SELECT id, head_id, status, decision_date, listed_until, penalty, restriction_start, restriction_end, permanent, decision_number, authority,
               subject_name, current_json FROM credit_chains WHERE subject_code = ? AND status = 'in-force' ORDER BY decision_date, id

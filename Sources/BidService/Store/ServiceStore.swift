@@ -92,7 +92,7 @@ public protocol StoreTransaction {
     func signedCreditRecord(id: String) throws -> SignedDocument?
     func saveCreditChain(_ chain: CreditChain) throws
     func creditDecisions(subject code: String) throws -> [CreditDecisionState]
-    func creditPageRows(subject code: String) throws -> [CreditPageRow]
+    func creditSubjectPageSource(subject code: String) throws -> [UInt8]?
     func creditDecisions(_ query: CreditChainQuery) throws -> [CreditDecisionState]
     func creditChainsMissing() throws -> [String]
     func insertCreditLead(_ lead: CreditLead) throws

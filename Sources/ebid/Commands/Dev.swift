@@ -6,9 +6,9 @@ import Foundation
 /// Developer tools, not for production data directories (hidden from `ebid --help`).
 struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Developer tools: data for benchmarks.",
+        abstract: "Developer tools: data and in-process timings for benchmarks.",
         shouldDisplay: false,
-        subcommands: [Populate.self]
+        subcommands: [Populate.self, QueryCost.self]
     )
 
     struct Populate: AsyncParsableCommand {
@@ -129,6 +129,81 @@ struct Dev: AsyncParsableCommand {
             }
             return LedgerEntry(actor: actor, action: action, object: "\(action.hasPrefix("bid.") ? "bid" : "tender")/\(tender)-\(index)", tenderId: tender,
                                payload: Array("\(action) \(index) \(subjects[index % subjects.count])".utf8))
+        }
+    }
+}
+
+extension Dev {
+    /// The CPU cost of each query on its own, without HTTP: what a request costs beyond the
+    /// framework's, split into its parts (the hop to a reader, the SQL, the JSON).
+    struct QueryCost: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "query-cost",
+            abstract: "Time the queries of the benchmark in-process, one at a time, on a populated data directory."
+        )
+
+        @Option(help: "A data directory `ebid dev populate` filled.")
+        var data: String
+
+        @Option(name: .customLong("lists"), help: "The directory holding subjects.txt and tenders.txt.")
+        var lists: String
+
+        @Option(help: "The demo PKI directory (platform key).")
+        var keys: String = "keys"
+
+        @Option(help: "Iterations of each measurement.")
+        var iterations: Int = 20_000
+
+        func run() async throws {
+            try await reportingErrors {
+                let store = try SQLiteStore(dataDirectory: data)
+                let platform = try PlatformSigner(certificate: try Certificate(file: "\(keys)/gm/platform.crt.pem"), key: try PrivateKey(pemFile: "\(keys)/gm/platform.key.pem"))
+                let trust = try TrustStore(anchorFiles: ["\(keys)/gm/ca.crt.pem"])
+                let environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: SystemClock(), profile: .demo)
+                let register = CreditRegister(environment)
+                let supervision = Supervision(environment)
+                let subjects = try String(contentsOfFile: "\(lists)/subjects.txt", encoding: .utf8).split(separator: "\n").map(String.init)
+                let tenders = try String(contentsOfFile: "\(lists)/tenders.txt", encoding: .utf8).split(separator: "\n").map(String.init)
+                var cpuStarted = Self.processCPU()
+                func report(_ name: String, _ count: Int, _ started: ContinuousClock.Instant) {
+                    let elapsed = ContinuousClock.now - started
+                    let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
+                    let cpu = Self.processCPU() - cpuStarted
+                    print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%7.1f µs elapsed, %7.1f µs CPU", micros / Double(count), cpu / Double(count)))")
+                }
+                let n = iterations
+                for round in 1...2 {
+                    print("round \(round)")
+                    var started = ContinuousClock.now
+                    cpuStarted = Self.processCPU()
+                    for _ in 0..<n { _ = try await store.read { _ in 0 } }
+                    report("hop to a reader and back (empty body)", n, started)
+                    started = ContinuousClock.now
+                    cpuStarted = Self.processCPU()
+                    for i in 0..<n { _ = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }
+                    report("a subject's page source (SQL, this thread)", n, started)
+                    let source = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[1]) }
+                    started = ContinuousClock.now
+                    cpuStarted = Self.processCPU()
+                    for _ in 0..<n { _ = try SubjectPageSource.render(subject: subjects[1], source: source, at: Date()) }
+                    report("a subject page written from its source", n, started)
+                    started = ContinuousClock.now
+                    cpuStarted = Self.processCPU()
+                    for i in 0..<n { _ = try await register.subjectPageJSON(subjects[i % subjects.count]) }
+                    report("subject page, whole", n, started)
+                    started = ContinuousClock.now
+                    cpuStarted = Self.processCPU()
+                    for i in 0..<n / 10 { _ = try await supervision.eventsJSON(LedgerQuery(tender: tenders[i % tenders.count], limit: 100)) }
+                    report("a tender's events (100), whole", n / 10, started)
+                }
+            }
+        }
+
+        /// CPU time of the whole process (all threads), in microseconds.
+        static func processCPU() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
         }
     }
 }
