@@ -434,9 +434,44 @@ struct CreditRegisterTests {
             let page = try await register.subjectPage(Self.company.code, history: false)
             let expected = [UInt8](try JSONEncoder.ebid.encode(page))
             let assembled = try await register.subjectPageJSON(Self.company.code)
-            #expect(assembled == expected, "day \(days):\n\(String(decoding: assembled, as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))")
+            #expect(Data(assembled) == Data(expected), "day \(days):\n\(String(decoding: assembled, as: UTF8.self))\n≠\n\(String(decoding: expected, as: UTF8.self))")
         }
         #expect(try await register.subjectPageJSON("91350100MA3W7WKK88") == [UInt8](try JSONEncoder.ebid.encode(try await register.subjectPage("91350100MA3W7WKK88", history: false))))
+    }
+
+    @Test("a database from before the page sources gets them built when it is opened (migration 4), the same as kept ones")
+    func pageSourcesMigration() async throws {
+        let fixture = try await ServiceFixture(now: Self.now)
+        let register = register(fixture)
+        let actor = try await supervisor(fixture)
+        let base = Self.decision("M1", penalty: Self.debarment(years: 2))
+        try await register.record(base, by: actor)
+        try await register.record(Self.follow(.correction, "M1", id: "M2", base: base, penalty: Self.debarment(years: 1)), by: actor)
+        try await register.record(Self.decision("M3", category: .decryptionFailure, penalty: .init(kind: .warning)), by: actor)
+        let kept = try fixture.store.database.readNow { try $0.creditSubjectPageSources() }
+        #expect(kept.count >= 3)  // this company, and the seeded bidder and expert
+        let page = try await register.subjectPageJSON(Self.company.code)
+        // Back to version 3: no page table.
+        try fixture.store.database.executeNow("DROP TABLE credit_subject_pages")
+        try fixture.store.database.executeNow("DELETE FROM schema_migrations WHERE version = 4")
+        let reopened = try SQLiteDatabase(path: "\(fixture.directory.path)/ebid.sqlite")
+        #expect(try reopened.readNow { try $0.creditSubjectPageSources() } == kept)
+        let source = try reopened.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) }
+        #expect(try SubjectPageSource.render(subject: Self.company.code, source: source, at: fixture.clock.now()) == page)
+    }
+
+    @Test("a damaged page source is an error, not a wrong page")
+    func damagedPageSource() throws {
+        let rows = [CreditPageRow(id: "D1", head: "D1", status: .inForce, listedFrom: Self.now, listedUntil: nil, penalty: .init(kind: .warning),
+                                  decisionNumber: "N", authority: "A", subjectName: "S", currentJSON: Array("{}".utf8))]
+        let source = SubjectPageSource.encode(rows)
+        #expect(try SubjectPageSource.render(subject: "X", source: source, at: Self.now).count > 0)
+        for cut in [1, 5, source.count / 2, source.count - 1] {
+            #expect(throws: StoreError.self) { try SubjectPageSource.render(subject: "X", source: Array(source.prefix(cut)), at: Self.now) }
+        }
+        var otherVersion = source
+        otherVersion[0] = 9
+        #expect(throws: StoreError.self) { try SubjectPageSource.render(subject: "X", source: otherVersion, at: Self.now) }
     }
 
     @Test("the audit checks every credit record against its signature and its ledger event, and the listed state against the records")
@@ -454,7 +489,20 @@ struct CreditRegisterTests {
         // Someone shortens the debarment in the listings' table behind the register's back.
         try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end - 86400000 WHERE id = 'AU1'")
         report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
-        #expect(report.problems.map(\.kind) == ["credit-derived"], "\(report.problems)")
+        // The decision's state, and the subject page that still shows the full term.
+        #expect(report.problems.map(\.kind) == ["credit-derived", "credit-page"], "\(report.problems)")
+        try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end + 86400000 WHERE id = 'AU1'")
+        #expect(try LedgerAudit.run(fixture.store, platformCertificates: certificates).isIntact)
+        // Someone drops the decision from the public page alone.
+        let source = try #require(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) })
+        try fixture.store.database.writeNow { tx in
+            try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(SubjectPageSource.encode([])), .text(Self.company.code)])
+        }
+        report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        #expect(report.problems.map(\.kind) == ["credit-page"], "\(report.problems)")
+        try fixture.store.database.writeNow { tx in
+            try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(source), .text(Self.company.code)])
+        }
         // Someone rewrites a record's facts (and even re-signs it with a key of its own: the ledger still disagrees).
         try fixture.store.database.executeNow("UPDATE credit_records SET document = replace(document, '测试事实', '篡改事实') WHERE id = 'AU2'")
         report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)

@@ -62,6 +62,27 @@ struct JSONOutputTests {
         return "they differ at byte \(index) of \(a.count)/\(b.count):\n  \(context(a))\n≠ \(context(b))"
     }
 
+    @Test("the eight-bytes-at-a-time escape test agrees with the byte-by-byte one: every byte value at every position, over ASCII and non-ASCII text")
+    func escapeDetection() {
+        func naive(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        for filler in [UInt8(ascii: "a"), 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xE6, 0xFF] {
+            for length in 1...19 {
+                for position in 0..<length {
+                    for value in UInt8.min...UInt8.max {
+                        var bytes = [UInt8](repeating: filler, count: length)
+                        bytes[position] = value
+                        let fast = bytes.withUnsafeBufferPointer { JSONOutput.needsEscaping($0) }
+                        if fast != naive(bytes) { Issue.record("byte \(value) at \(position) of \(length) among \(filler)s: \(fast)"); return }
+                    }
+                }
+            }
+        }
+        // Real text: Chinese names and facts, hashes.
+        for text in ["福建闽江建设工程有限公司", "含\"引号\"的事实", "a\\b", String(repeating: "0f", count: 32), "行\n尾", ""] {
+            #expect(Array(text.utf8).withUnsafeBufferPointer { JSONOutput.needsEscaping($0) } == naive(Array(text.utf8)), "\(text)")
+        }
+    }
+
     @Test("a decision as it stands: permanent and timed penalties, fines, optional fields, escapes")
     func decision() throws {
         let now = Date(timeIntervalSince1970: 1_795_104_000.25)

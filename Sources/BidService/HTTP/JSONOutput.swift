@@ -109,7 +109,7 @@ struct JSONOutput {
     private mutating func writeString(_ buffer: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         // Most strings (ids, hashes, names) need no escaping: copy them whole.
-        if !buffer.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        if !Self.needsEscaping(buffer) {
             bytes.append(contentsOf: buffer)
         } else {
             for byte in buffer {
@@ -129,6 +129,28 @@ struct JSONOutput {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte is a control character, a quote or a backslash: eight bytes at a time
+    /// (the exact SWAR tests "has a byte less than n" and "has a zero byte"), the rest one by one.
+    static func needsEscaping(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        var index = 0
+        if let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while buffer.count - index >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) { return true }
+                index += 8
+            }
+        }
+        while index < buffer.count {
+            let byte = buffer[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+            index += 1
+        }
+        return false
     }
 
     /// `yyyy-MM-ddTHH:mm:ssZ`, as `JSONEncoder`'s `.iso8601` strategy writes it.

@@ -151,8 +151,11 @@ extension Dev {
         @Option(help: "The demo PKI directory (platform key).")
         var keys: String = "keys"
 
-        @Option(help: "Iterations of each measurement.")
+        @Option(help: "Runs of each subject measurement (a tenth of it for the events).")
         var iterations: Int = 20_000
+
+        @Option(help: "Only these measurements: hop, subject-sql, subject-render, subject, events-sql, events.")
+        var only: [String] = []
 
         func run() async throws {
             try await reportingErrors {
@@ -164,37 +167,32 @@ extension Dev {
                 let supervision = Supervision(environment)
                 let subjects = try String(contentsOfFile: "\(lists)/subjects.txt", encoding: .utf8).split(separator: "\n").map(String.init)
                 let tenders = try String(contentsOfFile: "\(lists)/tenders.txt", encoding: .utf8).split(separator: "\n").map(String.init)
-                var cpuStarted = Self.processCPU()
-                func report(_ name: String, _ count: Int, _ started: ContinuousClock.Instant) {
-                    let elapsed = ContinuousClock.now - started
-                    let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
-                    let cpu = Self.processCPU() - cpuStarted
-                    print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%7.1f µs elapsed, %7.1f µs CPU", micros / Double(count), cpu / Double(count)))")
-                }
-                let n = iterations
+                let source = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[1]) }
+                // Each measurement: its name, the runs it makes, one run.
+                let measurements: [(String, Int, @Sendable (Int) async throws -> Void)] = [
+                    ("hop", iterations, { _ in _ = try await store.read { _ in 0 } }),
+                    ("subject-sql", iterations, { i in _ = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }),
+                    ("subject-render", iterations, { _ in _ = try SubjectPageSource.render(subject: subjects[1], source: source, at: Date()) }),
+                    ("subject", iterations, { i in _ = try await register.subjectPageJSON(subjects[i % subjects.count]) }),
+                    ("events-sql", iterations / 10, { i in
+                        try store.database.readNow { tx in try tx.forEachLedgerRow(LedgerQuery(tender: tenders[i % tenders.count], limit: 101)) { _ in } } }),
+                    ("events", iterations / 10, { i in _ = try await supervision.eventsJSON(LedgerQuery(tender: tenders[i % tenders.count], limit: 100)) }),
+                ]
+                let descriptions = ["hop": "the hop to a reader and back (empty body)", "subject-sql": "a subject's page source (SQL, this thread)",
+                                    "subject-render": "a subject page written from its source", "subject": "a subject page, whole",
+                                    "events-sql": "a tender's events (100): SQL only, this thread", "events": "a tender's events (100), whole"]
                 for round in 1...2 {
                     print("round \(round)")
-                    var started = ContinuousClock.now
-                    cpuStarted = Self.processCPU()
-                    for _ in 0..<n { _ = try await store.read { _ in 0 } }
-                    report("hop to a reader and back (empty body)", n, started)
-                    started = ContinuousClock.now
-                    cpuStarted = Self.processCPU()
-                    for i in 0..<n { _ = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }
-                    report("a subject's page source (SQL, this thread)", n, started)
-                    let source = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[1]) }
-                    started = ContinuousClock.now
-                    cpuStarted = Self.processCPU()
-                    for _ in 0..<n { _ = try SubjectPageSource.render(subject: subjects[1], source: source, at: Date()) }
-                    report("a subject page written from its source", n, started)
-                    started = ContinuousClock.now
-                    cpuStarted = Self.processCPU()
-                    for i in 0..<n { _ = try await register.subjectPageJSON(subjects[i % subjects.count]) }
-                    report("subject page, whole", n, started)
-                    started = ContinuousClock.now
-                    cpuStarted = Self.processCPU()
-                    for i in 0..<n / 10 { _ = try await supervision.eventsJSON(LedgerQuery(tender: tenders[i % tenders.count], limit: 100)) }
-                    report("a tender's events (100), whole", n / 10, started)
+                    for (name, runs, body) in measurements where only.isEmpty || only.contains(name) {
+                        let cpuStarted = Self.processCPU()
+                        let started = ContinuousClock.now
+                        for i in 0..<runs { try await body(i) }
+                        let elapsed = ContinuousClock.now - started
+                        let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
+                        let cpu = Self.processCPU() - cpuStarted
+                        print("  \((descriptions[name] ?? name).padding(toLength: 48, withPad: " ", startingAt: 0))"
+                              + String(format: "%8.1f µs elapsed, %8.1f µs CPU", micros / Double(runs), cpu / Double(runs)))
+                    }
                 }
             }
         }
