@@ -48,10 +48,8 @@ struct Dev: AsyncParsableCommand {
             try await reportingErrors {
                 guard !FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") else { throw CLIError("\(data) holds a database already: populate a new directory") }
                 guard records >= 0, events >= records, subjects >= 1, tenders >= 1 else { throw CLIError("need events >= records, subjects >= 1, tenders >= 1") }
-                let store = try SQLiteStore(dataDirectory: data)
-                let platform = try PlatformSigner(certificate: try Certificate(file: "\(keys)/gm/platform.crt.pem"), key: try PrivateKey(pemFile: "\(keys)/gm/platform.key.pem"))
-                let trust = try TrustStore(anchorFiles: ["\(keys)/gm/ca.crt.pem"])
-                let environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: SystemClock(), profile: .demo)
+                let (store, environment) = try Dev.open(data: data, keys: keys)
+                let platform = environment.platform
                 let register = CreditRegister(environment)
                 let supervision = Supervision(environment)
                 let actor = Actor(certificateFingerprint: platform.certificate.fingerprint, party: "supervisor-01", role: "supervisor", address: "bench")
@@ -159,10 +157,7 @@ extension Dev {
 
         func run() async throws {
             try await reportingErrors {
-                let store = try SQLiteStore(dataDirectory: data)
-                let platform = try PlatformSigner(certificate: try Certificate(file: "\(keys)/gm/platform.crt.pem"), key: try PrivateKey(pemFile: "\(keys)/gm/platform.key.pem"))
-                let trust = try TrustStore(anchorFiles: ["\(keys)/gm/ca.crt.pem"])
-                let environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: SystemClock(), profile: .demo)
+                let (store, environment) = try Dev.open(data: data, keys: keys)
                 let register = CreditRegister(environment)
                 let supervision = Supervision(environment)
                 let subjects = try String(contentsOfFile: "\(lists)/subjects.txt", encoding: .utf8).split(separator: "\n").map(String.init)
@@ -203,6 +198,16 @@ extension Dev {
             getrusage(RUSAGE_SELF.rawValue, &usage)
             return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
         }
+    }
+}
+
+extension Dev {
+    /// The store of a benchmark data directory, with the demo PKI's platform key (demo profile).
+    static func open(data: String, keys: String) throws -> (SQLiteStore, ServiceEnvironment) {
+        let store = try SQLiteStore(dataDirectory: data)
+        let platform = try PlatformSigner(certificate: try Certificate(file: "\(keys)/gm/platform.crt.pem"), key: try PrivateKey(pemFile: "\(keys)/gm/platform.key.pem"))
+        let trust = try TrustStore(anchorFiles: ["\(keys)/gm/ca.crt.pem"])
+        return (store, ServiceEnvironment(store: store, trust: trust, platform: platform, clock: SystemClock(), profile: .demo))
     }
 }
 
