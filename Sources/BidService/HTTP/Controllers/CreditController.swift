@@ -35,19 +35,6 @@ struct CreditController: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try await register.subjectPageJSON(code))))
         }
-        let staticBody = [UInt8](repeating: 0x20, count: 3595)
-        routes.add(.get, "/v1/bench/static/:code", .anyone, "x") { request, context, _ in
-            let code = try context.parameters.require("code")
-            _ = code
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: staticBody)))
-        }
-        routes.add(.get, "/v1/bench/page/:code", .anyone, "x") { request, context, _ in
-            let code = try context.parameters.require("code")
-            _ = try await register.subjectPageJSON(code)
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: staticBody.prefix(10))))
-        }
         routes.add(.post, "/v1/credit/records", Self.supervisors, "Record a decision, correction, appeal outcome, revocation or repair: {record, lead?}") { request, context, caller in
             let body = try await JSONBody.decode(RecordRequest.self, from: request, context: context)
             return try JSONBody.response(try await register.record(body.record, by: try caller.actor(), lead: body.lead), status: .created)
