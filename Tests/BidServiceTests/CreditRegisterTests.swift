@@ -460,6 +460,22 @@ struct CreditRegisterTests {
         #expect(try SubjectPageSource.render(subject: Self.company.code, source: source, at: fixture.clock.now()) == page)
     }
 
+    @Test("a subject whose only decision is revoked has no page source left, and its page is the empty one")
+    func revokedLeavesNoPageSource() async throws {
+        let fixture = try await ServiceFixture(now: Self.now)
+        let register = register(fixture)
+        let actor = try await supervisor(fixture)
+        let other = CreditRecordInput.Subject(kind: .organization, code: "91350100MA3W7WKK88", name: "另一家公司")
+        let base = Self.decision("RV1", subject: other, penalty: Self.debarment())
+        try await register.record(base, by: actor)
+        #expect(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: other.code) } != nil)
+        try await register.record(Self.follow(.revocation, "RV1", id: "RV2", base: base), by: actor)
+        #expect(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: other.code) } == nil)
+        let page = try await register.subjectPageJSON(other.code)
+        #expect(Data(page) == (try JSONEncoder.ebid.encode(try await register.subjectPage(other.code, history: false))))
+        #expect(try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate]).isIntact)
+    }
+
     @Test("a damaged page source is an error, not a wrong page")
     func damagedPageSource() throws {
         let rows = [CreditPageRow(id: "D1", head: "D1", status: .inForce, listedFrom: Self.now, listedUntil: nil, penalty: .init(kind: .warning),
