@@ -448,14 +448,17 @@ struct CreditRegisterTests {
         try await register.record(base, by: actor)
         try await register.record(Self.follow(.correction, "M1", id: "M2", base: base, penalty: Self.debarment(years: 1)), by: actor)
         try await register.record(Self.decision("M3", category: .decryptionFailure, penalty: .init(kind: .warning)), by: actor)
-        let kept = try fixture.store.database.readNow { try $0.creditSubjectPageSources() }
+        func sources(_ database: SQLiteDatabase) throws -> [String: [UInt8]?] {
+            try database.readNow { tx in Dictionary(uniqueKeysWithValues: try tx.creditSubjectPageCodes().map { ($0, try tx.creditSubjectPageSource(subject: $0)) }) }
+        }
+        let kept = try sources(fixture.store.database)
         #expect(kept.count >= 3)  // this company, and the seeded bidder and expert
         let page = try await register.subjectPageJSON(Self.company.code)
         // Back to version 3: no page table.
         try fixture.store.database.executeNow("DROP TABLE credit_subject_pages")
         try fixture.store.database.executeNow("DELETE FROM schema_migrations WHERE version = 4")
         let reopened = try SQLiteDatabase(path: "\(fixture.directory.path)/ebid.sqlite")
-        #expect(try reopened.readNow { try $0.creditSubjectPageSources() } == kept)
+        #expect(try sources(reopened) == kept)
         let source = try reopened.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) }
         #expect(try SubjectPageSource.render(subject: Self.company.code, source: source, at: fixture.clock.now()) == page)
     }

@@ -271,11 +271,10 @@ public enum LedgerAudit {
                                          detail: "the listed state of decision \(chain.id) differs from what its records give"))
         }
         // Each subject's public page source, against one made afresh from its decisions.
-        let pages = try tx.creditSubjectPageSources()
-        let subjects = Set(stored.values.map(\.current.subject.code)).union(pages.keys)
+        let subjects = Set(stored.values.map(\.current.subject.code)).union(try tx.creditSubjectPageCodes())
         for code in subjects.sorted() {
             let rows = try tx.creditPageRows(subject: code)
-            if pages[code] != (rows.isEmpty ? nil : SubjectPageSource.encode(rows)) {
+            if try tx.creditSubjectPageSource(subject: code) != (rows.isEmpty ? nil : SubjectPageSource.encode(rows)) {
                 report.problems.append(.init(seq: nil, kind: "credit-page", detail: "the public page of \(code) differs from what its decisions give"))
             }
         }

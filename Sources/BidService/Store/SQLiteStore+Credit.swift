@@ -103,9 +103,9 @@ extension SQLiteTransaction {
         try connection.queryOne("SELECT source FROM credit_subject_pages WHERE subject_code = ?", [.text(code)]) { $0.blob(0) }
     }
 
-    /// Every page source, by subject (the audit).
-    func creditSubjectPageSources() throws -> [String: [UInt8]] {
-        Dictionary(uniqueKeysWithValues: try connection.query("SELECT subject_code, source FROM credit_subject_pages", [], { ($0.text(0), $0.blob(1)) }))
+    /// The subjects that have a page source (the audit).
+    func creditSubjectPageCodes() throws -> [String] {
+        try connection.query("SELECT subject_code FROM credit_subject_pages ORDER BY subject_code", [], { $0.text(0) })
     }
 
     static let decisionColumns = """
