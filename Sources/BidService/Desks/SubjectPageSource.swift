@@ -18,6 +18,8 @@ import Foundation
 /// `JSONEncoder.ebid` writes for `SubjectPage` (CreditRegisterTests.subjectPageBytes).
 public enum SubjectPageSource {
     static let version: UInt8 = 1
+    /// The source of a subject without published decisions.
+    private static let empty = encode([])
 
     private struct Flags: OptionSet {
         let rawValue: UInt8
@@ -79,7 +81,7 @@ public enum SubjectPageSource {
     /// The page of `subject` at `time`: what `JSONEncoder.ebid` writes for `SubjectPage` without
     /// history. No source: a subject without published decisions.
     public static func render(subject: String, source: [UInt8]?, at time: Date) throws -> [UInt8] {
-        try (source ?? encode([])).withUnsafeBytes { raw in
+        try (source ?? empty).withUnsafeBytes { raw in
             var reader = Reader(raw)
             guard try reader.byte() == version else { throw StoreError("a subject page source of an unknown version") }
             let name = try reader.slice()

@@ -23,21 +23,16 @@ struct JSONOutput {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func object(_ body: (inout JSONOutput) throws -> Void) rethrows {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        comma = false
-        try body(&self)
-        bytes.append(UInt8(ascii: "}"))
-        comma = true
-    }
+    mutating func object(_ body: (inout JSONOutput) throws -> Void) rethrows { try container("{", "}", body) }
 
-    mutating func array(_ body: (inout JSONOutput) throws -> Void) rethrows {
+    mutating func array(_ body: (inout JSONOutput) throws -> Void) rethrows { try container("[", "]", body) }
+
+    private mutating func container(_ open: StaticString, _ close: StaticString, _ body: (inout JSONOutput) throws -> Void) rethrows {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        literal(open)
         comma = false
         try body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        literal(close)
         comma = true
     }
 

@@ -163,29 +163,29 @@ extension Dev {
                 let subjects = try String(contentsOfFile: "\(lists)/subjects.txt", encoding: .utf8).split(separator: "\n").map(String.init)
                 let tenders = try String(contentsOfFile: "\(lists)/tenders.txt", encoding: .utf8).split(separator: "\n").map(String.init)
                 let source = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[1]) }
-                // Each measurement: its name, the runs it makes, one run.
-                let measurements: [(String, Int, @Sendable (Int) async throws -> Void)] = [
-                    ("hop", iterations, { _ in _ = try await store.read { _ in 0 } }),
-                    ("subject-sql", iterations, { i in _ = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }),
-                    ("subject-render", iterations, { _ in _ = try SubjectPageSource.render(subject: subjects[1], source: source, at: Date()) }),
-                    ("subject", iterations, { i in _ = try await register.subjectPageJSON(subjects[i % subjects.count]) }),
-                    ("events-sql", iterations / 10, { i in
+                // Each measurement: its name (for --only), what it times, the runs it makes, one run.
+                let measurements: [(String, String, Int, @Sendable (Int) async throws -> Void)] = [
+                    ("hop", "the hop to a reader and back (empty body)", iterations, { _ in _ = try await store.read { _ in 0 } }),
+                    ("subject-sql", "a subject's page source (SQL, this thread)", iterations, { i in
+                        _ = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }),
+                    ("subject-render", "a subject page written from its source", iterations, { _ in
+                        _ = try SubjectPageSource.render(subject: subjects[1], source: source, at: Date()) }),
+                    ("subject", "a subject page, whole", iterations, { i in _ = try await register.subjectPageJSON(subjects[i % subjects.count]) }),
+                    ("events-sql", "a tender's events (100): SQL only, this thread", iterations / 10, { i in
                         try store.database.readNow { tx in try tx.forEachLedgerRow(LedgerQuery(tender: tenders[i % tenders.count], limit: 101)) { _ in } } }),
-                    ("events", iterations / 10, { i in _ = try await supervision.eventsJSON(LedgerQuery(tender: tenders[i % tenders.count], limit: 100)) }),
+                    ("events", "a tender's events (100), whole", iterations / 10, { i in
+                        _ = try await supervision.eventsJSON(LedgerQuery(tender: tenders[i % tenders.count], limit: 100)) }),
                 ]
-                let descriptions = ["hop": "the hop to a reader and back (empty body)", "subject-sql": "a subject's page source (SQL, this thread)",
-                                    "subject-render": "a subject page written from its source", "subject": "a subject page, whole",
-                                    "events-sql": "a tender's events (100): SQL only, this thread", "events": "a tender's events (100), whole"]
                 for round in 1...2 {
                     print("round \(round)")
-                    for (name, runs, body) in measurements where only.isEmpty || only.contains(name) {
+                    for (name, description, runs, body) in measurements where only.isEmpty || only.contains(name) {
                         let cpuStarted = Self.processCPU()
                         let started = ContinuousClock.now
                         for i in 0..<runs { try await body(i) }
                         let elapsed = ContinuousClock.now - started
                         let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
                         let cpu = Self.processCPU() - cpuStarted
-                        print("  \((descriptions[name] ?? name).padding(toLength: 48, withPad: " ", startingAt: 0))"
+                        print("  \(description.padding(toLength: 48, withPad: " ", startingAt: 0))"
                               + String(format: "%8.1f µs elapsed, %8.1f µs CPU", micros / Double(runs), cpu / Double(runs)))
                     }
                 }
