@@ -69,13 +69,19 @@ public enum KeyWrap {
             }
             var shared = try ecdh(key, ephemeral)
             defer { wipe(&shared) }
-            let recipientPoint = try key.publicKey.ecPublicPoint()
-            let derived = HKDF.derive(hash: .sha256, secret: shared, salt: ephemeralPoint + recipientPoint, info: eciesInfo + context, length: 32)
-            do {
-                return try AES256GCM(key: derived).open(nonce: [UInt8](repeating: 0, count: 12), Array(wrapped.dropFirst(65)))
-            } catch {
-                throw BidCoreError(.keyUnwrapFailed, "ECIES unwrap failed: wrong key, or the wrapped key was altered")
-            }
+            return try eciesOpen(Array(wrapped.dropFirst(65)), sharedX: shared, ephemeral: ephemeralPoint,
+                                 recipient: try key.publicKey.ecPublicPoint(), context: context)
+        }
+    }
+
+    /// The ECIES key derivation and AEAD, given Z (the x coordinate of the shared point): used with
+    /// the recipient's private key, and with d·E combined from partial decryptions.
+    static func eciesOpen(_ sealed: [UInt8], sharedX: [UInt8], ephemeral: [UInt8], recipient: [UInt8], context: [UInt8]) throws -> [UInt8] {
+        let derived = HKDF.derive(hash: .sha256, secret: sharedX, salt: ephemeral + recipient, info: eciesInfo + context, length: 32)
+        do {
+            return try AES256GCM(key: derived).open(nonce: [UInt8](repeating: 0, count: 12), sealed)
+        } catch {
+            throw BidCoreError(.keyUnwrapFailed, "ECIES unwrap failed: wrong key, or the wrapped key was altered")
         }
     }
 

@@ -116,7 +116,7 @@ public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, a.count) == 0 } }
 }
 
-/// Overwrites a secret in place before it is released.
-func wipe(_ bytes: inout [UInt8]) {
+/// Overwrites a secret in place before it is released (OPENSSL_cleanse: not optimised away).
+public func wipe(_ bytes: inout [UInt8]) {
     bytes.withUnsafeMutableBytes { if let base = $0.baseAddress { OPENSSL_cleanse(base, $0.count) } }
 }

@@ -1,46 +1,101 @@
 import Foundation
 
-/// The tender's opening key (开标密钥): a key pair made at a key ceremony on an official's machine.
-/// The private key is split k-of-n with Shamir's scheme and each share is encrypted to one opening
-/// official's certificate; the file holds only the public key and the encrypted shares, so it can
-/// be uploaded with the tender. Before the deadline nobody holds enough to decrypt a bid.
+/// Where an opening key comes from.
+public enum OpeningKeyOrigin: String, Codable, Sendable {
+    /// The officials' key ceremony (distributed key generation): no machine ever held the key.
+    case ceremony
+    /// `ebid opening keygen`: one machine made the key and split it, so that machine saw it whole.
+    case dealer
+}
+
+/// The tender's opening key (开标密钥), `ebid-opening-key` version 2: the public key every bid for
+/// the tender is encrypted to, and everything the opening officials need to decrypt at the opening
+/// without ever putting the private key together — their encrypted shares (scalars mod the group
+/// order), the Feldman commitments, and each official's verification key Yᵢ = sᵢ·G.
 ///
-/// File format (JSON, `ebid-opening-key` version 1): see docs/sealed-bid-format.md.
+/// Made either by the key ceremony (`origin: ceremony`, signed by every dealer, confirmed by every
+/// official, signed by the platform) or by `ebid opening keygen` (`origin: dealer`, one dealing by
+/// "dealer 0", unsigned). The format is in docs/sealed-bid-format.md.
 public struct OpeningKeyFile: Codable, Sendable, Equatable {
     public struct Official: Codable, Sendable, Equatable {
-        /// Share number, the Shamir x coordinate (1…n).
         public var index: Int
-        /// Subject of the official's certificate, for display.
+        /// Registry id (ceremony).
+        public var party: String?
         public var subject: String
-        /// SHA-256 of the official's certificate (DER), hex.
         public var certificateFingerprint: String
-        /// The official's certificate, base64 DER.
+        /// Base64 DER.
         public var certificate: String
-        public var algorithm: KeyWrapAlgorithm
-        /// The share, encrypted to the official's certificate, base64.
-        public var encryptedShare: String
-        /// Suite hash of "ebid-share1" ‖ keyId ‖ x ‖ y, hex: lets the service check a handed-in
-        /// share on its own, without learning anything about it.
-        public var shareDigest: String
+        /// Yᵢ = sᵢ·G, hex: partial decryptions are checked against it.
+        public var verificationKey: String
+    }
+
+    public struct Confirmation: Codable, Sendable, Equatable {
+        public var index: Int
+        /// Official `index`'s signature over `KeyCeremony.confirmationMessage`, base64.
+        public var signature: String
+
+        public init(index: Int, signature: String) {
+            self.index = index
+            self.signature = signature
+        }
+    }
+
+    public struct PlatformSignature: Codable, Sendable, Equatable {
+        public var certificateFingerprint: String
+        public var scheme: SignatureScheme
+        /// Over `KeyCeremony.platformMessage`, base64.
+        public var signature: String
     }
 
     public var format = "ebid-opening-key"
-    public var version = 1
+    public var version = 2
+    public var origin: OpeningKeyOrigin
     public var suite: Suite
+    /// The tender and section the key is for (always for a ceremony; optional for keygen, whose
+    /// key the service binds to the first tender that uses it).
+    public var tenderId: String?
+    public var section: String?
+    public var attempt: Int
+    public var threshold: Int
     /// Suite hash of the public key's DER SubjectPublicKeyInfo, hex.
     public var keyId: String
     /// The opening public key, PEM (SubjectPublicKeyInfo).
     public var publicKey: String
-    public var threshold: Int
     public var createdAt: Date
     public var officials: [Official]
+    public var dealings: [KeyCeremony.Dealing]
+    public var confirmations: [Confirmation]?
+    public var platform: PlatformSignature?
 
     public var openingPublicKey: PublicKey {
         get throws { try PublicKey(pem: publicKey) }
     }
 
-    /// Reads and checks an opening key file.
+    public var curve: Curve { .of(suite) }
+
+    /// The ceremony parameters the key was made under (its context).
+    public var parameters: KeyCeremony.Parameters {
+        get throws {
+            KeyCeremony.Parameters(origin: origin, tenderId: tenderId, section: section, suite: suite, threshold: threshold, attempt: attempt,
+                                   participants: try officials.map { official in
+                                       var participant = KeyCeremony.Participant(index: official.index, party: official.party,
+                                                                                 certificate: try Self.certificate(of: official))
+                                       participant.subject = official.subject
+                                       return participant
+                                   })
+        }
+    }
+
+    /// Reads and checks an opening key file (structure, and every derived key recomputed from the
+    /// commitments). Files of the retired version 1 are refused.
     public static func load(_ data: Data) throws -> OpeningKeyFile {
+        struct Head: Decodable { var format: String?; var version: Int? }
+        if let head = try? JSONDecoder.ebid.decode(Head.self, from: data), head.format == "ebid-opening-key", head.version == 1 {
+            throw BidCoreError(.openingKeyRetired, """
+                this opening key file is version 1, whose shares were split byte by byte and can only be put back together into the \
+                whole private key; it is no longer accepted. Make a new key with `ebid opening ceremony` (or `ebid opening keygen`)
+                """)
+        }
         let file: OpeningKeyFile
         do {
             file = try JSONDecoder.ebid.decode(OpeningKeyFile.self, from: data)
@@ -60,28 +115,108 @@ public struct OpeningKeyFile: Codable, Sendable, Equatable {
 
     public func encoded() throws -> Data { try JSONEncoder.ebid.encode(self) }
 
-    /// Structural checks: format, suite ↔ key type, key id, threshold, distinct share numbers.
+    /// Decodes a file the service checked when it stored it (no recomputation). A version-1 file
+    /// kept by an older data directory decodes as a retired key (`version == 1`, no dealings, no
+    /// verification keys): its public key still names the bids sealed to it, but no committee can
+    /// open them, since its shares were never scalars.
+    public static func decodeStored(_ data: Data) throws -> OpeningKeyFile {
+        if let file = try? JSONDecoder.ebid.decode(OpeningKeyFile.self, from: data) { return file }
+        struct Retired: Decodable {
+            struct Official: Decodable { var index: Int; var subject: String; var certificateFingerprint: String; var certificate: String }
+            var version: Int
+            var suite: Suite
+            var keyId: String
+            var publicKey: String
+            var threshold: Int
+            var createdAt: Date
+            var officials: [Official]
+        }
+        let old = try JSONDecoder.ebid.decode(Retired.self, from: data)
+        guard old.version == 1 else { throw BidCoreError(.openingKeyMalformed, "a stored opening key does not decode") }
+        return OpeningKeyFile(version: 1, origin: .dealer, suite: old.suite, tenderId: nil, section: nil, attempt: 0, threshold: old.threshold,
+                              keyId: old.keyId, publicKey: old.publicKey, createdAt: old.createdAt,
+                              officials: old.officials.map { .init(index: $0.index, party: nil, subject: $0.subject, certificateFingerprint: $0.certificateFingerprint,
+                                                                  certificate: $0.certificate, verificationKey: "") },
+                              dealings: [], confirmations: nil, platform: nil)
+    }
+
+    /// A key of the retired version 1 (only in data directories made before version 2).
+    public var isRetired: Bool { version == 1 }
+
+    /// Structural checks, and the public key, key id and verification keys recomputed from the
+    /// commitments: a file cannot claim keys its dealings do not give.
     public func validate() throws {
-        guard format == "ebid-opening-key", version == 1 else {
+        guard format == "ebid-opening-key", version == 2 else {
             throw BidCoreError(.openingKeyMalformed, "unsupported opening key format \(format) v\(version)")
         }
+        let parameters = try self.parameters
+        try parameters.validate()
         let key = try openingPublicKey
-        guard key.type != .rsa, key.type.suite == suite else {
-            throw BidCoreError(.openingKeyMalformed, "a \(suite.rawValue) opening key must be \(suite == .gm ? "SM2" : "P-256"), got \(key.type.rawValue)")
+        guard key.type == curve.keyType else {
+            throw BidCoreError(.openingKeyMalformed, "a \(suite.rawValue) opening key must be \(curve.keyType.rawValue), got \(key.type.rawValue)")
         }
-        guard key.keyID(suite.hash) == keyId else {
-            throw BidCoreError(.openingKeyMalformed, "keyId does not match the public key")
+        guard key.keyID(suite.hash) == keyId else { throw BidCoreError(.openingKeyMalformed, "keyId does not match the public key") }
+        if origin == .ceremony { guard tenderId != nil, section != nil else { throw BidCoreError(.openingKeyMalformed, "a ceremony's key names its tender and section") } }
+        let dealings = try KeyCeremony.completeDealings(self.dealings, parameters)
+        for dealing in dealings {
+            guard dealing.commitments.count == threshold, dealing.shares.map(\.recipient) == officials.map(\.index) else {
+                throw BidCoreError(.openingKeyMalformed, "dealing \(dealing.dealer) does not have \(threshold) commitments and one share per official")
+            }
         }
-        guard threshold >= 2, threshold <= officials.count else {
-            throw BidCoreError(.openingKeyMalformed, "threshold \(threshold) does not fit \(officials.count) officials")
+        let (publicPoint, verificationKeys) = try KeyCeremony.derivedKeys(dealings, parameters)
+        guard try curve.point(try key.ecPublicPoint()) == publicPoint else {
+            throw BidCoreError(.openingKeyMalformed, "the public key is not the sum of the dealers' commitments")
         }
-        let indices = officials.map(\.index)
-        guard Set(indices).count == indices.count, indices.allSatisfy({ (1...255).contains($0) }) else {
-            throw BidCoreError(.openingKeyMalformed, "share numbers must be distinct, 1…255")
+        for (official, expected) in zip(officials, verificationKeys) where (try? curve.point(hex: official.verificationKey)) != expected {
+            throw BidCoreError(.openingKeyMalformed, "official \(official.index)'s verification key does not follow from the commitments")
         }
-        guard Set(officials.map(\.certificateFingerprint)).count == officials.count else {
-            throw BidCoreError(.openingKeyMalformed, "one official holds two shares")
+    }
+
+    /// For a ceremony: every dealing signed by its dealer, every official's confirmation and the
+    /// platform's signature over the transcript digest; with `trust`, every official's certificate
+    /// valid at `time` for signing and encryption. Returns the transcript digest.
+    @discardableResult
+    public func verifyCeremony(trust: TrustStore?, at time: Date, platformCertificate: Certificate?) throws -> [UInt8] {
+        guard origin == .ceremony else { throw BidCoreError(.ceremonyUnverified, "this key was made on one machine (`ebid opening keygen`), not by a key ceremony") }
+        let parameters = try self.parameters
+        for dealing in dealings { try KeyCeremony.verifyDealing(dealing, parameters) }
+        let digest = try transcriptDigest()
+        let confirmed = Dictionary((confirmations ?? []).map { ($0.index, $0.signature) }, uniquingKeysWith: { first, _ in first })
+        for official in officials {
+            let certificate = try Self.certificate(of: official)
+            if let trust { try trust.verify(certificate, at: time, for: .signing) ; try trust.verify(certificate, at: time, for: .encryption) }
+            let key = try certificate.publicKey
+            guard let signature = confirmed[official.index].flatMap({ Data(base64Encoded: $0) }),
+                  try key.isValidSignature([UInt8](signature), for: KeyCeremony.confirmationMessage(index: official.index, digest: digest),
+                                           scheme: .preferred(for: key.type)) else {
+                throw BidCoreError(.ceremonyUnverified, "official \(official.index) (\(official.subject)) has not confirmed this transcript")
+            }
         }
+        if let platformCertificate {
+            guard let platform, platform.certificateFingerprint == platformCertificate.fingerprint,
+                  let signature = Data(base64Encoded: platform.signature),
+                  try platformCertificate.publicKey.isValidSignature([UInt8](signature), for: KeyCeremony.platformMessage(digest: digest),
+                                                                     scheme: platform.scheme) else {
+                throw BidCoreError(.ceremonyUnverified, "the transcript is not signed by the platform certificate \(platformCertificate.subject)")
+            }
+        }
+        return digest
+    }
+
+    /// T, the digest every official and the platform sign.
+    public func transcriptDigest() throws -> [UInt8] {
+        let parameters = try self.parameters
+        let dealings = try KeyCeremony.completeDealings(self.dealings, parameters)
+        return try KeyCeremony.transcriptDigest(parameters, dealings: dealings, publicKey: try publicPoint(),
+                                                verificationKeys: try officials.map { try curve.point(hex: $0.verificationKey) })
+    }
+
+    public func publicPoint() throws -> ECPoint { try curve.point(try openingPublicKey.ecPublicPoint()) }
+
+    /// Yᵢ for share number `index`.
+    public func verificationKey(_ index: Int) throws -> ECPoint {
+        guard let official = officials.first(where: { $0.index == index }) else { throw BidCoreError(.notAShareholder, "there is no share number \(index)") }
+        return try curve.point(hex: official.verificationKey)
     }
 
     /// The official entry for a certificate, if that certificate holds a share.
@@ -89,89 +224,84 @@ public struct OpeningKeyFile: Codable, Sendable, Equatable {
         officials.first { $0.certificateFingerprint == certificate.fingerprint }
     }
 
-    /// Decrypts the share an official holds, on the official's machine.
-    public func decryptShare(officialKey: PrivateKey, officialCertificate: Certificate) throws -> OpeningKeyShare {
+    /// The official's share sᵢ = Σⱼ fⱼ(i), decrypted on the official's machine from every dealing and
+    /// checked against its verification key. Wipe it after use.
+    public func share(officialKey: PrivateKey, officialCertificate: Certificate) throws -> (index: Int, value: Scalar) {
         guard let entry = official(for: officialCertificate) else {
             throw BidCoreError(.notAShareholder, "\(officialCertificate.subject) holds no share of opening key \(keyId.prefix(16))…")
         }
         guard try officialCertificate.publicKey == officialKey.publicKey else {
             throw BidCoreError(.invalidKey, "the private key does not belong to \(officialCertificate.subject)")
         }
-        guard let wrapped = Data(base64Encoded: entry.encryptedShare) else {
-            throw BidCoreError(.openingKeyMalformed, "share \(entry.index) is not base64")
+        let parameters = try self.parameters
+        let context = try parameters.contextDigest()
+        var total = curve.scalar(0)
+        for dealing in dealings {
+            guard let share = dealing.shares.first(where: { $0.recipient == entry.index }) else {
+                throw BidCoreError(.openingKeyMalformed, "dealing \(dealing.dealer) has no share for official \(entry.index)")
+            }
+            var plain = try KeyWrap.unwrap(try share.wrappedBytes(), algorithm: share.algorithm, with: officialKey,
+                                           context: parameters.shareContext(context: context, dealer: dealing.dealer, recipient: entry.index))
+            defer { wipe(&plain) }
+            total = try curve.add(total, try curve.scalar(plain))
         }
-        let value = try KeyWrap.unwrap([UInt8](wrapped), algorithm: entry.algorithm, with: officialKey, context: Self.shareContext(keyId: keyId, index: entry.index))
-        let share = OpeningKeyShare(keyId: keyId, index: entry.index, value: Data(value).base64EncodedString())
-        try check(share)
-        return share
+        guard try curve.multiplyGenerator(total) == verificationKey(entry.index) else {
+            total.wipe()
+            throw BidCoreError(.shareInvalid, "the decrypted share does not match official \(entry.index)'s verification key")
+        }
+        return (entry.index, total)
     }
 
-    /// Checks one handed-in share against its published digest (reveals nothing about the key).
-    public func check(_ share: OpeningKeyShare) throws {
-        guard share.keyId == keyId else {
-            throw BidCoreError(.shareInvalid, "share \(share.index) belongs to opening key \(share.keyId.prefix(16))…, not \(keyId.prefix(16))…")
+    static func certificate(of official: Official) throws -> Certificate {
+        guard let der = Data(base64Encoded: official.certificate), let certificate = try? Certificate(der: [UInt8](der)),
+              certificate.fingerprint == official.certificateFingerprint else {
+            throw BidCoreError(.openingKeyMalformed, "official \(official.index) has a malformed certificate")
         }
-        guard let entry = officials.first(where: { $0.index == share.index }) else {
-            throw BidCoreError(.shareInvalid, "there is no share number \(share.index)")
-        }
-        guard let value = share.bytes, value.count == 32,
-              constantTimeEqual(Array(Self.shareDigest(suite: suite, keyId: keyId, index: share.index, value: value).utf8), Array(entry.shareDigest.utf8)) else {
-            throw BidCoreError(.shareInvalid, "share \(share.index) does not match its published digest")
-        }
+        return certificate
     }
 
-    /// Rebuilds the opening private key from at least `threshold` valid shares and checks that it
-    /// matches the published public key.
-    public func rebuildPrivateKey(from shares: [OpeningKeyShare]) throws -> PrivateKey {
-        var distinct: [Int: OpeningKeyShare] = [:]
-        for share in shares {
-            try check(share)
-            distinct[share.index] = share
+    /// Assembles the file from a finished ceremony (or keygen's single dealing).
+    static func assemble(_ parameters: KeyCeremony.Parameters, dealings: [KeyCeremony.Dealing], confirmations: [Confirmation]?,
+                         createdAt: Date) throws -> OpeningKeyFile {
+        let ordered = try KeyCeremony.completeDealings(dealings, parameters)
+        let (publicPoint, verificationKeys) = try KeyCeremony.derivedKeys(ordered, parameters)
+        let publicKey = try PublicKey(ecPoint: publicPoint.bytes, type: parameters.curve.keyType)
+        let officials = zip(parameters.participants, verificationKeys).map { participant, key in
+            Official(index: participant.index, party: participant.party, subject: participant.subject,
+                     certificateFingerprint: participant.certificateFingerprint, certificate: participant.certificate, verificationKey: key.hex)
         }
-        guard distinct.count >= threshold else {
-            throw BidCoreError(.notEnoughShares, "\(distinct.count) of the \(threshold) shares needed")
-        }
-        let chosen = distinct.keys.sorted().prefix(threshold).map { distinct[$0]! }
-        var scalar = try Shamir.combine(chosen.map { Shamir.Share(x: UInt8($0.index), y: $0.bytes!) })
-        defer { wipe(&scalar) }
-        let key = try PrivateKey.fromECScalar(scalar, type: suite == .gm ? .sm2 : .p256)
-        guard try key.publicKey == openingPublicKey else {
-            throw BidCoreError(.notEnoughShares, "the shares do not rebuild the opening key")
-        }
-        return key
+        let file = OpeningKeyFile(origin: parameters.origin, suite: parameters.suite, tenderId: parameters.tenderId, section: parameters.section,
+                                  attempt: parameters.attempt, threshold: parameters.threshold, keyId: publicKey.keyID(parameters.suite.hash),
+                                  publicKey: publicKey.pem, createdAt: Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down)),
+                                  officials: officials, dealings: ordered, confirmations: confirmations, platform: nil)
+        try file.validate()
+        return file
     }
 
-    static func shareContext(keyId: String, index: Int) -> [UInt8] {
-        Array("ebid-share1".utf8) + Array(keyId.utf8) + [UInt8(index)]
-    }
-
-    static func shareDigest(suite: Suite, keyId: String, index: Int, value: [UInt8]) -> String {
-        Hex.encode(StreamingDigest.hash(Array("ebid-share1".utf8) + Array(keyId.utf8) + [UInt8(index)] + value, using: suite.hash))
+    /// A finished ceremony's transcript: the dealings, every official's confirmation and the
+    /// platform's signature over the transcript digest (what the service does once all confirmed).
+    public static func transcript(_ parameters: KeyCeremony.Parameters, dealings: [KeyCeremony.Dealing], confirmations: [Confirmation],
+                                  createdAt: Date, platformKey: PrivateKey, platformCertificate: Certificate) throws -> OpeningKeyFile {
+        guard parameters.origin == .ceremony else { throw BidCoreError(.invalidInput, "a transcript is made by a ceremony") }
+        var file = try assemble(parameters, dealings: dealings, confirmations: confirmations.sorted { $0.index < $1.index }, createdAt: createdAt)
+        let scheme = SignatureScheme.preferred(for: platformKey.type)
+        let digest = try file.transcriptDigest()
+        file.platform = PlatformSignature(certificateFingerprint: platformCertificate.fingerprint, scheme: scheme,
+                                          signature: Data(try platformKey.sign(KeyCeremony.platformMessage(digest: digest), scheme: scheme)).base64EncodedString())
+        try file.verifyCeremony(trust: nil, at: createdAt, platformCertificate: platformCertificate)
+        return file
     }
 }
 
-/// One decrypted share, as an official hands it in at the opening.
-public struct OpeningKeyShare: Codable, Sendable, Equatable {
-    public var keyId: String
-    public var index: Int
-    /// The 32 share bytes, base64.
-    public var value: String
-
-    public init(keyId: String, index: Int, value: String) {
-        self.keyId = keyId
-        self.index = index
-        self.value = value
-    }
-
-    var bytes: [UInt8]? { Data(base64Encoded: value).map { [UInt8]($0) } }
-}
-
-/// The key ceremony: makes an opening key pair, splits the private key, encrypts the shares.
-public enum OpeningKeyCeremony {
+/// `ebid opening keygen`: one machine makes the key pair, splits the private scalar k-of-n with
+/// Shamir's scheme over Z_n, encrypts each share to one official's certificate and forgets the
+/// key. That machine saw the whole key: fit for offline use and tests; a trading centre makes its
+/// keys with the key ceremony (`KeyCeremony`), where no machine ever does.
+public enum OpeningKeyDealer {
     /// - Parameters:
     ///   - officials: the opening officials' certificates, one share each, in order (share i+1).
     ///   - trust: when given, each official certificate must verify for encryption at `time`.
-    public static func generate(suite: Suite, officials: [Certificate], threshold: Int,
+    public static func generate(suite: Suite, officials: [Certificate], threshold: Int, tenderId: String? = nil, section: String? = nil,
                                 trust: TrustStore? = nil, at time: Date = Date()) throws -> OpeningKeyFile {
         guard officials.count >= 2 else { throw BidCoreError(.invalidInput, "an opening key needs at least 2 officials") }
         guard threshold >= 2, threshold <= officials.count else {
@@ -183,35 +313,21 @@ public enum OpeningKeyCeremony {
         if let trust {
             for official in officials { try trust.verify(official, at: time, for: .encryption) }
         }
-        let key = try PrivateKey.generate(suite == .gm ? .sm2 : .p256)
-        let publicKey = key.publicKey
-        let keyId = publicKey.keyID(suite.hash)
-        var scalar = try key.ecPrivateScalar()
-        defer { wipe(&scalar) }
-        let shares = try Shamir.split(scalar, threshold: threshold, count: officials.count)
-        var entries: [OpeningKeyFile.Official] = []
-        for (share, certificate) in zip(shares, officials) {
-            let index = Int(share.x)
-            let (algorithm, wrapped) = try KeyWrap.wrap(share.y, to: try certificate.publicKey,
-                                                        context: OpeningKeyFile.shareContext(keyId: keyId, index: index))
-            entries.append(.init(index: index, subject: certificate.subject.description,
-                                 certificateFingerprint: certificate.fingerprint,
-                                 certificate: Data(certificate.der).base64EncodedString(),
-                                 algorithm: algorithm, encryptedShare: Data(wrapped).base64EncodedString(),
-                                 shareDigest: OpeningKeyFile.shareDigest(suite: suite, keyId: keyId, index: index, value: share.y)))
-        }
-        let file = OpeningKeyFile(suite: suite, keyId: keyId, publicKey: publicKey.pem, threshold: threshold,
-                                  createdAt: Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down)), officials: entries)
-        try file.validate()
-        return file
+        let parameters = KeyCeremony.Parameters(origin: .dealer, tenderId: tenderId, section: section, suite: suite, threshold: threshold, attempt: 0,
+                                                participants: officials.enumerated().map { .init(index: $0.offset + 1, party: nil, certificate: $0.element) })
+        do { try parameters.validate() } catch let error as BidCoreError { throw BidCoreError(.invalidInput, error.reason) }
+        let dealing = try KeyCeremony.makeDealing(parameters, dealer: 0, constant: nil)
+        return try OpeningKeyFile.assemble(parameters, dealings: [dealing], confirmations: nil, createdAt: time)
     }
 }
 
 extension BidCoreError.Code {
     public static let openingKeyMalformed: Self = "opening-key.malformed"
+    public static let openingKeyRetired: Self = "opening-key.retired-format"
     public static let notAShareholder: Self = "opening-key.not-a-shareholder"
     public static let shareInvalid: Self = "opening-key.share-invalid"
-    public static let notEnoughShares: Self = "opening-key.not-enough-shares"
+    public static let notEnoughShares: Self = "opening-key.not-enough-partials"
+    public static let ceremonyUnverified: Self = "ceremony.unverified"
 }
 
 extension JSONEncoder {

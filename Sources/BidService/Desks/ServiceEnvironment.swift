@@ -16,6 +16,10 @@ public struct ServiceEnvironment: Sendable {
     public var maxBidBytesCeiling: Int64 = 4 << 30
     /// Serialises each tender's opening jobs.
     public let openings = OpeningCoordinator()
+    /// Whether tenders may use opening keys made on one machine (`ebid opening keygen`), whose
+    /// maker saw the whole private key: in the demo profile, or where the centre says so
+    /// (`ebid serve --allow-dealer-keys`). Otherwise only key ceremonies' keys are accepted.
+    public var acceptsDealerKeys: Bool
 
     public init(store: any ServiceStore, trust: TrustStore, platform: PlatformSigner, clock: any ServiceClock, profile: PolicyProfile) {
         self.store = store
@@ -23,6 +27,7 @@ public struct ServiceEnvironment: Sendable {
         self.platform = platform
         self.clock = clock
         self.profile = profile
+        acceptsDealerKeys = profile == .demo
     }
 
     public var platformActor: Actor { .platform(platform.certificate.fingerprint) }

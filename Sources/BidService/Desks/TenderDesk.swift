@@ -17,9 +17,13 @@ public struct TenderDesk: Sendable {
         let now = environment.clock.now()
         try validateFields(spec)
         guard let deadline = spec.bidDeadline else { throw ServiceError.unprocessable("tender.invalid", "bidDeadline is required") }
-        let (tenderer, agency, officials, original) = try await environment.store.read { tx -> (Party?, Party?, [Party], Tender?) in
-            (try tx.party(reference: spec.tenderer), try spec.agency.flatMap { try tx.party(reference: $0) }, try tx.parties(role: .official),
-             try spec.retenderOf.flatMap { try tx.tender(id: $0) })
+        let (tenderer, agency, original, ceremonies) = try await environment.store.read { tx -> (Party?, Party?, Tender?, [Suite: OpeningKeyFile]) in
+            var ceremonies: [Suite: OpeningKeyFile] = [:]
+            for suite in spec.acceptedSuites where !openingKeys.contains(where: { $0.suite == suite }) {
+                ceremonies[suite] = try tx.completedTranscript(tender: spec.id, suite: suite)
+            }
+            return (try tx.party(reference: spec.tenderer), try spec.agency.flatMap { try tx.party(reference: $0) },
+                    try spec.retenderOf.flatMap { try tx.tender(id: $0) }, ceremonies)
         }
         if let retender = spec.retenderOf, original?.status != .failed {
             throw ServiceError.unprocessable("tender.retender-invalid", "\(retender) is not a failed tender (流标): only those are re-tendered")
@@ -36,15 +40,24 @@ public struct TenderDesk: Sendable {
         guard identity.party.id == tenderer.id || identity.party.id == agency?.id else {
             throw ServiceError.forbidden("tender.not-a-party", "only the tender's tenderer or its agency may publish it")
         }
-        let keys = try checkOpeningKeys(openingKeys, for: spec, officials: officials)
+        let keys = try await checkOpeningKeys(openingKeys, ceremonies: ceremonies, for: spec, at: now)
         let tender = Tender(spec: spec, status: .draft, owner: identity.party.id, tendererParty: tenderer.id, agencyParty: agency?.id,
                             profile: environment.profile, deadline: deadline, createdAt: now, publishedAt: nil)
         let entry = try LedgerEntry(actor: identity.actor(role: role, address: address), action: "tender.create", object: "tender/\(spec.id)",
                                     tenderId: spec.id, json: TenderPayload(spec: spec, openingKeys: keys.map(\.keyId)))
         do {
             try await environment.store.write { tx in
+                // One key, one tender: a key any tender uses or used is refused (it may already
+                // have been decrypted at that tender's opening, or be decrypted at it).
+                for key in keys where try tx.keyUse(keyId: key.keyId) != nil {
+                    throw ServiceError.conflict("tender.opening-key-reused",
+                                                "the \(key.suite.rawValue) opening key \(key.keyId.prefix(16))… is used by another tender: every tender needs a key of its own")
+                }
                 try tx.insertTender(tender)
-                for key in keys { try tx.insertOpeningKey(tender: spec.id, key: key) }
+                for key in keys {
+                    try tx.insertOpeningKey(tender: spec.id, key: key)
+                    try tx.insertKeyUse(keyId: key.keyId, tender: spec.id, suite: key.suite, at: now)
+                }
                 try tx.appendLedger(entry, at: now)
             }
         } catch let error as StoreError where error.isConstraint {
@@ -251,7 +264,7 @@ public struct TenderDesk: Sendable {
         return (environment.store.blobs.path(document.blob), document)
     }
 
-    /// The opening key files (public keys and encrypted shares) of a published tender.
+    /// The opening key files of a published tender (public keys, encrypted shares, verification keys).
     public func openingKeys(tender id: String) async throws -> [OpeningKeyFile] {
         let found = try await environment.store.read { tx -> (Tender, [TenderOpeningKey])? in
             guard let tender = try tx.tender(id: id) else { return nil }
@@ -305,29 +318,56 @@ public struct TenderDesk: Sendable {
         }
     }
 
-    /// One opening key per accepted suite; every shareholder a registered opening official.
-    private func checkOpeningKeys(_ files: [OpeningKeyFile], for spec: TenderSpec, officials: [Party]) throws -> [TenderOpeningKey] {
+    /// One opening key per accepted suite — given, or the tender's completed key ceremony — bound
+    /// to this tender and section, every shareholder a registered, valid opening official; a key
+    /// made on one machine (`ebid opening keygen`) only where the centre allows it.
+    private func checkOpeningKeys(_ files: [OpeningKeyFile], ceremonies: [Suite: OpeningKeyFile], for spec: TenderSpec,
+                                  at now: Date) async throws -> [TenderOpeningKey] {
+        func refuse(_ code: String, _ detail: String) -> ServiceError { .unprocessable(code, detail) }
         var keys: [TenderOpeningKey] = []
         for suite in spec.acceptedSuites {
-            let matching = files.filter { $0.suite == suite }
-            guard matching.count == 1, let file = matching.first else {
-                throw ServiceError.unprocessable("tender.opening-key-missing", "give exactly one \(suite.rawValue) opening key (from `ebid opening keygen`)")
+            let given = files.filter { $0.suite == suite }
+            guard given.count <= 1, let file = given.first ?? ceremonies[suite] else {
+                throw refuse("tender.opening-key-missing",
+                             "give exactly one \(suite.rawValue) opening key, or complete the key ceremony first (`ebid opening ceremony start --tender \(spec.id)`)")
             }
-            do { try file.validate() } catch let error as BidCoreError { throw ServiceError.unprocessable(error.code.rawValue, error.reason) }
-            for official in file.officials {
-                guard let der = Data(base64Encoded: official.certificate), let certificate = try? Certificate(der: [UInt8](der)),
-                      certificate.fingerprint == official.certificateFingerprint else {
-                    throw ServiceError.unprocessable("opening-key.malformed", "share \(official.index) has a malformed certificate")
+            do { try file.validate() } catch let error as BidCoreError { throw refuse(error.code.rawValue, error.reason) }
+            if let bound = file.tenderId, bound != spec.id {
+                throw refuse("tender.opening-key-other-tender", "this \(suite.rawValue) opening key was made for tender \(bound), not \(spec.id)")
+            }
+            if let bound = file.section, bound != spec.section {
+                throw refuse("tender.opening-key-other-tender", "this \(suite.rawValue) opening key was made for section \(bound), not \(spec.section)")
+            }
+            switch file.origin {
+            case .ceremony:
+                do {
+                    try file.verifyCeremony(trust: environment.trust, at: now, platformCertificate: environment.platform.certificate)
+                } catch let error as BidCoreError {
+                    throw refuse("tender.opening-key-unverified", "the key ceremony's transcript does not verify: \(error.reason)")
                 }
-                let serial = certificate.subject.serialNumber
-                guard officials.contains(where: { $0.personId != nil && $0.personId == serial }) else {
-                    throw ServiceError.unprocessable("tender.unknown-official", "share \(official.index) is held by \(official.subject), who is not a registered opening official")
+            case .dealer:
+                guard environment.acceptsDealerKeys else {
+                    throw refuse("tender.opening-key-dealer", """
+                        this \(suite.rawValue) opening key was made on one machine (`ebid opening keygen`), which saw the whole private key; \
+                        this trading centre accepts only keys made by the officials' key ceremony (`ebid opening ceremony`)
+                        """)
+                }
+            }
+            let officials = file.officials
+            let shareholders = Shareholders(environment: environment)
+            try await environment.store.read { tx in
+                for official in officials {
+                    guard let der = Data(base64Encoded: official.certificate), let certificate = try? Certificate(der: [UInt8](der)),
+                          certificate.fingerprint == official.certificateFingerprint else {
+                        throw ServiceError.unprocessable("opening-key.malformed", "share \(official.index) has a malformed certificate")
+                    }
+                    _ = try shareholders.holder(of: certificate, share: official.index, tx: tx, at: now)
                 }
             }
             keys.append(TenderOpeningKey(suite: suite, file: file))
         }
-        guard files.count == keys.count else {
-            throw ServiceError.unprocessable("tender.opening-key-extra", "an opening key is given for a suite the tender does not accept")
+        guard files.allSatisfy({ file in spec.acceptedSuites.contains(file.suite) }) else {
+            throw refuse("tender.opening-key-extra", "an opening key is given for a suite the tender does not accept")
         }
         return keys
     }

@@ -22,7 +22,7 @@ public enum OpeningBidState: String, Codable, Sendable {
 public enum OpenedBy: String, Codable, Sendable {
     /// The bidder's own key (remote decryption).
     case bidder
-    /// The opening key rebuilt from the officials' shares.
+    /// The opening officials' partial decryptions, combined (the opening key is never rebuilt).
     case committee
 }
 
@@ -102,10 +102,32 @@ public struct OpeningRecord: Codable, Sendable, Equatable {
         public var openedBy: OpenedBy?
         public var failure: DecryptionFailure?
         public var items: [String: String]
+        /// For a bid the committee opened: everything needed to check that opening offline.
+        public var committee: CommitteeEvidence?
+    }
+
+    /// An opening key of the tender, as far as checking a committee opening needs it.
+    public struct KeyRef: Codable, Sendable, Equatable {
+        public struct VerificationKey: Codable, Sendable, Equatable {
+            public var index: Int
+            public var subject: String
+            public var certificateFingerprint: String
+            /// Yᵢ, hex.
+            public var point: String
+        }
+
+        public var suite: Suite
+        public var keyId: String
+        public var origin: OpeningKeyOrigin
+        public var threshold: Int
+        /// The opening public key's point, hex.
+        public var publicKey: String
+        public var verificationKeys: [VerificationKey]
     }
 
     public var format = "ebid-opening-record"
-    public var version = 1
+    /// 2: committee openings carry their partial decryptions and proofs, and the record its keys.
+    public var version = 2
     public var tender: TenderRef
     public var outcome: OpeningStatus
     /// For a failed opening: why (fewer than three bids).
@@ -115,8 +137,55 @@ public struct OpeningRecord: Codable, Sendable, Equatable {
     public var decryptionWindowEndsAt: Date?
     public var completedAt: Date
     public var bids: [Entry]
+    /// The tender's opening keys (their verification keys check the committee's partials).
+    public var openingKeys: [KeyRef]
     public var issuedAt: Date
     public var platformCertificateFingerprint: String
+}
+
+/// How the committee opened one bid: the opening recipient's wrapped key, the package's key
+/// commitment, and the partial decryptions with their proofs. Anyone can check every proof against
+/// the record's verification keys, combine k partials, unwrap the content key and compare it with
+/// the key commitment (`ebid record verify`).
+public struct CommitteeEvidence: Codable, Sendable, Equatable {
+    public var keyId: String
+    /// The package's 16 random bytes, hex (they salt the key schedule and bind the proofs).
+    public var packageId: String
+    public var keyCommitment: String
+    public var algorithm: KeyWrapAlgorithm
+    /// The content key wrapped to the opening key, base64, as in the header.
+    public var wrappedKey: String
+    public var partials: [PartialDecryption]
+}
+
+extension OpeningRecord {
+    /// Recomputes every committee opening in the record: each partial's proof against its
+    /// verification key, the combination of k of them, the unwrapped content key against the
+    /// package's key commitment. Returns how many bids were checked.
+    @discardableResult
+    public func verifyCommitteeOpenings() throws -> Int {
+        var checked = 0
+        for entry in bids {
+            guard let evidence = entry.committee else { continue }
+            guard let key = openingKeys.first(where: { $0.keyId == evidence.keyId }) else {
+                throw BidCoreError(.openingKeyMalformed, "\(entry.bidderName)'s bid names opening key \(evidence.keyId.prefix(16))…, which the record does not list")
+            }
+            let curve = Curve.of(key.suite)
+            var verificationKeys: [Int: ECPoint] = [:]
+            for verification in key.verificationKeys { verificationKeys[verification.index] = try curve.point(hex: verification.point) }
+            do {
+                try CommitteeOpening.verifyEvidence(suite: key.suite, tenderId: tender.id, keyId: key.keyId, threshold: key.threshold,
+                                                    publicKey: try curve.point(hex: key.publicKey), verificationKeys: verificationKeys,
+                                                    packageId: Hex.decode(evidence.packageId) ?? [], keyCommitment: Hex.decode(evidence.keyCommitment) ?? [],
+                                                    algorithm: evidence.algorithm, wrappedKey: [UInt8](Data(base64Encoded: evidence.wrappedKey) ?? Data()),
+                                                    partials: evidence.partials)
+            } catch let error as BidCoreError {
+                throw BidCoreError(error.code, "\(entry.bidderName)'s bid: \(error.reason)")
+            }
+            checked += 1
+        }
+        return checked
+    }
 }
 
 /// An objection (异议) raised at the opening, and its answer (Reg. art. 44).

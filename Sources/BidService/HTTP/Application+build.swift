@@ -52,6 +52,7 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
     var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: adjustable ?? SystemClock(), profile: configuration.profile)
     environment.tokenLifetime = configuration.tokenLifetime
     environment.maxBidBytesCeiling = configuration.maxBidBytes
+    environment.acceptsDealerKeys = environment.acceptsDealerKeys || configuration.allowDealerKeys
     return (environment, adjustable)
 }
 
@@ -66,30 +67,7 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> 
     TenderController(tenders: TenderDesk(environment)).addRoutes(to: routes)
     BidController(bids: BidDesk(environment)).addRoutes(to: routes)
     OpeningController(room: OpeningRoom(environment)).addRoutes(to: routes)
+    CeremonyController(ceremonies: KeyCeremonyDesk(environment)).addRoutes(to: routes)
     CreditController(register: CreditRegister(environment), supervision: Supervision(environment)).addRoutes(to: routes)
     return routes
-}
-
-/// Signs a checkpoint of the ledger head at start, every `interval`, and at shutdown.
-struct CheckpointService: Service {
-    let supervision: Supervision
-    let interval: TimeInterval
-    let logger: Logger
-
-    func run() async throws {
-        await checkpoint()
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
-            } catch {
-                break
-            }
-            await checkpoint()
-        }
-        await checkpoint()
-    }
-
-    private func checkpoint() async {
-        do { try await supervision.checkpoint() } catch { logger.error("ledger checkpoint failed: \(error)") }
-    }
 }

@@ -8,11 +8,19 @@ enum Migrations {
         (2, "the opening: sessions, bids' decryption, shares, opened parts, objections, collusion signals", v2),
         (3, "credit register: decision chains, publication, leads; ledger and checkpoint indexes for queries", v3),
         (4, "credit register: each subject's public page kept ready", v4),
+        (5, "the opening key never exists: key ceremonies, partial decryptions, one key per tender; opening shares wiped and dropped", v5),
     ]
 
     /// Work a migration does beyond its SQL, in the same transaction.
     static let programs: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
         4: { try SQLiteTransaction($0).rebuildCreditSubjectPages() },
+    ]
+
+    /// Work after a migration's transaction has committed (what cannot run inside one).
+    static let afterwards: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
+        // The opening shares' old values may still sit in WAL frames: copy the zeroed pages into
+        // the database and truncate the WAL to nothing (secure_delete is on for the writer).
+        5: { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") },
     ]
 
     static func apply(to connection: SQLiteConnection) throws {
@@ -25,6 +33,7 @@ enum Migrations {
                 try connection.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                    [.integer(Int64(migration.version)), .text(migration.name), .time(Date())])
             }
+            try afterwards[migration.version]?(connection)
         }
     }
 
@@ -356,5 +365,73 @@ enum Migrations {
         subject_code TEXT PRIMARY KEY,
         source BLOB NOT NULL
     );
+    """
+
+    static let v5 = """
+    -- Opening shares are retired: the service never receives, stores or rebuilds a share or an
+    -- opening private key again. The values are overwritten in place before the table goes
+    -- (secure_delete is on, so the freed pages are zeroed too); the WAL is truncated afterwards.
+    UPDATE opening_shares SET value = zeroblob(length(value)) WHERE value IS NOT NULL;
+    DELETE FROM opening_shares;
+    DROP TABLE opening_shares;
+    -- Partial decryptions handed in at the opening (public values: sᵢ·E with its proof).
+    CREATE TABLE opening_partials (
+        bid_id TEXT NOT NULL REFERENCES bids(id),
+        share_index INTEGER NOT NULL,
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        suite TEXT NOT NULL,
+        point TEXT NOT NULL,
+        proof TEXT NOT NULL,
+        official_party TEXT NOT NULL,
+        certificate_fingerprint TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        PRIMARY KEY (bid_id, share_index)
+    );
+    CREATE INDEX opening_partials_tender ON opening_partials(tender_id, suite);
+    -- Key ceremonies (distributed key generation) the service relays between officials: their
+    -- parameters, the signed dealings (shares encrypted to each official), confirmations, the
+    -- signed transcript. Nothing here can decrypt anything.
+    CREATE TABLE key_ceremonies (
+        tender_id TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        parameters TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        failure TEXT,
+        transcript TEXT,
+        key_id TEXT,
+        PRIMARY KEY (tender_id, suite, attempt)
+    );
+    CREATE TABLE ceremony_dealings (
+        tender_id TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        dealer INTEGER NOT NULL,
+        dealing TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (tender_id, suite, attempt, dealer)
+    );
+    CREATE TABLE ceremony_confirmations (
+        tender_id TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        official INTEGER NOT NULL,
+        signature TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (tender_id, suite, attempt, official)
+    );
+    -- One opening key, one tender: every key any tender uses or used, for ever.
+    CREATE TABLE opening_key_uses (
+        key_id TEXT PRIMARY KEY,
+        tender_id TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        used_at INTEGER NOT NULL
+    );
+    INSERT OR IGNORE INTO opening_key_uses (key_id, tender_id, suite, used_at)
+        SELECT key_id, tender_id, suite, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM opening_keys ORDER BY rowid;
     """
 }

@@ -30,6 +30,8 @@ public final class SQLiteDatabase: @unchecked Sendable {
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
+        // Deleted rows are overwritten, not left in free pages for whoever reads the file.
+        try connection.execute("PRAGMA secure_delete = ON")
         try Migrations.apply(to: connection)
         writer = Lane("ebid.sqlite.writer", connection)
         self.readers = try (0..<max(1, readers)).map { index in

@@ -67,6 +67,10 @@ extension SQLiteTransaction {
         }
     }
 
+    public func openingBid(tender id: String, bid: String) throws -> OpeningBid? {
+        try connection.queryOne("SELECT \(Self.openingBidColumns) FROM opening_bids WHERE tender_id = ? AND bid_id = ?", [.text(id), .text(bid)], Self.openingBid)
+    }
+
     public func openingBids(tender id: String) throws -> [OpeningBid] {
         try connection.query("SELECT \(Self.openingBidColumns) FROM opening_bids WHERE tender_id = ? ORDER BY rowid", [.text(id)], Self.openingBid)
     }
@@ -87,21 +91,30 @@ extension SQLiteTransaction {
         }
     }
 
-    public func insertShare(tender id: String, suite: Suite, index: Int, party: String, certificateFingerprint: String, value: [UInt8],
-                            at time: Date, address: String) throws {
-        try connection.run("INSERT INTO opening_shares (tender_id, suite, share_index, official_party, certificate_fingerprint, value, received_at, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           [.text(id), .text(suite.rawValue), .integer(Int64(index)), .text(party), .text(certificateFingerprint), .blob(value), .time(time), .text(address)])
+    /// Stores a checked partial decryption; false when that official's partial for the bid is in already.
+    public func insertPartial(_ partial: PartialDecryption, bid: String, tender id: String, suite: Suite, party: String, certificateFingerprint: String,
+                              at time: Date, address: String) throws -> Bool {
+        try connection.run("""
+            INSERT OR IGNORE INTO opening_partials (bid_id, share_index, tender_id, suite, point, proof, official_party, certificate_fingerprint, received_at, address)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(bid), .integer(Int64(partial.index)), .text(id), .text(suite.rawValue), .text(partial.point), .text(partial.proof),
+                  .text(party), .text(certificateFingerprint), .time(time), .text(address)]) == 1
     }
 
-    /// Shares handed in for a tender's suite, with their values (nil once wiped after use).
-    public func shares(tender id: String, suite: Suite) throws -> [(index: Int, party: String, value: [UInt8]?)] {
-        try connection.query("SELECT share_index, official_party, value FROM opening_shares WHERE tender_id = ? AND suite = ? ORDER BY share_index",
-                             [.text(id), .text(suite.rawValue)]) { ($0.int(0), $0.text(1), $0.isNull(2) ? nil : $0.blob(2)) }
+    /// The partial decryptions handed in for a bid, by share number.
+    public func partials(bid id: String) throws -> [PartialDecryption] {
+        try connection.query("SELECT share_index, point, proof FROM opening_partials WHERE bid_id = ? ORDER BY share_index", [.text(id)]) {
+            PartialDecryption(index: $0.int(0), point: $0.text(1), proof: $0.text(2))
+        }
     }
 
-    /// Wipes the share values (kept: who handed in which share, when, from where).
-    public func wipeShares(tender id: String) throws {
-        try connection.run("UPDATE opening_shares SET value = NULL WHERE tender_id = ?", [.text(id)])
+    /// Which share numbers have handed in partials for the tender, per suite.
+    public func partialIndices(tender id: String) throws -> [Suite: [Int]] {
+        var out: [Suite: [Int]] = [:]
+        try connection.query("SELECT DISTINCT suite, share_index FROM opening_partials WHERE tender_id = ? ORDER BY suite, share_index", [.text(id)]) {
+            ($0.text(0), $0.int(1))
+        }.forEach { suite, index in if let suite = Suite(rawValue: suite) { out[suite, default: []].append(index) } }
+        return out
     }
 
     public func insertObjection(tender id: String, _ objection: Objection) throws {

@@ -56,7 +56,7 @@ extension SQLiteTransaction {
 
     public func openingKeys(tender id: String) throws -> [TenderOpeningKey] {
         try connection.query("SELECT suite, file FROM opening_keys WHERE tender_id = ? ORDER BY suite", [.text(id)]) { row in
-            TenderOpeningKey(suite: Suite(rawValue: row.text(0)) ?? .gm, file: try OpeningKeyFile.load(Data(row.text(1).utf8)))
+            TenderOpeningKey(suite: Suite(rawValue: row.text(0)) ?? .gm, file: try OpeningKeyFile.decodeStored(Data(row.text(1).utf8)))
         }
     }
 

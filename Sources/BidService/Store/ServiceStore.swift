@@ -14,7 +14,7 @@ public protocol ServiceStore: Sendable {
 
 /// What a transaction can do. State changes that matter append their ledger event through
 /// `appendLedger` in the same transaction.
-public protocol StoreTransaction {
+public protocol StoreTransaction: CeremonyTransaction {
     // Parties and certificates
     func party(id: String) throws -> Party?
     func party(reference: String) throws -> Party?
@@ -61,9 +61,11 @@ public protocol StoreTransaction {
     func openedManifest(bid id: String) throws -> [UInt8]?
     func insertOpenedPart(bid id: String, position: Int, kind: String, name: String, size: Int64, digest: String, blob: String) throws
     func openedParts(bid id: String) throws -> [OpenedPart]
-    func insertShare(tender id: String, suite: Suite, index: Int, party: String, certificateFingerprint: String, value: [UInt8], at time: Date, address: String) throws
-    func shares(tender id: String, suite: Suite) throws -> [(index: Int, party: String, value: [UInt8]?)]
-    func wipeShares(tender id: String) throws
+    func openingBid(tender id: String, bid: String) throws -> OpeningBid?
+    func insertPartial(_ partial: PartialDecryption, bid: String, tender id: String, suite: Suite, party: String, certificateFingerprint: String,
+                       at time: Date, address: String) throws -> Bool
+    func partials(bid id: String) throws -> [PartialDecryption]
+    func partialIndices(tender id: String) throws -> [Suite: [Int]]
     func insertObjection(tender id: String, _ objection: Objection) throws
     func answerObjection(tender id: String, number: Int, answer: String, by party: String, at time: Date) throws -> Bool
     func objections(tender id: String) throws -> [Objection]

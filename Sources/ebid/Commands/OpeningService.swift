@@ -54,11 +54,14 @@ extension Opening {
 
     struct Share: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decrypt your share of the tender's opening key locally and hand it in (opening officials).",
+            abstract: "Decrypt your part of the waiting bids here and hand in partial decryptions with proofs (opening officials).",
             discussion: """
-            Your private key never leaves this machine: the share encrypted to your certificate is
-            decrypted here and only the share is sent. Every opening key of the tender with a share
-            for this certificate gets it. Refused before the deadline and from anyone else.
+            Your share of the tender's opening key is decrypted on this machine (from the encrypted
+            shares in the tender's opening key file) and never leaves it. For each bid the committee
+            must open, this computes sᵢ·E for that bid's wrapped key with a proof that your
+            verification key hides the same sᵢ, and sends only those. Each bid's header is checked
+            first: it must be signed by its bidder (with --trust: a bidder certified by that CA) and
+            sealed for this tender. Refused before the deadline and from anyone but the shareholder.
             """
         )
 
@@ -67,20 +70,40 @@ extension Opening {
         @Option(help: "Tender id.")
         var tender: String
 
+        @OptionGroup var trust: TrustOptions
+
         func run() async throws {
             try await reportingErrors {
                 let (certificate, privateKey) = try loadIdentity(certificate: client.cert, key: client.key)
+                let store = trust.trustFiles.isEmpty ? nil : try trust.makeTrustStore()
                 let api = try EBidClient(server: client.server)
                 let path = "/v1/tenders/\(EBidClient.pathComponent(tender))"
                 let files: [OpeningKeyFile] = try await api.get("\(path)/opening-keys")
                 let mine = files.filter { $0.official(for: certificate) != nil }
                 guard !mine.isEmpty else { throw CLIError("\(certificate.subject) holds no share of tender \(tender)'s opening key") }
                 try await api.login(certificate: certificate, key: privateKey)
-                struct ShareRequest: Encodable { var share: OpeningKeyShare }
-                for file in mine {
-                    let share = try file.decryptShare(officialKey: privateKey, officialCertificate: certificate)
-                    let receipt: ShareReceipt = try await api.send("POST", "\(path)/opening/shares", json: ShareRequest(share: share))
-                    print("share \(receipt.index) of the \(receipt.suite.rawValue) opening key handed in: \(receipt.received) of \(receipt.threshold) needed")
+                let requests: [OpeningRoom.CommitteeRequest] = try await api.get("\(path)/opening/committee")
+                for request in requests {
+                    guard let file = mine.first(where: { $0.keyId == request.keyId }) else {
+                        printError("note: share \(request.index) of the \(request.suite.rawValue) opening key is held by another of your certificates; run this again with it")
+                        continue
+                    }
+                    let started = Date()
+                    let partials = try CommitteeWork.partials(for: request, key: file, tender: tender, certificate: certificate, privateKey: privateKey, trust: store)
+                    let computed = Date().timeIntervalSince(started)
+                    guard !partials.isEmpty else {
+                        print("no \(file.suite.rawValue) bid is waiting for the committee")
+                        continue
+                    }
+                    var receipt: OpeningRoom.PartialsReceipt?
+                    for batch in stride(from: 0, to: partials.count, by: 500).map({ Array(partials[$0..<min($0 + 500, partials.count)]) }) {
+                        receipt = try await api.send("POST", "\(path)/opening/partials",
+                                                     json: OpeningRoom.PartialsInput(keyId: file.keyId, index: request.index, partials: batch))
+                    }
+                    if let receipt {
+                        print("share \(receipt.index) of the \(receipt.suite.rawValue) opening key: \(partials.count) partial decryption(s) handed in "
+                              + "(computed in \(Int(computed * 1000)) ms); \(receipt.officials) of the \(receipt.threshold) officials needed have reported")
+                    }
                 }
             }
         }
@@ -308,6 +331,9 @@ struct RecordCommand: AsyncParsableCommand {
 
         @OptionGroup var file: SignedFileOptions
 
+        @Option(name: .customLong("opening-key"), help: "The tender's opening key file(s): the record's verification keys must be theirs.")
+        var openingKeys: [String] = []
+
         func run() async throws {
             try await reportingErrors {
                 let (signed, certificate) = try file.load(what: "record")
@@ -325,7 +351,12 @@ struct RecordCommand: AsyncParsableCommand {
                     printRecordInput(record.input, id: record.id)
                 default:
                     let record = try verifiedRecord(signed, certificate: certificate)
+                    for path in openingKeys { try CommitteeWork.checkKey(try OpeningKeyFile.load(file: path), in: record) }
                     print("the opening record is authentic: signed by \(certificate.subject)")
+                    let committee = record.bids.filter { $0.committee != nil }.count
+                    if committee > 0 {
+                        print("\(committee) committee opening(s) recomputed: every proof checks, k partials combine to the key the package committed to")
+                    }
                     printRecord(record)
                 }
             }
@@ -343,6 +374,7 @@ func verifiedRecord(_ signed: SignedDocument, certificate: Certificate) throws -
     guard record.platformCertificateFingerprint == certificate.fingerprint else {
         throw CLIError("the record names platform certificate \(record.platformCertificateFingerprint.prefix(16))…, not this one")
     }
+    try record.verifyCommitteeOpenings()
     return record
 }
 
@@ -403,8 +435,9 @@ func printOpening(_ view: OpeningView) {
     ]
     if let completed = view.completedAt { rows.append(("completed", displayTime(completed))) }
     if let ends = view.confirmationEndsAt { rows.append(("objections until", displayTime(ends))) }
-    if let shares = view.sharesReceived, let threshold = view.threshold {
-        rows.append(("shares", shares.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)/\(threshold)" }.joined(separator: ", ")))
+    if let partials = view.partialsFrom, let threshold = view.threshold {
+        rows.append(("partials from", partials.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)/\(threshold) (officials \($0.value.map(String.init).joined(separator: ", ")))" }
+            .joined(separator: "; ")))
     }
     printTable(rows, indent: "  ")
     for bid in view.bids ?? [] {

@@ -26,15 +26,22 @@ extension ServiceDemo {
             failures += narrator.expect(opened.state == .opened, "\(receipts[bidder]?.receipt.bidder.name ?? bidder) decrypted its bid remotely")
         }
 
-        narrator.step("莆田木兰溪建设有限公司 cannot decrypt: its certificate's key is not at hand. The remedy (补救方案): officials 陈明 and 黄伟 each decrypt their own share of the opening key on their own machines and hand it in. When the window closes, two shares rebuild the key and open the bid that is still waiting.")
+        narrator.step("莆田木兰溪建设有限公司 cannot decrypt: its certificate's key is not at hand. The remedy (补救方案): officials 陈明 and 黄伟 each decrypt their own share on their own machines and compute, for the bid still waiting, a partial decryption with a proof that it was made with their share — never the share itself. When the window closes, the service checks the proofs and combines the two partials into the key for that one bid. The opening key is never put together.")
         for official in ["official-01", "official-03"] {
             let (certificate, key) = try loadIdentity(certificate: "\(root)/keys/gm/\(official).crt.pem", key: "\(root)/keys/gm/\(official).key.pem")
             let holder = try await client(server, official, suite: "gm")
             let files: [OpeningKeyFile] = try await holder.get("/v1/tenders/\(tenderId)/opening-keys")
-            guard let file = files.first(where: { $0.official(for: certificate) != nil }) else { throw CLIError("\(official) holds no share") }
-            struct Body: Encodable { var share: OpeningKeyShare }
-            let receipt: ShareReceipt = try await holder.send("POST", "\(path)/shares", json: Body(share: try file.decryptShare(officialKey: key, officialCertificate: certificate)))
-            narrator.result("\(certificate.subject.commonName ?? official): share \(receipt.index) handed in (\(receipt.received) of \(receipt.threshold))")
+            let requests: [OpeningRoom.CommitteeRequest] = try await holder.get("\(path)/committee")
+            for request in requests {
+                // The same official holds a share of the NIST key with its NIST certificate; no NIST bid waits.
+                guard let file = files.first(where: { $0.keyId == request.keyId && $0.official(for: certificate) != nil }) else { continue }
+                let partials = try CommitteeWork.partials(for: request, key: file, tender: tenderId, certificate: certificate, privateKey: key,
+                                                          trust: try TrustStore(anchorFiles: ["\(root)/keys/gm/ca.crt.pem"]))
+                guard !partials.isEmpty else { continue }
+                let receipt: OpeningRoom.PartialsReceipt = try await holder.send("POST", "\(path)/partials",
+                                                                                 json: OpeningRoom.PartialsInput(keyId: file.keyId, index: request.index, partials: partials))
+                narrator.result("\(certificate.subject.commonName ?? official): share \(receipt.index): \(partials.count) partial decryption(s) with proofs handed in (\(receipt.officials) of \(receipt.threshold) officials)")
+            }
         }
         let admin = try await client(server, "admin-01", suite: "gm")
         struct Advance: Encodable { var seconds: Double }
@@ -42,7 +49,7 @@ extension ServiceDemo {
         let _: Now = try await admin.send("POST", "/v1/demo/clock", json: Advance(seconds: 40))
         let view = try await waitForCompletion(agency, path: path)
         failures += narrator.expect(view.status == .completed && view.bids?.first { $0.bidderParty == "bidder-06" }?.openedBy == .committee,
-                                    "the window closed; the committee key opened 莆田木兰溪's bid")
+                                    "the window closed; the committee's partials opened 莆田木兰溪's bid")
 
         narrator.step("The opening record (开标记录, Law art. 36): every bid received by the deadline, how it was opened and the items the tender lists, signed by the platform. Anyone can fetch it and check it offline with the platform certificate (or with openssl).")
         let public_ = try EBidClient(server: server)
@@ -53,6 +60,8 @@ extension ServiceDemo {
         printRecord(record)
         failures += narrator.expect(record.bids.count == 5 && record.bids.allSatisfy { $0.state == .opened },
                                     "the record's signature verifies with the platform certificate; five bids, all opened")
+        failures += narrator.expect(record.bids.filter { $0.committee != nil }.count == 1,
+                                    "the committee's opening is recomputed from the record alone: both proofs check, and the two partials combine to the key the package committed to")
 
         narrator.step("Collusion signals (Reg. art. 40), computed when the opening completed: for the host, the committee and supervisors with their evidence — never for bidders, never an automatic rejection.")
         let supervisor = try await client(server, "supervisor-01", suite: "gm")

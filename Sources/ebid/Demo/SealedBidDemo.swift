@@ -43,12 +43,26 @@ struct SealedBidDemo {
 
         // 1. Key ceremony.
         let officials = tender.officials
-        narrator.step("Key ceremony (开标密钥). The opening officials \(officials.map(name).joined(separator: ", ")) make the tender's opening key on an official's machine. The private key is split \(tender.threshold)-of-\(officials.count); each share is encrypted to one official's certificate, and the private key itself is never written anywhere.")
-        let openingKeyFile = try OpeningKeyCeremony.generate(suite: suite, officials: try officials.map { try Certificate(file: certificate($0)) },
-                                                             threshold: tender.threshold, trust: trust)
+        narrator.step("Key ceremony (开标密钥, distributed key generation). The opening officials \(officials.map(name).joined(separator: ", ")) make the tender's opening key together, each on its own machine: each deals a random polynomial of degree \(tender.threshold - 1) — its commitments, and one share encrypted to each official's certificate, signed — then checks what it received against the commitments and confirms. The key is the sum of secrets nobody ever puts together; any \(tender.threshold) officials can decrypt at the opening, never fewer.")
+        let identities = try officials.map { try loadIdentity(certificate: certificate($0), key: key($0)) }
+        let parameters = KeyCeremony.Parameters(tenderId: tender.id, section: tender.section, suite: suite, threshold: tender.threshold, attempt: 1,
+                                                participants: identities.enumerated().map { .init(index: $0.offset + 1, party: officials[$0.offset], certificate: $0.element.0) })
+        let dealings = try identities.enumerated().map { try KeyCeremony.deal(parameters, as: $0.offset + 1, key: $0.element.1) }
+        var confirmations: [OpeningKeyFile.Confirmation] = []
+        for (offset, identity) in identities.enumerated() {
+            guard case .confirmed(let signature, _, _, _) = try KeyCeremony.check(parameters, dealings: dealings, as: offset + 1, key: identity.1) else {
+                throw CLIError("official \(offset + 1) found a bad share")
+            }
+            confirmations.append(.init(index: offset + 1, signature: Data(signature).base64EncodedString()))
+        }
+        let (platformCertificate, platformKey) = try loadIdentity(certificate: "\(root)/keys/gm/platform.crt.pem", key: "\(root)/keys/gm/platform.key.pem")
+        let openingKeyFile = try OpeningKeyFile.transcript(parameters, dealings: dealings, confirmations: confirmations, createdAt: Date(),
+                                                           platformKey: platformKey, platformCertificate: platformCertificate)
         let openingKeyPath = "\(work)/opening-key.json"
         try JSONEncoder.ebidPretty.encode(openingKeyFile).write(to: URL(fileURLWithPath: openingKeyPath))
-        narrator.result("opening key \(openingKeyFile.keyId.prefix(16))… written to \(openingKeyPath) (public key and encrypted shares only)")
+        narrator.result("opening key \(openingKeyFile.keyId.prefix(16))… written to \(openingKeyPath): the transcript (commitments, encrypted shares, verification keys, every official's confirmation)")
+        var failures = narrator.expect((try? openingKeyFile.verifyCeremony(trust: trust, at: Date(), platformCertificate: platformCertificate)) != nil,
+                                       "anyone can check the transcript offline: every dealing signed, every official confirmed")
 
         // 2. Sealing.
         let bidder = "bidder-01"
@@ -71,22 +85,29 @@ struct SealedBidDemo {
         let byBidder = try SealedBidOpener.open(file: bidPath, key: .contentKey(contentKey), options: .init(trust: trust, time: Date(), expectedTenderId: tender.id),
                                                 sink: try DirectoryPartSink(directory: "\(work)/opened-by-bidder"))
         narrator.result("price \(byBidder.manifest.summary.price) 元, \(byBidder.manifest.summary.durationDays) days, quality \(byBidder.manifest.summary.quality), project manager \(byBidder.manifest.summary.projectManager); parts in \(work)/opened-by-bidder")
-        var failures = narrator.expect(byBidder.manifest.summary == summary, "the opened summary equals the one sealed")
+        failures += narrator.expect(byBidder.manifest.summary == summary, "the opened summary equals the one sealed")
 
-        // 5. Committee remedy with the officials' shares.
-        let holders = [officials[0], officials[officials.count - 1]]
-        narrator.step("The remedy (补救方案): officials \(holders.map(name).joined(separator: " and ")) each decrypt their own share on their own machine and hand it in. \(tender.threshold) shares rebuild the opening key, which opens the same bid.")
-        let shares = try holders.map { id -> OpeningKeyShare in
-            let (officialCertificate, officialKey) = try loadIdentity(certificate: certificate(id), key: key(id))
-            return try openingKeyFile.decryptShare(officialKey: officialKey, officialCertificate: officialCertificate)
+        // 5. Committee remedy with the officials' partial decryptions.
+        let holders = [0, officials.count - 1]
+        narrator.step("The remedy (补救方案): officials \(holders.map { name(officials[$0]) }.joined(separator: " and ")) each decrypt their own share on their own machine and compute a partial decryption of this bid's wrapped key, with a proof that it was made with their share. The platform checks both proofs and combines the partials into the key for this one bid; the opening key is never put together.")
+        let partials = try holders.map { position -> PartialDecryption in
+            let (officialCertificate, officialKey) = identities[position]
+            var share = try openingKeyFile.share(officialKey: officialKey, officialCertificate: officialCertificate)
+            defer { share.value.wipe() }
+            return try CommitteeOpening.partial(for: verified.header, key: openingKeyFile, share: share.value, index: share.index)
         }
-        let openingKey = try openingKeyFile.rebuildPrivateKey(from: shares)
-        let byCommittee = try SealedBidOpener.open(file: bidPath, key: .privateKey(openingKey), options: .init(trust: trust, time: Date()),
+        let committeeKey = try CommitteeOpening.contentKey(header: verified.header, key: openingKeyFile, partials: partials)
+        let byCommittee = try SealedBidOpener.open(file: bidPath, key: .contentKey(committeeKey), options: .init(trust: trust, time: Date()),
                                                    sink: try DirectoryPartSink(directory: "\(work)/opened-by-committee"))
-        narrator.result("opened by the \(byCommittee.openedBy?.rawValue ?? "?") key: the same signed manifest")
+        narrator.result("opened with \(partials.count) partial decryptions: the same signed manifest")
         failures += narrator.expect(byCommittee.manifestBytes == byBidder.manifestBytes, "both openings give the same signed manifest")
-        failures += narrator.refused("one share alone does not rebuild the key", expecting: .notEnoughShares) {
-            _ = try openingKeyFile.rebuildPrivateKey(from: [shares[0]])
+        failures += narrator.refused("one official's partial alone opens nothing", expecting: .notEnoughShares) {
+            _ = try CommitteeOpening.contentKey(header: verified.header, key: openingKeyFile, partials: [partials[0]])
+        }
+        var forged = partials[1]
+        forged.point = partials[0].point
+        failures += narrator.refused("a partial that was not made with its official's share is caught by its proof", expecting: .partialInvalid) {
+            _ = try CommitteeOpening.contentKey(header: verified.header, key: openingKeyFile, partials: [partials[0], forged])
         }
 
         // 6. Tampering.

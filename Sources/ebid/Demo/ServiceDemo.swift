@@ -57,24 +57,41 @@ struct ServiceDemo {
         narrator.say("The service runs embedded on \(server) (demo profile: a statutory day lasts one second), data in \(configuration.dataDirectory); the demo parties and credit records are seeded.")
         var failures = 0
 
-        // 1. Publication.
+        // 1. The key ceremony, then publication.
         let agency = try await client(server, "agency-01", suite: "gm")
-        var openingKeys: [OpeningKeyFile] = []
+        let officials = ["official-01", "official-02", "official-03"]
+        narrator.step("The key ceremony (开标密钥, distributed key generation). The agency names the tender's three opening officials; each, on its own machine, deals a random polynomial — its commitments and one share encrypted to each official, signed — then checks the shares it received and confirms. The opening key is the sum of secrets nobody ever puts together: no machine, the service included, ever holds it. Any two officials will be able to decrypt at the opening, never one.")
         for suite in Suite.allCases {
+            struct Start: Encodable { var suite: Suite; var section: String; var threshold: Int; var officials: [String] }
+            let _: CeremonyView = try await agency.send("POST", "/v1/tenders/\(tenderId)/ceremonies", json: Start(suite: suite, section: "1", threshold: 2, officials: officials))
             let folder = DemoPKI.directoryName(suite)
-            openingKeys.append(try OpeningKeyCeremony.generate(suite: suite, officials: try (1...3).map { try Certificate(file: "\(keys)/\(folder)/official-0\($0).crt.pem") },
-                                                               threshold: 2))
+            for official in officials {
+                let (certificate, key) = try loadIdentity(certificate: "\(keys)/\(folder)/\(official).crt.pem", key: "\(keys)/\(folder)/\(official).key.pem")
+                _ = try await CeremonyWork.deal(try await client(server, official, suite: folder), tender: tenderId, suite: suite, certificate: certificate,
+                                                key: key, trust: try TrustStore(anchorFiles: ["\(keys)/\(folder)/ca.crt.pem"]))
+            }
+            var last: CeremonyView?
+            for official in officials {
+                let (certificate, key) = try loadIdentity(certificate: "\(keys)/\(folder)/\(official).crt.pem", key: "\(keys)/\(folder)/\(official).key.pem")
+                switch try await CeremonyWork.check(try await client(server, official, suite: folder), tender: tenderId, suite: suite, certificate: certificate,
+                                                    key: key, trust: try TrustStore(anchorFiles: ["\(keys)/\(folder)/ca.crt.pem"])) {
+                case .confirmed(let view, _, _): last = view
+                case .complained(_, let dealer, let reason): throw CLIError("the \(suite.rawValue) ceremony failed: official \(dealer): \(reason)")
+                }
+            }
+            failures += narrator.expect(last?.status == .complete, "\(suite.rawValue) ceremony complete: key \(last?.keyId?.prefix(16) ?? "?")…, signed by every official and the platform")
         }
         var spec = try decodeJSON(TenderSpec.self, from: "\(root)/seeds/tenders/demo-tender.json", what: "demo tender")
         spec.bidDeadline = Date().addingTimeInterval(30)
-        narrator.step("福建中正招标代理有限公司 (the agency) publishes tender \(tenderId) with its documents and the opening keys made at the key ceremony (GM and NIST). The service checks the statutory periods (shortened in the demo profile) and records every step in its ledger.")
-        struct Create: Encodable { var spec: TenderSpec; var openingKeys: [OpeningKeyFile] }
-        let _: TenderView = try await agency.send("POST", "/v1/tenders", json: Create(spec: spec, openingKeys: openingKeys))
+        narrator.step("福建中正招标代理有限公司 (the agency) publishes tender \(tenderId) with its documents; its opening keys are the ceremonies' (GM and NIST), bound to this tender and no other. The service checks the statutory periods (shortened in the demo profile) and records every step in its ledger.")
+        struct Create: Encodable { var spec: TenderSpec }
+        let _: TenderView = try await agency.send("POST", "/v1/tenders", json: Create(spec: spec))
         let document = "\(work)/招标文件.txt"
         try Data("福州市鼓楼区东街口片区道路提升改造工程施工招标文件（演示）\n".utf8).write(to: URL(fileURLWithPath: document))
         struct Created: Decodable { var name: String }
         let _: Created = try await agency.upload("PUT", "/v1/tenders/\(tenderId)/documents/\(EBidClient.pathComponent("招标文件.txt"))", file: document, contentType: "text/plain")
         let published: TenderView = try await agency.send("POST", "/v1/tenders/\(tenderId)/publish")
+        let openingKeys: [OpeningKeyFile] = try await EBidClient(server: server).get("/v1/tenders/\(tenderId)/opening-keys")
         narrator.result("published; bid deadline \(displayTime(published.deadline)); anyone can read it and download the documents without logging in, and nobody can learn who did")
 
         // 2. Bidders seal and upload.
@@ -90,7 +107,7 @@ struct ServiceDemo {
 
         narrator.step("福州榕城路桥集团有限公司 corrects its bid before the deadline and uploads a new one: the newest bid counts, the old one is kept as replaced.")
         let replaced: BidDesk.ReceiptResult = try await client(server, "bidder-02", suite: "gm")
-            .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-02", suite: .gm, openingKey: openingKeys[0]), contentType: "application/vnd.ebid.sealed-bid")
+            .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-02", suite: .gm, openingKey: openingKeys.first { $0.suite == .gm }!), contentType: "application/vnd.ebid.sealed-bid")
         failures += narrator.expect(replaced.receipt.kind == .bidReplaced && replaced.receipt.replaces?.id == receipts["bidder-02"]?.receipt.bid.id,
                                     "the receipt says it replaces the first bid")
 
@@ -98,10 +115,10 @@ struct ServiceDemo {
         narrator.step("龙岩闽西交通建设有限公司, debarred from bidding by a supervisor's decision in the credit register, tries to upload.")
         failures += await narrator.refusedByService("the service refuses it and names the decision", expecting: "bid.debarred") {
             let _: BidDesk.ReceiptResult = try await client(server, "bidder-07", suite: "gm")
-                .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-07", suite: .gm, openingKey: openingKeys[0]), contentType: "application/vnd.ebid.sealed-bid")
+                .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-07", suite: .gm, openingKey: openingKeys.first { $0.suite == .gm }!), contentType: "application/vnd.ebid.sealed-bid")
         }
         failures += try await creditQueries(server: server)
-        let late = try seal("bidder-04", suite: .gm, openingKey: openingKeys[0])
+        let late = try seal("bidder-04", suite: .gm, openingKey: openingKeys.first { $0.suite == .gm }!)
         let lateClient = try await client(server, "bidder-04", suite: "gm")
         narrator.step("The bid deadline passes (the demo clock moves forward). 泉州刺桐建筑工程有限公司 sealed its bid in time but uploads it only now.")
         let admin = try await client(server, "admin-01", suite: "gm")

@@ -265,6 +265,49 @@ public func describeDecodingError(_ error: Error) -> String {
 extension SealedBidHeader {
     /// Reads a package's header from a file without checking anything but its form — to learn
     /// which tender a package is for before uploading it. Never trust it further than that.
+    /// The package's signed beginning, `magic ‖ u32(Lh) ‖ header ‖ u32(Ls1) ‖ header signature`:
+    /// enough for anyone to check that the header is the bidder's (`verifySigned`).
+    public static func signedPrefix(file path: String) throws -> [UInt8] {
+        let input = try FileInput(path: path)
+        var prefix = [UInt8](repeating: 0, count: 12)
+        guard try prefix.withUnsafeMutableBytes({ try input.readFully(into: $0) }) == 12, Array(prefix.prefix(8)) == SealedBidFormat.magic else {
+            throw BidCoreError(.notASealedBid, "\(path) is not an ebid sealed bid")
+        }
+        let length = Int(BigEndian.uint32(prefix.dropFirst(8)))
+        guard (2...SealedBidFormat.maxHeaderLength).contains(length) else { throw BidCoreError(.sealedHeaderMalformed, "header length \(length) is out of range") }
+        var rest = [UInt8](repeating: 0, count: length + 4)
+        guard try rest.withUnsafeMutableBytes({ try input.readFully(into: $0) }) == rest.count else {
+            throw BidCoreError(.sealedTruncated, "\(path) ends inside its header")
+        }
+        let signatureLength = Int(BigEndian.uint32(rest.suffix(4)))
+        guard (1...SealedBidFormat.maxSignatureLength).contains(signatureLength) else {
+            throw BidCoreError(.sealedFramingInvalid, "header signature length \(signatureLength) is out of range")
+        }
+        var signature = [UInt8](repeating: 0, count: signatureLength)
+        guard try signature.withUnsafeMutableBytes({ try input.readFully(into: $0) }) == signatureLength else {
+            throw BidCoreError(.sealedTruncated, "\(path) ends inside its header signature")
+        }
+        return prefix + rest + signature
+    }
+
+    /// Parses a package's signed beginning and checks the header signature (and, with `trust`,
+    /// the signer's chain at `time`): the header is then known to be the signer's, as sealed.
+    public static func verifySigned(_ bytes: [UInt8], trust: TrustStore?, at time: Date) throws -> SealedBidHeader {
+        guard bytes.count > 16, Array(bytes.prefix(8)) == SealedBidFormat.magic else { throw BidCoreError(.notASealedBid, "not the beginning of an ebid sealed bid") }
+        let length = Int(BigEndian.uint32(bytes[8..<12]))
+        guard (2...SealedBidFormat.maxHeaderLength).contains(length), bytes.count >= 12 + length + 4 else {
+            throw BidCoreError(.sealedTruncated, "the signed header is cut short")
+        }
+        let signatureLength = Int(BigEndian.uint32(bytes[(12 + length)..<(16 + length)]))
+        guard bytes.count == 16 + length + signatureLength, (1...SealedBidFormat.maxSignatureLength).contains(signatureLength) else {
+            throw BidCoreError(.sealedFramingInvalid, "the signed header does not end with its signature")
+        }
+        let read = try ReadHeader(Array(bytes[12..<(12 + length)]))
+        try read.authenticate(Array(bytes.suffix(signatureLength)))
+        if let trust { try trust.verify(read.signer, intermediates: try read.header.signerChain(), at: time, for: .signing) }
+        return read.header
+    }
+
     public static func peek(file path: String) throws -> SealedBidHeader {
         let input = try FileInput(path: path)
         var prefix = [UInt8](repeating: 0, count: 12)

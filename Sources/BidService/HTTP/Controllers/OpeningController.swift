@@ -2,14 +2,13 @@ import BidCore
 import Foundation
 import Hummingbird
 
-/// The opening (开标): start, remote decryption by bidders, shares from officials, the signed
-/// record, confirmations and objections, collusion signals.
+/// The opening (开标): start, remote decryption by bidders, partial decryptions from officials,
+/// the signed record, confirmations and objections, collusion signals.
 struct OpeningController: Sendable {
     let room: OpeningRoom
     static let hosts = Access.roles([.tenderer, .agency, .official])
 
     struct DecryptRequest: Decodable { var contentKey: String }
-    struct ShareRequest: Decodable { var share: OpeningKeyShare }
     struct TextRequest: Decodable { var text: String }
 
     /// The record with its signature, as served.
@@ -39,10 +38,16 @@ struct OpeningController: Sendable {
             }
             return try JSONBody.response(try await room.decrypt(tender: try context.parameters.require("id"), contentKey: [UInt8](key), by: identity, address: caller.address))
         }
-        routes.add(.post, "/v1/tenders/:id/opening/shares", .roles([.official]), "Hand in your decrypted share {share} of the opening key") { request, context, caller in
+        routes.add(.get, "/v1/tenders/:id/opening/committee", .roles([.official]),
+                   "For a shareholder: the bids waiting for the committee, with their headers, per opening key") { _, context, caller in
             let (identity, _) = try caller.required
-            let body = try await JSONBody.decode(ShareRequest.self, from: request, context: context)
-            return try JSONBody.response(try await room.submitShare(tender: try context.parameters.require("id"), share: body.share, by: identity, address: caller.address),
+            return try JSONBody.response(try await room.committeeRequests(tender: try context.parameters.require("id"), by: identity))
+        }
+        routes.add(.post, "/v1/tenders/:id/opening/partials", .roles([.official]),
+                   "Hand in partial decryptions with proofs {keyId, index, partials: [{bidId, partial}]} (never a share)") { request, context, caller in
+            let (identity, _) = try caller.required
+            let body = try await JSONBody.decode(OpeningRoom.PartialsInput.self, from: request, context: context)
+            return try JSONBody.response(try await room.submitPartials(tender: try context.parameters.require("id"), body, by: identity, address: caller.address),
                                          status: .created)
         }
         routes.add(.post, "/v1/tenders/:id/opening/close", Self.hosts, "After the window: count the bids still waiting as revoked and complete") { _, context, caller in

@@ -9,7 +9,18 @@ struct TenderController: Sendable {
 
     struct CreateRequest: Decodable {
         var spec: TenderSpec
-        var openingKeys: [OpeningKeyFile]
+        /// Opening key files (ceremony transcripts or keygen files); a suite without one uses the
+        /// tender's completed key ceremony.
+        var openingKeys: [JSONValue]?
+
+        /// Each file read and checked as `ebid-opening-key` (a retired version-1 file says so).
+        func keyFiles() throws -> [OpeningKeyFile] {
+            try (openingKeys ?? []).map { value in
+                do { return try OpeningKeyFile.load(try JSONEncoder.ebid.encode(value)) } catch let error as BidCoreError {
+                    throw ServiceError.unprocessable(error.code.rawValue, error.reason)
+                }
+            }
+        }
     }
 
     func addRoutes(to routes: RouteTable) {
@@ -19,7 +30,7 @@ struct TenderController: Sendable {
         routes.add(.post, "/v1/tenders", Self.publishers, "Create a draft tender with its opening key(s)") { request, context, caller in
             let (identity, role) = try caller.required
             let body = try await JSONBody.decode(CreateRequest.self, from: request, context: context)
-            let view = try await tenders.createDraft(body.spec, openingKeys: body.openingKeys, by: identity, role: role, address: caller.address)
+            let view = try await tenders.createDraft(body.spec, openingKeys: try body.keyFiles(), by: identity, role: role, address: caller.address)
             return try JSONBody.response(view, status: .created)
         }
         routes.add(.get, "/v1/tenders/:id", .anyone, "A published tender (drafts: their owner only)") { _, context, caller in
@@ -44,7 +55,7 @@ struct TenderController: Sendable {
             let (identity, role) = try caller.required
             return try JSONBody.response(try await tenders.publish(try context.parameters.require("id"), by: identity, role: role, address: caller.address))
         }
-        routes.add(.get, "/v1/tenders/:id/opening-keys", .anyone, "The tender's opening keys (public keys, encrypted shares)") { _, context, _ in
+        routes.add(.get, "/v1/tenders/:id/opening-keys", .anyone, "The tender's opening keys (public keys, encrypted shares, verification keys; ceremony transcripts)") { _, context, _ in
             try JSONBody.response(try await tenders.openingKeys(tender: try context.parameters.require("id")))
         }
         routes.add(.post, "/v1/tenders/:id/amendments", Self.publishers, "Open a draft amendment") { request, context, caller in

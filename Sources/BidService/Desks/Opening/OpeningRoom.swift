@@ -2,10 +2,12 @@ import BidCore
 import Foundation
 
 /// The opening (开标), online and with nobody in the room (不见面开标): at the deadline the host
-/// starts it; bidders decrypt their own bids remotely (they send only their content key), or the
-/// opening officials hand in their key shares and the rebuilt opening key opens the bids; every
-/// failure is classified with its evidence (E-Measures art. 31); the signed opening record is
-/// published (Law art. 36) and bidders confirm it or object (Reg. art. 44).
+/// starts it; bidders decrypt their own bids remotely (they send only their content key:
+/// OpeningRoom+Bidder.swift), or the opening officials hand in partial decryptions with proofs
+/// and k of them open each bid — the opening key is never rebuilt (OpeningRoom+Committee.swift);
+/// every failure is classified with its evidence (E-Measures art. 31); the signed opening record
+/// is published (Law art. 36, OpeningRoom+Completion.swift) and bidders confirm it or object
+/// (Reg. art. 44).
 public struct OpeningRoom: Sendable {
     let environment: ServiceEnvironment
 
@@ -48,8 +50,8 @@ public struct OpeningRoom: Sendable {
                 if bids.count < 3 {
                     var opening = Opening(tenderId: id, status: .failed, startedAt: now, startedBy: identity.party.id, windowEndsAt: now,
                                           completedAt: now, confirmationEndsAt: nil)
-                    let record = try Self.record(tender: tender, opening: opening, bids: bids, openingBids: [], tx: tx, platform: platform, now: now,
-                                                 failure: "\(bids.count) bid(s) at the deadline: fewer than three, no opening (Law art. 28, Reg. art. 44)")
+                    let record = try Self.record(tender: tender, keys: context.keys, opening: opening, bids: bids, openingBids: [], evidence: [:], tx: tx,
+                                                 platform: platform, now: now, failure: "\(bids.count) bid(s) at the deadline: fewer than three, no opening (Law art. 28, Reg. art. 44)")
                     let signed = try platform.signDocument(record)
                     opening.status = .failed
                     try tx.saveOpening(opening)
@@ -74,113 +76,11 @@ public struct OpeningRoom: Sendable {
         return try await view(tender: id, for: identity)
     }
 
-    // MARK: Remote decryption by the bidder (远程解密)
-
-    /// The header of the caller's own bid, so that it can unwrap its content key on its machine.
-    public func sealedHeader(tender id: String, by identity: Identity) async throws -> BidHeaderView {
-        let (_, _, bid) = try await bidderContext(id, identity: identity)
-        do {
-            return BidHeaderView(bidId: bid.id, packageDigest: bid.packageDigest, receivedAt: bid.receivedAt,
-                                 header: try SealedBidHeader.peek(file: store.blobs.path(bid.blob)))
-        } catch {
-            throw ServiceError(status: 500, code: "opening.blob-unreadable", title: "Internal error", detail: "the stored package cannot be read")
-        }
-    }
-
-    /// Opens the caller's own bid with the content key it unwrapped. A key that does not match the
-    /// package is refused without changing the bid's state (the bidder may try again until the
-    /// window closes); keys sent before the deadline are refused and logged.
-    public func decrypt(tender id: String, contentKey: [UInt8], by identity: Identity, address: String) async throws -> OpeningBidView {
-        let actor = identity.actor(role: .bidder, address: address)
-        let (tender, opening, bid) = try await bidderContext(id, identity: identity, refusalActor: actor)
-        let header = try SealedBidHeader.peek(file: store.blobs.path(bid.blob))
-        let now = clock.now()
-        return try await environment.openings.run(id) {
-            guard var openingBid = try await self.store.read({ try $0.openingBids(tender: id) }).first(where: { $0.bidId == bid.id }),
-                  openingBid.state == .pending else {
-                throw ServiceError.conflict("opening.already-decrypted", "this bid is no longer waiting for decryption")
-            }
-            guard SealedBidOpener.contentKeyMatches(contentKey, header: header) else {
-                openingBid.refusedAttempts += 1
-                let attempts = openingBid.refusedAttempts
-                let refused = openingBid
-                try await self.store.write { tx in
-                    try tx.saveOpeningBid(refused, tender: id, manifest: nil)
-                    try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.decrypt.refused", object: "bid/\(bid.id)", tenderId: id,
-                                                        json: ["reason": "content key does not match the package", "attempts": String(attempts)]), at: now)
-                }
-                throw ServiceError.unprocessable("opening.content-key-mismatch",
-                                                 "the content key does not open your package (attempt \(attempts)); your bid is still waiting: try again before the window closes at \(iso(opening.windowEndsAt))")
-            }
-            let outcome = try await self.openStored(bid, tender: tender, key: .contentKey(contentKey))
-            try await self.recordOutcome(outcome, bid: bid, openedBy: .bidder, tender: tender, actor: actor, address: address)
-            await self.schedule(id)
-            return OpeningBidView(try await self.store.read { try $0.openingBids(tender: id) }.first { $0.bidId == bid.id }!, receivedAt: bid.receivedAt,
-                                  packageDigest: bid.packageDigest)
-        }
-    }
-
-    // MARK: Threshold decryption by the officials
-
-    /// An official hands in its decrypted share. Refused (and logged) before the deadline, before
-    /// the opening, and from anyone who does not hold that share.
-    public func submitShare(tender id: String, share: OpeningKeyShare, by identity: Identity, address: String) async throws -> ShareReceipt {
-        let now = clock.now()
-        let actor = identity.actor(role: .official, address: address)
-        let context = try await load(id)
-        let tender = context.tender
-        func refuse(_ error: ServiceError) async throws -> Never {
-            _ = try await store.write { tx in
-                try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.share.refused", object: "tender/\(id)", tenderId: id,
-                                                    json: ["reason": error.code, "share": String(share.index)]), at: now)
-            }
-            throw error
-        }
-        guard now >= tender.deadline else {
-            try await refuse(.conflict("opening.before-deadline", "shares are accepted only after the bid deadline, \(iso(tender.deadline))"))
-        }
-        guard context.opening?.status == .decrypting else {
-            try await refuse(.conflict(context.opening == nil ? "opening.not-started" : "opening.closed", "the opening of tender \(id) is not under way"))
-        }
-        guard tender.spec.decryptionPolicy != .bidder else {
-            throw ServiceError.conflict("opening.no-committee", "tender \(id) is decrypted by its bidders only")
-        }
-        guard let key = context.keys.first(where: { $0.keyId == share.keyId }),
-              let entry = key.file.officials.first(where: { $0.index == share.index }) else {
-            try await refuse(.unprocessable("opening-key.share-invalid", "the share belongs to no opening key of tender \(id)"))
-        }
-        let certificates = Set(try await store.read { try $0.certificates(party: identity.party.id) }.map(\.fingerprint))
-        guard certificates.contains(entry.certificateFingerprint) else {
-            try await refuse(.forbidden("opening.not-a-shareholder", "share \(share.index) is not held by \(identity.party.name)"))
-        }
-        do { try key.file.check(share) } catch let error as BidCoreError {
-            try await refuse(.unprocessable(error.code.rawValue, error.reason))
-        }
-        guard let value = Data(base64Encoded: share.value).map({ [UInt8]($0) }) else {
-            throw ServiceError.badRequest("opening-key.share-invalid", "the share value is not base64")
-        }
-        let received = try await environment.openings.run(id) {
-            try await self.store.write { tx -> Int in
-                do {
-                    try tx.insertShare(tender: id, suite: key.suite, index: share.index, party: identity.party.id,
-                                       certificateFingerprint: entry.certificateFingerprint, value: value, at: now, address: address)
-                } catch let error as StoreError where error.isConstraint {
-                    throw ServiceError.conflict("opening.share-already-given", "share \(share.index) was handed in already")
-                }
-                try tx.appendLedger(try LedgerEntry(actor: actor, action: "opening.share", object: "tender/\(id)/shares/\(key.suite.rawValue)/\(share.index)",
-                                                    tenderId: id, json: ["suite": key.suite.rawValue, "share": String(share.index), "digest": entry.shareDigest]), at: now)
-                return try tx.shares(tender: id, suite: key.suite).count
-            }
-        }
-        await schedule(id)
-        return ShareReceipt(suite: key.suite, index: share.index, received: received, threshold: key.file.threshold)
-    }
-
     // MARK: Closing
 
     /// After the window, the host may close an opening that the officials cannot complete (not
-    /// enough shares): undecrypted bids count as revoked under bidder-then-committee (the bidder
-    /// did not decrypt), as withdrawn under committee (nothing was the bidder's to do).
+    /// enough partial decryptions): undecrypted bids count as revoked under bidder-then-committee
+    /// (the bidder did not decrypt), as withdrawn under committee (nothing was the bidder's to do).
     public func close(tender id: String, by identity: Identity, role: PartyRole, address: String) async throws -> OpeningView {
         let context = try await load(id)
         guard try await isHost(identity, context) else { throw ServiceError.forbidden("opening.not-host", "only the host closes the opening") }
@@ -188,13 +88,13 @@ public struct OpeningRoom: Sendable {
         guard clock.now() >= opening.windowEndsAt else {
             throw ServiceError.conflict("opening.window-open", "the decryption window is open until \(iso(opening.windowEndsAt))")
         }
-        // Under the committee policy nothing was the bidders' to do: the officials' missing shares
-        // are not their fault (withdrawn); otherwise the bidder did not decrypt (revoked).
+        // Under the committee policy nothing was the bidders' to do: the officials' missing partial
+        // decryptions are not their fault (withdrawn); otherwise the bidder did not decrypt (revoked).
         let committee = context.tender.spec.decryptionPolicy == .committee
         try await environment.openings.run(id) {
             try await self.classifyUndecrypted(
                 tender: id, actor: identity.actor(role: role, address: address),
-                reason: committee ? "the opening officials did not hand in enough shares; the host closed the opening"
+                reason: committee ? "the opening officials did not hand in enough partial decryptions; the host closed the opening"
                     : "the bidder did not decrypt within the window and the committee remedy was closed by the host",
                 fault: committee ? .committee : .bidder)
             try await self.advanceNow(id)
@@ -268,23 +168,22 @@ public struct OpeningRoom: Sendable {
         let context = try await load(id)
         guard let opening = context.opening else { throw ServiceError.notFound("opening.not-started", "the opening of tender \(id) has not started") }
         var visible: [OpeningBidView]?
-        var shares: [String: Int]?
+        var partials: [String: [Int]]?
         if let identity {
             let insider = try await isHost(identity, context) || identity.party.roles.contains(.supervisor)
             let receipts = Dictionary(uniqueKeysWithValues: context.bids.map { ($0.id, $0) })
             let views = context.openingBids.compactMap { bid in receipts[bid.bidId].map { OpeningBidView(bid, receivedAt: $0.receivedAt, packageDigest: $0.packageDigest) } }
             if insider {
                 visible = views
-                var counts: [String: Int] = [:]
-                for key in context.keys { counts[key.suite.rawValue] = try await store.read { try $0.shares(tender: id, suite: key.suite).count } }
-                shares = counts
+                let indices = try await store.read { try $0.partialIndices(tender: id) }
+                partials = Dictionary(uniqueKeysWithValues: context.keys.map { ($0.suite.rawValue, indices[$0.suite] ?? []) })
             } else if identity.party.roles.contains(.bidder) {
                 visible = views.filter { $0.bidderParty == identity.party.id }
             }
         }
         return OpeningView(tenderId: id, status: opening.status, decryptionPolicy: context.tender.spec.decryptionPolicy, startedAt: opening.startedAt,
                            windowEndsAt: opening.windowEndsAt, completedAt: opening.completedAt, confirmationEndsAt: opening.confirmationEndsAt,
-                           bidCount: context.openingBids.count, bids: visible, sharesReceived: shares,
+                           bidCount: context.openingBids.count, bids: visible, partialsFrom: partials,
                            threshold: context.keys.first?.file.threshold)
     }
 
@@ -333,22 +232,8 @@ public struct OpeningView: Codable, Sendable {
     public var confirmationEndsAt: Date?
     public var bidCount: Int
     public var bids: [OpeningBidView]?
-    public var sharesReceived: [String: Int]?
+    /// Per suite, the share numbers of the officials who handed in partial decryptions (host,
+    /// officials, supervisors).
+    public var partialsFrom: [String: [Int]]?
     public var threshold: Int?
-}
-
-/// The header of the caller's own bid, for remote decryption: the client finds its recipient
-/// entry, unwraps the content key and checks it against `keyCommitment` before sending it.
-public struct BidHeaderView: Codable, Sendable {
-    public var bidId: String
-    public var packageDigest: String
-    public var receivedAt: Date
-    public var header: SealedBidHeader
-}
-
-public struct ShareReceipt: Codable, Sendable {
-    public var suite: Suite
-    public var index: Int
-    public var received: Int
-    public var threshold: Int
 }

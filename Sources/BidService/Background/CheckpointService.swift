@@ -1,0 +1,27 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Signs a checkpoint of the ledger head at start, every `interval`, and at shutdown.
+struct CheckpointService: Service {
+    let supervision: Supervision
+    let interval: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        await checkpoint()
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            } catch {
+                break
+            }
+            await checkpoint()
+        }
+        await checkpoint()
+    }
+
+    private func checkpoint() async {
+        do { try await supervision.checkpoint() } catch { logger.error("ledger checkpoint failed: \(error)") }
+    }
+}

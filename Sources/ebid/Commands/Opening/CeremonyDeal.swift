@@ -1,0 +1,40 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+extension Opening {
+    struct CeremonyDeal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "deal",
+            abstract: "Deal your part of the tender's opening key (each official, on its own machine).",
+            discussion: """
+            Draws a random polynomial of degree k−1 here, publishes its Feldman commitments and sends
+            each official its share, encrypted to that official's certificate, the whole signed with
+            your key. Nothing you send lets anyone — the service included — learn the key.
+            """
+        )
+
+        @OptionGroup var client: ClientOptions
+
+        @Option(help: "Tender id.")
+        var tender: String
+
+        @Option(help: "Crypto suite (default: your certificate's).")
+        var suite: Suite?
+
+        @OptionGroup var trust: TrustOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let (certificate, privateKey) = try loadIdentity(certificate: client.cert, key: client.key)
+                let suite = try ceremonySuite(suite, certificate: certificate)
+                let api = try await client.login()
+                let (index, after) = try await CeremonyWork.deal(api, tender: tender, suite: suite, certificate: certificate, key: privateKey,
+                                                                 trust: trust.trustFiles.isEmpty ? nil : try trust.makeTrustStore())
+                print("dealt as official \(index) of \(after.officials.count): \(after.officials.filter(\.dealt).count) have dealt")
+                printCeremony(after)
+            }
+        }
+    }
+}
