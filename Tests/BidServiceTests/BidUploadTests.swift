@@ -98,7 +98,7 @@ struct BidUploadTests {
         let good = try fixture.seal(bidder: "bidder-01", tender: spec, openingKey: keys[0])
         var tampered = good
         tampered[good.count - 300] ^= 0x01
-        let foreignKey = try fixture.openingKeys([.gm])[0]
+        let foreignKey = try fixture.dealerKeys([.gm])[0]
         let bigPart = TemporaryDirectory()
         let blobs = fixture.blobCount()
         let cases: [(String, Int, [UInt8], String, String)] = [

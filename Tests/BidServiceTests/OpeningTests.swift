@@ -218,36 +218,44 @@ struct OpeningTests {
 
     // MARK: Committee policy (threshold decryption)
 
-    @Test("committee policy: shares before the deadline and from non-shareholders are refused and logged; K shares open every bid, K−1 none")
+    @Test("committee policy: partials before the deadline, from non-shareholders and with wrong proofs are refused and logged; K officials open every bid, K−1 none")
     func committeePolicy() async throws {
         let fixture = try await ServiceFixture()
         let setup = try await OpeningSetup(fixture, id: "T-OPEN-COMMITTEE", policy: .committee, bidders: Self.four)
         // Before the deadline: refused and logged (Law art. 28: bids stay sealed).
         await expectServiceError("opening.before-deadline", status: 409) { try await setup.share("official-01") }
-        #expect(try await setup.ledger(action: "opening.share.refused").count == 1)
+        #expect(try await setup.ledger(action: "opening.partials.refused").count == 1)
         setup.passDeadline()
         await expectServiceError("opening.not-started", status: 409) { try await setup.share("official-01") }
         try await setup.start()
         // Bidders cannot decrypt in a committee opening.
         await expectServiceError("opening.no-bidder-decryption") { _ = try await setup.room.sealedHeader(tender: setup.id, by: try await fixture.identity("bidder-01")) }
-        // official-02 hands in official-01's share: not its own.
-        let stolen = try setup.keys[0].decryptShare(officialKey: try ServiceFixture.key("official-01"), officialCertificate: try ServiceFixture.certificate("official-01"))
+        // official-02 hands in official-01's partials: not its share.
+        let stolen = try await setup.partials("official-01")
+        #expect(stolen.partials.count == 4)
         await expectServiceError("opening.not-a-shareholder", status: 403) {
-            _ = try await setup.room.submitShare(tender: setup.id, share: stolen, by: try await fixture.identity("official-02"), address: "x")
+            _ = try await setup.room.submitPartials(tender: setup.id, stolen, by: try await fixture.identity("official-02"), address: "x")
         }
-        // A tampered share.
-        var tampered = stolen
-        var value = [UInt8](Data(base64Encoded: tampered.value)!)
-        value[0] ^= 1
-        tampered.value = Data(value).base64EncodedString()
-        await expectServiceError("opening-key.share-invalid") {
-            _ = try await setup.room.submitShare(tender: setup.id, share: tampered, by: try await fixture.identity("official-01"), address: "x")
+        // A forged partial: a valid point that is not s₁·E (another bid's partial), under the honest proof.
+        var forged = stolen
+        forged.partials[0].partial.point = stolen.partials[1].partial.point
+        let refusal = await expectServiceError("opening.partial-invalid", status: 422) {
+            _ = try await setup.room.submitPartials(tender: setup.id, forged, by: try await fixture.identity("official-01"), address: "x")
         }
-        #expect(try await setup.ledger(action: "opening.share.refused").count == 4)
+        #expect(refusal?.detail.contains("陈明") == true, "the refusal names the official: \(refusal?.detail ?? "")")
+        // A partial for a bid that is not in this opening.
+        var stray = stolen
+        stray.partials[0].bidId = "no-such-bid"
+        await expectServiceError("opening.partial-unknown-bid") {
+            _ = try await setup.room.submitPartials(tender: setup.id, stray, by: try await fixture.identity("official-01"), address: "x")
+        }
+        #expect(try await setup.ledger(action: "opening.partials.refused").count == 5)
+        // The refused requests stored nothing: one at a time, the wrong ones changed nothing.
+        for bidder in Self.four { #expect(try await fixture.store.read { try $0.partials(bid: setup.receipts[bidder]!.bid.id) }.isEmpty) }
 
         let receipt = try await setup.share("official-01")
-        #expect(receipt.received == 1 && receipt.threshold == 2)
-        await expectServiceError("opening.share-already-given") { try await setup.share("official-01") }
+        #expect(receipt.accepted == 4 && receipt.officials == 1 && receipt.threshold == 2)
+        #expect(try await setup.share("official-01").accepted == 0, "the same partials again are not stored twice")
         for bidder in Self.four { #expect(try await setup.state(bidder).state == .pending) }
         try await setup.share("official-03")
         for bidder in Self.four {
@@ -255,55 +263,20 @@ struct OpeningTests {
             #expect(state.state == .opened)
             #expect(state.openedBy == .committee)
         }
-        let (record, _) = try await setup.record()
+        let (record, signed) = try await setup.record()
         #expect(record.bids.allSatisfy { $0.openedBy == .committee })
-        // The shares are wiped once the opening is complete.
-        #expect(try await fixture.store.read { try $0.shares(tender: setup.id, suite: .gm) }.allSatisfy { $0.value == nil })
-    }
-
-    @Test("with the whole data directory and every official's share but one, no bid can be decrypted")
-    func kMinusOneAndTheDataDirectory() async throws {
-        let fixture = try await ServiceFixture()
-        let setup = try await OpeningSetup(fixture, id: "T-OPEN-K1", policy: .committee, bidders: Self.four, threshold: 3)
-        setup.passDeadline()
-        try await setup.start()
-        try await setup.share("official-01")
-        try await setup.share("official-02")
-        for bidder in Self.four { #expect(try await setup.state(bidder).state == .pending) }
-        // Everything the data directory holds: the stored shares, the opening key file, every blob.
-        let file = setup.keys[0]
-        let shares = try await fixture.store.read { try $0.shares(tender: setup.id, suite: .gm) }.compactMap { share in
-            share.value.map { OpeningKeyShare(keyId: file.keyId, index: share.index, value: Data($0).base64EncodedString()) }
-        }
-        #expect(shares.count == 2)
-        #expect(throws: BidCoreError.self) { _ = try file.rebuildPrivateKey(from: shares) }
-        // Interpolating the two shares (with any guess for the third) gives keys that open nothing.
-        let bids = try await fixture.store.read { try $0.bids(tender: setup.id, status: .active) }
-        for guess in [UInt8(0), 1, 0xff] {
-            let third = Shamir.Share(x: 3, y: [UInt8](repeating: guess, count: 32))
-            let scalar = try Shamir.combine(shares.map { Shamir.Share(x: UInt8($0.index), y: $0.bytes!) } + [third])
-            guard let key = try? PrivateKey.fromECScalar(scalar, type: .sm2) else { continue }
-            #expect(try key.publicKey != file.openingPublicKey)
-            for bid in bids {
-                #expect(throws: BidCoreError.self) {
-                    _ = try SealedBidOpener.open(file: fixture.store.blobs.path(bid.blob), key: .privateKey(key),
-                                                 options: .init(trust: fixture.environment.trust, time: bid.receivedAt), sink: DiscardingPartSink())
-                }
-            }
-        }
-        // No file in the data directory holds a bid's plaintext.
-        let technical = try Data(contentsOf: URL(fileURLWithPath: "\(ServiceFixture.seeds)/bids/parts/bidder-01/technical.txt"))
-        let needle = technical.prefix(64)
-        for name in FileManager.default.enumerator(atPath: fixture.directory.path)?.allObjects as? [String] ?? [] {
-            let path = "\(fixture.directory.path)/\(name)"
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let data = FileManager.default.contents(atPath: path) else { continue }
-            #expect(data.range(of: needle) == nil, "\(name) holds plaintext")
-        }
-        // The third share opens them all.
-        try await setup.share("official-03")
-        for bidder in Self.four { #expect(try await setup.state(bidder).state == .opened) }
+        // The record carries the evidence: anyone recomputes each committee opening from it alone.
+        #expect(record.bids.allSatisfy { $0.committee?.partials.map(\.index) == [1, 3] })
+        #expect(try record.verifyCommitteeOpenings() == 4)
+        #expect(record.openingKeys.first?.verificationKeys.map(\.point) == setup.keys[0].officials.map(\.verificationKey))
+        // A record whose evidence was altered does not recompute.
+        var altered = record
+        altered.bids[0].committee?.partials[0].point = record.bids[1].committee!.partials[0].point
+        expectCode(.partialInvalid) { try altered.verifyCommitteeOpenings() }
+        var otherKey = record
+        otherKey.bids[0].committee?.keyCommitment = String(repeating: "0", count: 64)
+        expectCode(.sealedContentKeyMismatch) { try otherKey.verifyCommitteeOpenings() }
+        #expect(try signed.verify(with: fixture.environment.platform.certificate))
     }
 
     // MARK: Bidder then committee (补救方案)
@@ -315,7 +288,7 @@ struct OpeningTests {
         setup.passDeadline()
         try await setup.start()
         for bidder in Self.four.prefix(3) { try await setup.decrypt(bidder) }
-        // Shares handed in during the window do not open anything yet: bidders decrypt first.
+        // Partials handed in during the window open nothing yet: bidders decrypt first.
         try await setup.share("official-01")
         try await setup.share("official-02")
         #expect(try await setup.state("bidder-04").state == .pending)
@@ -329,7 +302,7 @@ struct OpeningTests {
             == ["bidder-01": .bidder, "bidder-02": .bidder, "bidder-03": .bidder, "bidder-04": .committee])
     }
 
-    @Test("bidder-then-committee without enough shares: the host closes after the window; undecrypted bids count as revoked")
+    @Test("bidder-then-committee without enough partials: the host closes after the window; undecrypted bids count as revoked")
     func remedyImpossible() async throws {
         let fixture = try await ServiceFixture()
         let setup = try await OpeningSetup(fixture, id: "T-OPEN-CLOSE", policy: .bidderThenCommittee, bidders: Self.four)
@@ -365,14 +338,14 @@ struct OpeningTests {
             let state = try await setup.state(bidder)
             #expect(state.state == .withdrawn)
             #expect(state.failure?.fault == .committee)
-            #expect(state.failure?.code == "opening.shares-missing")
+            #expect(state.failure?.code == "opening.partials-missing")
         }
         #expect(try await setup.record().0.outcome == .completed)
     }
 
     // MARK: Before the deadline
 
-    @Test("Law art. 28: content keys and shares sent before the deadline are refused and logged")
+    @Test("Law art. 28: content keys and partial decryptions sent before the deadline are refused and logged")
     func beforeDeadline() async throws {
         let fixture = try await ServiceFixture()
         let setup = try await OpeningSetup(fixture, id: "T-OPEN-EARLY", policy: .bidderThenCommittee, bidders: Self.four)
@@ -382,9 +355,9 @@ struct OpeningTests {
         await expectServiceError("opening.before-deadline", status: 409) { try await setup.share("official-02") }
         await expectServiceError("opening.before-deadline", status: 409) { _ = try await setup.room.sealedHeader(tender: setup.id, by: try await fixture.identity("bidder-01")) }
         #expect(try await setup.ledger(action: "opening.decrypt.refused").count == 1)
-        #expect(try await setup.ledger(action: "opening.share.refused").count == 1)
+        #expect(try await setup.ledger(action: "opening.partials.refused").count == 1)
         #expect(try await fixture.store.read { try $0.opening(tender: setup.id) } == nil)
-        #expect(try await fixture.store.read { try $0.shares(tender: setup.id, suite: .gm) }.isEmpty)
+        #expect(try await fixture.store.read { try $0.partialIndices(tender: setup.id) }.isEmpty)
     }
 
     // MARK: After the record

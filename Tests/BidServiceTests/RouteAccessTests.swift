@@ -19,6 +19,7 @@ struct RouteAccessTests {
     static func concretePath(_ template: String) -> String {
         template.replacingOccurrences(of: ":id", with: "T-MATRIX").replacingOccurrences(of: ":name", with: "doc.txt")
             .replacingOccurrences(of: ":number", with: "1").replacingOccurrences(of: ":code", with: "91350100MA3AGGLU11")
+            .replacingOccurrences(of: ":suite", with: "GM")
     }
 
     @Test("every route, every role and no login: only the declared roles get past the access check", arguments: PolicyProfile.allCases)
@@ -86,7 +87,15 @@ struct RouteAccessTests {
         "GET /v1/tenders/:id/opening": .anyone,
         "GET /v1/tenders/:id/opening/my-bid-header": .roles([.bidder]),
         "POST /v1/tenders/:id/opening/decrypt": .roles([.bidder]),
-        "POST /v1/tenders/:id/opening/shares": .roles([.official]),
+        "GET /v1/tenders/:id/opening/committee": .roles([.official]),
+        "POST /v1/tenders/:id/opening/partials": .roles([.official]),
+        "POST /v1/tenders/:id/ceremonies": .roles([.tenderer, .agency]),
+        "GET /v1/tenders/:id/ceremonies/:suite": .roles([.tenderer, .agency, .official, .supervisor]),
+        "POST /v1/tenders/:id/ceremonies/:suite/dealings": .roles([.official]),
+        "GET /v1/tenders/:id/ceremonies/:suite/dealings": .roles([.official]),
+        "POST /v1/tenders/:id/ceremonies/:suite/confirmations": .roles([.official]),
+        "POST /v1/tenders/:id/ceremonies/:suite/complaints": .roles([.official]),
+        "GET /v1/tenders/:id/ceremonies/:suite/transcript": .roles([.tenderer, .agency, .official, .supervisor]),
         "POST /v1/tenders/:id/opening/close": .roles([.tenderer, .agency, .official]),
         "GET /v1/tenders/:id/opening/record": .anyone,
         "POST /v1/tenders/:id/opening/confirmation": .roles([.bidder]),

@@ -44,7 +44,7 @@ struct TenderRulesTests {
             _ = try await TenderDesk(fixture.environment).publish(spec.id, by: agency, role: .agency, address: "test")
         }
         await expectServiceError("tender.exists", status: 409) {
-            _ = try await TenderDesk(fixture.environment).createDraft(spec, openingKeys: try fixture.openingKeys([.gm]), by: agency, role: .agency, address: "test")
+            _ = try await TenderDesk(fixture.environment).createDraft(spec, openingKeys: [], by: agency, role: .agency, address: "test")
         }
         let events = try await fixture.store.read { try $0.ledgerEvents(after: 0, limit: 1000) }
         #expect(events.filter { $0.action == "tender.publish" && $0.tenderId == spec.id }.count == 1)
@@ -56,7 +56,8 @@ struct TenderRulesTests {
         let spec = try fixture.spec(id: "T-DRAFT")
         let agency = try await fixture.identity("agency-01")
         let desk = TenderDesk(fixture.environment)
-        _ = try await desk.createDraft(spec, openingKeys: try fixture.openingKeys([.gm]), by: agency, role: .agency, address: "test")
+        try await fixture.ceremony(tender: spec.id)
+        _ = try await desk.createDraft(spec, openingKeys: [], by: agency, role: .agency, address: "test")
         #expect(try await desk.view(spec.id, for: agency).status == .draft)
         await expectServiceError("tender.not-found", status: 404) { _ = try await desk.view(spec.id, for: nil) }
         await expectServiceError("tender.not-found", status: 404) { _ = try await desk.view(spec.id, for: try await fixture.identity("bidder-01")) }
@@ -68,18 +69,18 @@ struct TenderRulesTests {
 
     @Test("a tender must name registered parties, fit its suites' opening keys, and be valid")
     func invalidSpecs() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try await ServiceFixture(dealerKeys: true)
         let agency = try await fixture.identity("agency-01")
         let desk = TenderDesk(fixture.environment)
         func create(_ spec: TenderSpec, _ keys: [OpeningKeyFile]? = nil) async throws {
-            _ = try await desk.createDraft(spec, openingKeys: try keys ?? fixture.openingKeys(spec.acceptedSuites), by: agency, role: .agency, address: "test")
+            _ = try await desk.createDraft(spec, openingKeys: try keys ?? fixture.dealerKeys(spec.acceptedSuites), by: agency, role: .agency, address: "test")
         }
         var noNIST = try fixture.spec(id: "T-K1", suites: [.gm, .nist])
-        await expectServiceError("tender.opening-key-missing") { try await create(noNIST, try fixture.openingKeys([.gm])) }
+        await expectServiceError("tender.opening-key-missing") { try await create(noNIST, try fixture.dealerKeys([.gm])) }
         noNIST.acceptedSuites = [.gm]
-        await expectServiceError("tender.opening-key-extra") { try await create(noNIST, try fixture.openingKeys([.gm, .nist])) }
+        await expectServiceError("tender.opening-key-extra") { try await create(noNIST, try fixture.dealerKeys([.gm, .nist])) }
         // Shares held by someone who is not a registered opening official.
-        let strangers = try OpeningKeyCeremony.generate(suite: .gm, officials: [try ServiceFixture.certificate("bidder-01"), try ServiceFixture.certificate("bidder-02")], threshold: 2)
+        let strangers = try OpeningKeyDealer.generate(suite: .gm, officials: [try ServiceFixture.certificate("bidder-01"), try ServiceFixture.certificate("bidder-02")], threshold: 2)
         await expectServiceError("tender.unknown-official") { try await create(try fixture.spec(id: "T-K2"), [strangers]) }
         var price = try fixture.spec(id: "T-P")
         price.maximumPrice = "1e9"
@@ -100,10 +101,10 @@ struct TenderRulesTests {
         let other = try await fixture.identity("tenderer-01")
         var mine = try fixture.spec(id: "T-OWN")
         mine.agency = nil
-        _ = try await desk.createDraft(mine, openingKeys: try fixture.openingKeys([.gm]), by: other, role: .tenderer, address: "test")
+        _ = try await desk.createDraft(mine, openingKeys: try fixture.dealerKeys([.gm]), by: other, role: .tenderer, address: "test")
         let bidder = try await fixture.identity("bidder-02")
         await expectServiceError("tender.not-a-party", status: 403) {
-            _ = try await desk.createDraft(try fixture.spec(id: "T-X"), openingKeys: try fixture.openingKeys([.gm]), by: bidder, role: .tenderer, address: "test")
+            _ = try await desk.createDraft(try fixture.spec(id: "T-X"), openingKeys: try fixture.dealerKeys([.gm]), by: bidder, role: .tenderer, address: "test")
         }
     }
 

@@ -20,9 +20,11 @@ struct CrashTests {
         for id in tenders.dropFirst() {
             demo["id"] = id
             try JSONSerialization.data(withJSONObject: demo).write(to: URL(fileURLWithPath: dir.file("\(id).json")))
+            // Every tender has opening keys of its own (a key serves one tender only).
+            try ServiceCLITests.keygen(in: dir, tender: id)
             let publish = try ebid(["tender", "publish", "--server", server.url] + ServiceCLITests.identity("agency-01")
                                    + ["--file", dir.file("\(id).json"), "--document", dir.file("招标文件.txt"),
-                                      "--opening-key", dir.file("opening-gm.json"), "--opening-key", dir.file("opening-nist.json"), "--deadline", "+900s"])
+                                      "--opening-key", dir.file("opening-gm-\(id).json"), "--opening-key", dir.file("opening-nist-\(id).json"), "--deadline", "+900s"])
             #expect(publish.status == 0, "\(publish.stderr)")
         }
         // Sealed bids with a 6 MiB part, so uploads take long enough to be cut.
@@ -33,7 +35,7 @@ struct CrashTests {
             for bidder in Self.bidders {
                 let package = dir.file("\(tender)-\(bidder).ebid")
                 let seal = try ebid(["bid", "seal", "--tender", tender] + ServiceCLITests.identity(bidder)
-                                    + ["--opening-key", dir.file("opening-gm.json"), "--summary", "\(ProjectPaths.root)/seeds/bids/\(bidder).summary.json",
+                                    + ["--opening-key", dir.file(tender == tenders[0] ? "opening-gm.json" : "opening-gm-\(tender).json"), "--summary", "\(ProjectPaths.root)/seeds/bids/\(bidder).summary.json",
                                        "--part", "technical=\(dir.file("big.bin"))", "--out", package])
                 #expect(seal.status == 0, "\(seal.stderr)")
                 jobs.append((tender, bidder, package))

@@ -14,7 +14,24 @@ struct OpeningCLITests {
         let dir = TemporaryDirectory()
         let server = try ServerProcess(dataDirectory: dir.file("data"))
         defer { server.stop() }
-        try CLI.publishDemoTender(server, in: dir)
+        // The opening keys are made by the officials' key ceremony, through the CLI.
+        try CLI.publishDemoTender(server, in: dir, ceremony: true)
+        for folder in ["gm", "nist"] {
+            let verify = try ebid(["opening", "ceremony", "verify", "--in", dir.file("transcript-\(folder).json"), "--trust", "\(CLI.keys)/\(folder)/ca.crt.pem",
+                                   "--platform-cert", "\(CLI.keys)/gm/platform.crt.pem"])
+            #expect(verify.status == 0 && verify.text.contains("verifies"), "\(verify.stderr)")
+        }
+        // A transcript changed after the fact, and a key made on one machine, do not pass as ceremonies.
+        var forged = dir.read("transcript-gm.json")
+        let text = String(decoding: forged, as: UTF8.self).replacingOccurrences(of: "\"attempt\" : 1", with: "\"attempt\" : 2")
+        #expect(text != String(decoding: forged, as: UTF8.self))
+        forged = Array(text.utf8)
+        dir.write("transcript-forged.json", forged)
+        let forgedVerify = try ebid(["opening", "ceremony", "verify", "--in", dir.file("transcript-forged.json"), "--trust", "\(CLI.keys)/gm/ca.crt.pem"])
+        #expect(forgedVerify.status == 1 && forgedVerify.stderr.contains("ceremony.dealing-invalid"), "\(forgedVerify.stderr)")
+        try CLI.keygen(in: dir)
+        let dealerVerify = try ebid(["opening", "ceremony", "verify", "--in", dir.file("opening-gm.json"), "--trust", "\(CLI.keys)/gm/ca.crt.pem"])
+        #expect(dealerVerify.status == 1 && dealerVerify.stderr.contains("ceremony.unverified"), "\(dealerVerify.stderr)")
         let bidders: [(String, String)] = [("bidder-01", "gm"), ("bidder-02", "nist"), ("bidder-04", "gm"), ("bidder-05", "gm"), ("bidder-06", "gm")]
         for (bidder, suite) in bidders {
             #expect(try CLI.seal(bidder, server: server, out: dir.file("\(bidder).ebid"), suite: suite).status == 0)
@@ -65,8 +82,14 @@ struct OpeningCLITests {
         #expect(record.text.contains("authentic"))
         for name in ["泉州", "committee", "38000000.00"] { #expect(record.text.contains(name), "record lacks \(name): \(record.text)") }
         #expect(try runCommand(["curl", "-sf", "\(server.url)/v1/platform/certificate", "-o", dir.file("platform.pem")]).status == 0)
-        let verify = try ebid(["record", "verify", "--in", dir.file("record.json"), "--platform-cert", dir.file("platform.pem")])
+        let verify = try ebid(["record", "verify", "--in", dir.file("record.json"), "--platform-cert", dir.file("platform.pem"),
+                               "--opening-key", dir.file("transcript-gm.json"), "--opening-key", dir.file("transcript-nist.json")])
         #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.text.contains("1 committee opening(s) recomputed"), "\(verify.text)")
+        // Checked against another key (keygen's, never used), the record's verification keys do not match.
+        let wrongKey = try ebid(["record", "verify", "--in", dir.file("record.json"), "--platform-cert", dir.file("platform.pem"),
+                                 "--opening-key", dir.file("opening-gm.json")])
+        #expect(wrongKey.status == 1, "\(wrongKey.text)")
         try openssl(["x509", "-in", "platform.pem", "-pubkey", "-noout", "-out", "platform.pub"], in: dir)
         #expect(try openssl(["dgst", "-sm3", "-verify", "platform.pub", "-sigopt", "distid:1234567812345678", "-signature", "record.json.sig", "record.json"], in: dir)
             .text.contains("Verified OK"))

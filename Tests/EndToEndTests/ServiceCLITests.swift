@@ -18,18 +18,53 @@ struct ServiceCLITests {
         ["commercial", "technical", "qualification"].flatMap { ["--part", "\($0)=\(seeds)/bids/parts/\(bidder)/\($0).txt"] }
     }
 
-    /// Opening keys for both suites and the demo tender published with them.
-    static func publishDemoTender(_ server: ServerProcess, in dir: TemporaryDirectory, deadline: String = "+300s") throws {
+    /// Opening keys made on one machine (`ebid opening keygen`, accepted in the demo profile) for
+    /// both suites: opening-gm[-TENDER].json and opening-nist[-TENDER].json.
+    static func keygen(in dir: TemporaryDirectory, tender: String? = nil) throws {
         for (suite, folder) in [("GM", "gm"), ("NIST", "nist")] {
-            let keygen = try ebid(["opening", "keygen", "--suite", suite, "--threshold", "2", "--out", dir.file("opening-\(folder).json"),
-                                   "--officials", (1...3).map { "\(keys)/\(folder)/official-0\($0).crt.pem" }.joined(separator: ",")])
+            let keygen = try ebid(["opening", "keygen", "--suite", suite, "--threshold", "2", "--out", dir.file("opening-\(folder)\(tender.map { "-\($0)" } ?? "").json"),
+                                   "--officials", (1...3).map { "\(keys)/\(folder)/official-0\($0).crt.pem" }.joined(separator: ",")]
+                                  + (tender.map { ["--tender", $0] } ?? []))
             #expect(keygen.status == 0, "\(keygen.stderr)")
+            #expect(keygen.stderr.contains("saw the whole private key"), "keygen says plainly what it is: \(keygen.stderr)")
         }
+    }
+
+    /// The demo tender published with keygen's opening keys for both suites (or, with `ceremony`,
+    /// with the keys of key ceremonies run by the three officials through the CLI).
+    static func publishDemoTender(_ server: ServerProcess, in dir: TemporaryDirectory, deadline: String = "+300s", ceremony: Bool = false) throws {
         dir.write("招标文件.txt", Array("福州市鼓楼区东街口片区道路提升改造工程施工招标文件（演示）".utf8))
+        var keys: [String] = []
+        if ceremony {
+            for (suite, folder) in [("GM", "gm"), ("NIST", "nist")] {
+                try runCeremony(server, tender: "FZGC-2026-0001", suite: suite, folder: folder, out: dir.file("transcript-\(folder).json"))
+                keys += ["--opening-key", dir.file("transcript-\(folder).json")]
+            }
+        } else {
+            try keygen(in: dir)
+            keys = ["--opening-key", dir.file("opening-gm.json"), "--opening-key", dir.file("opening-nist.json")]
+        }
         let publish = try ebid(["tender", "publish", "--server", server.url] + identity("agency-01")
-                               + ["--file", "\(seeds)/tenders/demo-tender.json", "--document", dir.file("招标文件.txt"),
-                                  "--opening-key", dir.file("opening-gm.json"), "--opening-key", dir.file("opening-nist.json"), "--deadline", deadline])
+                               + ["--file", "\(seeds)/tenders/demo-tender.json", "--document", dir.file("招标文件.txt"), "--deadline", deadline] + keys)
         #expect(publish.status == 0, "\(publish.stderr)")
+    }
+
+    /// The key ceremony through the real CLI: the agency starts it, each official deals and checks
+    /// on "its machine", the transcript is written to `out`.
+    static func runCeremony(_ server: ServerProcess, tender: String, suite: String, folder: String, out: String) throws {
+        let start = try ebid(["opening", "ceremony", "start", "--server", server.url, "--tender", tender, "--suite", suite, "--threshold", "2",
+                              "--officials", "official-01,official-02,official-03"] + identity("agency-01"))
+        #expect(start.status == 0, "\(start.stderr)")
+        let trust = ["--trust", "\(keys)/\(folder)/ca.crt.pem"]
+        for step in ["deal", "check"] {
+            for official in ["official-01", "official-02", "official-03"] {
+                let run = try ebid(["opening", "ceremony", step, "--server", server.url, "--tender", tender] + identity(official, suite: folder) + trust)
+                #expect(run.status == 0, "\(step) by \(official): \(run.stderr)")
+            }
+        }
+        let status = try ebid(["opening", "ceremony", "status", "--server", server.url, "--tender", tender, "--suite", suite, "--out", out] + identity("agency-01"))
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.text.contains("complete"), "\(status.text)")
     }
 
     static func seal(_ bidder: String, server: ServerProcess, out: String, suite: String = "gm") throws -> CommandResult {

@@ -49,11 +49,11 @@ public struct TenderDesk: Sendable {
             try await environment.store.write { tx in
                 // One key, one tender: a key any tender uses or used is refused (it may already
                 // have been decrypted at that tender's opening, or be decrypted at it).
+                try tx.insertTender(tender)
                 for key in keys where try tx.keyUse(keyId: key.keyId) != nil {
                     throw ServiceError.conflict("tender.opening-key-reused",
                                                 "the \(key.suite.rawValue) opening key \(key.keyId.prefix(16))… is used by another tender: every tender needs a key of its own")
                 }
-                try tx.insertTender(tender)
                 for key in keys {
                     try tx.insertOpeningKey(tender: spec.id, key: key)
                     try tx.insertKeyUse(keyId: key.keyId, tender: spec.id, suite: key.suite, at: now)

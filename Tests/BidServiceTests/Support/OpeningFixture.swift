@@ -54,14 +54,38 @@ struct OpeningSetup {
         return view
     }
 
-    /// What `ebid opening share` does on the official's machine: decrypt its share, hand it in.
+    /// What `ebid opening share` does on the official's machine: decrypt its share there, compute
+    /// a partial decryption with its proof for every bid waiting, and hand in only those.
     @discardableResult
-    func share(_ official: String, key: OpeningKeyFile? = nil) async throws -> ShareReceipt {
-        let file = key ?? keys[0]
-        let share = try file.decryptShare(officialKey: try ServiceFixture.key(official), officialCertificate: try ServiceFixture.certificate(official))
-        let receipt = try await room.submitShare(tender: id, share: share, by: try await fixture.identity(official), address: "10.0.1.\(official.suffix(2))")
+    func share(_ official: String, key: OpeningKeyFile? = nil) async throws -> OpeningRoom.PartialsReceipt {
+        let input = try await partials(official, key: key)
+        let receipt = try await room.submitPartials(tender: id, input, by: try await fixture.identity(official), address: "10.0.1.\(official.suffix(2))")
         await room.settle(id)
         return receipt
+    }
+
+    /// An official's partial decryptions for the bids the committee is asked to open (not sent).
+    func partials(_ official: String, key: OpeningKeyFile? = nil) async throws -> OpeningRoom.PartialsInput {
+        let file = key ?? keys[0]
+        let folder = file.suite == .gm ? "gm" : "nist"
+        let certificate = try ServiceFixture.certificate(official, suite: folder)
+        var share = try file.share(officialKey: try ServiceFixture.key(official, suite: folder), officialCertificate: certificate)
+        defer { share.value.wipe() }
+        var items: [OpeningRoom.PartialsInput.Item] = []
+        if let request = try? await room.committeeRequests(tender: id, by: try await fixture.identity(official)).first(where: { $0.keyId == file.keyId }) {
+            for bid in request.bids {
+                let header = try SealedBidHeader.verifySigned([UInt8](Data(base64Encoded: bid.signedHeader)!), trust: fixture.environment.trust, at: bid.receivedAt)
+                items.append(.init(bidId: bid.bidId, partial: try CommitteeOpening.partial(for: header, key: file, share: share.value, index: share.index)))
+            }
+        } else {
+            // Before the opening (or for a refused caller): partials for the stored bids, as an
+            // official who got hold of the headers some other way would make them.
+            for bid in try await fixture.store.read({ try $0.bids(tender: id, status: .active) }) where bid.suite == file.suite {
+                let header = try SealedBidHeader.peek(file: fixture.store.blobs.path(bid.blob))
+                items.append(.init(bidId: bid.id, partial: try CommitteeOpening.partial(for: header, key: file, share: share.value, index: share.index)))
+            }
+        }
+        return OpeningRoom.PartialsInput(keyId: file.keyId, index: share.index, partials: items)
     }
 
     /// Moves the clock past the decryption window and lets the opening move on.

@@ -21,7 +21,8 @@ final class ServiceFixture: @unchecked Sendable {
     static let keys = "\(ProjectPaths.root)/keys"
     static let seeds = "\(ProjectPaths.root)/seeds"
 
-    init(profile: PolicyProfile = .statutory, extraCRLs: [CertificateRevocationList] = [], now: Date = Date()) async throws {
+    /// - Parameter dealerKeys: accept keys made by `ebid opening keygen` (as `serve --allow-dealer-keys`).
+    init(profile: PolicyProfile = .statutory, extraCRLs: [CertificateRevocationList] = [], now: Date = Date(), dealerKeys: Bool = false) async throws {
         self.profile = profile
         store = try SQLiteStore(dataDirectory: directory.path)
         clock = AdjustableClock(base: { now })
@@ -29,7 +30,9 @@ final class ServiceFixture: @unchecked Sendable {
                                    crls: [try CertificateRevocationList(file: "\(Self.keys)/gm/crl.pem"), try CertificateRevocationList(file: "\(Self.keys)/nist/crl.pem")] + extraCRLs)
         let platform = try PlatformSigner(certificate: try Certificate(file: "\(Self.keys)/gm/platform.crt.pem"),
                                           key: try PrivateKey(pemFile: "\(Self.keys)/gm/platform.key.pem"))
-        environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: profile)
+        var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: profile)
+        if dealerKeys { environment.acceptsDealerKeys = true }
+        self.environment = environment
         _ = try await Seeder.seed(directory: Self.seeds, keysDirectory: Self.keys, environment: environment)
         routes = buildRouter(environment, clock: profile == .demo ? clock : nil)
     }
@@ -68,23 +71,53 @@ final class ServiceFixture: @unchecked Sendable {
         return spec
     }
 
-    /// Opening keys for the suites, shares held by the three demo officials.
-    func openingKeys(_ suites: [Suite], threshold: Int = 2) throws -> [OpeningKeyFile] {
+    /// Opening keys made on one machine (`ebid opening keygen`), shares held by the three demo officials.
+    func dealerKeys(_ suites: [Suite], threshold: Int = 2, tender: String? = nil) throws -> [OpeningKeyFile] {
         try suites.map { suite in
             let folder = suite == .gm ? "gm" : "nist"
-            return try OpeningKeyCeremony.generate(suite: suite, officials: try (1...3).map { try Self.certificate("official-0\($0)", suite: folder) },
-                                                   threshold: threshold)
+            return try OpeningKeyDealer.generate(suite: suite, officials: try (1...3).map { try Self.certificate("official-0\($0)", suite: folder) },
+                                                 threshold: threshold, tenderId: tender)
         }
     }
 
-    /// Creates, documents and publishes a tender as agency-01; returns its spec and opening keys.
+    static let officials = ["official-01", "official-02", "official-03"]
+
+    /// Runs the key ceremony for a tender through the desk, each official doing on "its machine"
+    /// what `ebid opening ceremony deal` and `check` do. Returns the signed transcript.
     @discardableResult
-    func publishTender(_ spec: TenderSpec? = nil, threshold: Int = 2) async throws -> (TenderSpec, [OpeningKeyFile]) {
+    func ceremony(tender id: String, section: String = "1", suite: Suite = .gm, threshold: Int = 2, officials: [String] = ServiceFixture.officials,
+                  host: String = "agency-01") async throws -> OpeningKeyFile {
+        let desk = KeyCeremonyDesk(environment)
+        let folder = suite == .gm ? "gm" : "nist"
+        var view = try await desk.start(tender: id, .init(suite: suite, section: section, threshold: threshold, officials: officials),
+                                        by: try await identity(host), role: .agency, address: "test")
+        for (offset, official) in officials.enumerated() {
+            let dealing = try KeyCeremony.deal(view.parameters, as: offset + 1, key: try Self.key(official, suite: folder))
+            view = try await desk.deal(tender: id, suite: suite, dealing, by: try await identity(official), address: "test")
+        }
+        for (offset, official) in officials.enumerated() {
+            let dealings = try await desk.dealings(tender: id, suite: suite, by: try await identity(official))
+            guard case .confirmed(let signature, _, _, _) = try KeyCeremony.check(view.parameters, dealings: dealings, as: offset + 1,
+                                                                                   key: try Self.key(official, suite: folder)) else {
+                throw CLIFailure("official \(offset + 1) found a bad share")
+            }
+            view = try await desk.confirm(tender: id, suite: suite, signature: signature, by: try await identity(official), address: "test")
+        }
+        return try await desk.transcript(tender: id, suite: suite, for: try await identity(host))
+    }
+
+    /// Creates, documents and publishes a tender as agency-01 with the key ceremony's keys (or the
+    /// given ones); returns its spec and opening keys.
+    @discardableResult
+    func publishTender(_ spec: TenderSpec? = nil, threshold: Int = 2, keys given: [OpeningKeyFile]? = nil) async throws -> (TenderSpec, [OpeningKeyFile]) {
         let spec = try spec ?? self.spec()
-        let keys = try openingKeys(spec.acceptedSuites, threshold: threshold)
+        var keys = given ?? []
+        if given == nil {
+            for suite in spec.acceptedSuites { keys.append(try await ceremony(tender: spec.id, section: spec.section, suite: suite, threshold: threshold)) }
+        }
         let identity = try await identity("agency-01")
         let desk = TenderDesk(environment)
-        _ = try await desk.createDraft(spec, openingKeys: keys, by: identity, role: .agency, address: "test")
+        _ = try await desk.createDraft(spec, openingKeys: given ?? [], by: identity, role: .agency, address: "test")
         _ = try await desk.addDocument(tender: spec.id, name: "招标文件.txt", contentType: "text/plain", body: ByteBufferSequence([Array("招标文件正文".utf8)]),
                                        by: identity, role: .agency, address: "test")
         _ = try await desk.publish(spec.id, by: identity, role: .agency, address: "test")
@@ -169,4 +202,22 @@ func expectServiceError(_ code: String, status: Int? = nil, sourceLocation: Sour
         Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
     }
     return nil
+}
+
+/// A set-up step that did not go as a test expects.
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Expects `body` to throw a BidCoreError with `code`.
+func expectCode(_ code: BidCoreError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)
+    } catch let error as BidCoreError {
+        #expect(error.code == code, "got \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+    }
 }

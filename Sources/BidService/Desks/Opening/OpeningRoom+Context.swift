@@ -88,7 +88,7 @@ extension OpeningRoom {
         for (bid, record) in pending {
             let platformFault = try await storedPackageProblem(record)
             failures[bid.bidId] = platformFault ?? DecryptionFailure(
-                fault: fault, code: fault == .bidder ? "opening.not-decrypted" : "opening.shares-missing",
+                fault: fault, code: fault == .bidder ? "opening.not-decrypted" : "opening.partials-missing",
                 detail: reason + (bid.refusedAttempts > 0 ? " (\(bid.refusedAttempts) wrong content key(s) were refused)" : ""))
         }
         let now = clock.now()
