@@ -162,3 +162,50 @@ struct OpeningKeySecurityTests {
         for bidder in Self.four.dropFirst() { #expect(try await setup.state(bidder).state == .opened) }
     }
 }
+
+@Suite("Migration 5: the retired opening shares")
+struct ShareMigrationTests {
+    @Test("a version-4 data directory holding opening shares: migration 5 overwrites them, drops the table and truncates the WAL; a version-1 key reads as retired")
+    func sharesAreWiped() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, keys) = try await fixture.publishTender(try fixture.spec(id: "T-MIG-5"))
+        let secret = Array("ebid-test-share-value-0123456789".utf8)
+        #expect(secret.count == 32)
+        // Back to version 4: the share table of version 2 with a share in it, no v5 tables, the
+        // tender's key stored in the retired format.
+        let file = keys[0]
+        let retired = try JSONSerialization.data(withJSONObject: [
+            "format": "ebid-opening-key", "version": 1, "suite": "GM", "keyId": file.keyId, "publicKey": file.publicKey, "threshold": 2,
+            "createdAt": "2026-01-01T00:00:00Z",
+            "officials": file.officials.map { ["index": $0.index, "subject": $0.subject, "certificateFingerprint": $0.certificateFingerprint,
+                                               "certificate": $0.certificate, "algorithm": "SM2-ENC", "encryptedShare": "AA==", "shareDigest": "00"] },
+        ])
+        let database = fixture.store.database
+        for table in ["opening_partials", "key_ceremonies", "ceremony_dealings", "ceremony_confirmations", "opening_key_uses"] {
+            try database.executeNow("DROP TABLE \(table)")
+        }
+        try database.executeNow("""
+            CREATE TABLE opening_shares (tender_id TEXT NOT NULL REFERENCES tenders(id), suite TEXT NOT NULL, share_index INTEGER NOT NULL,
+              official_party TEXT NOT NULL, certificate_fingerprint TEXT NOT NULL, value BLOB, received_at INTEGER NOT NULL, address TEXT NOT NULL,
+              PRIMARY KEY (tender_id, suite, share_index))
+            """)
+        try database.writeNow { tx in
+            try tx.connection.run("INSERT INTO opening_shares VALUES (?, 'GM', 1, 'official-01', 'x', ?, 0, 'x')", [.text(spec.id), .blob(secret)])
+            try tx.connection.run("UPDATE opening_keys SET file = ? WHERE tender_id = ?", [.text(String(decoding: retired, as: UTF8.self)), .text(spec.id)])
+            try tx.connection.run("DELETE FROM schema_migrations WHERE version = 5", [])
+        }
+        let files = ["ebid.sqlite", "ebid.sqlite-wal"].map { "\(fixture.directory.path)/\($0)" }
+        func holdsSecret() -> Bool { files.contains { FileManager.default.contents(atPath: $0)?.range(of: Data(secret)) != nil } }
+        #expect(holdsSecret(), "the share is on disk before the migration (or this test proves nothing)")
+
+        let migrated = try SQLiteDatabase(path: files[0])
+        #expect(!holdsSecret(), "the share survived the migration in the database or its WAL")
+        let tables = try migrated.readNow { tx in try tx.connection.query("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) } }
+        #expect(!tables.contains("opening_shares"))
+        #expect(tables.contains("opening_partials") && tables.contains("opening_key_uses"))
+        let stored = try migrated.readNow { try $0.openingKeys(tender: spec.id) }
+        #expect(stored.count == 1 && stored[0].file.isRetired && stored[0].keyId == file.keyId)
+        #expect(try migrated.readNow { try $0.keyUse(keyId: file.keyId) } == spec.id, "the key of an existing tender counts as used")
+        #expect(throws: ServiceError.self) { try OpeningRoom.requireUsable(stored[0]) }
+    }
+}

@@ -67,26 +67,39 @@ public enum CommitteeOpening {
         }
     }
 
-    /// Checks the partials, combines `key.threshold` of them (lowest share numbers first) and
-    /// unwraps the content key; refuses it unless it matches the header's key commitment.
+    /// Combines `key.threshold` partials (lowest share numbers first) and unwraps the content key;
+    /// refuses it unless it matches the header's key commitment.
+    ///
+    /// The proofs are checked when partials are handed in; here the key commitment is the end-to-end
+    /// check, so they are checked again only when the result does not match it — then they say whose
+    /// fault it is: a partial that fails its proof (`threshold.partial-invalid`: someone altered it),
+    /// or, with every proof good, a wrapped key that does not match the package (the bidder's).
     public static func contentKey(header: SealedBidHeader, key: OpeningKeyFile, partials: [PartialDecryption]) throws -> [UInt8] {
-        var points: [Int: ECPoint] = [:]
-        for partial in partials where points[partial.index] == nil {
-            points[partial.index] = try verify(partial, for: header, key: key)
+        var distinct: [Int: PartialDecryption] = [:]
+        for partial in partials where distinct[partial.index] == nil { distinct[partial.index] = partial }
+        guard distinct.count >= key.threshold else {
+            throw BidCoreError(.notEnoughShares, "\(distinct.count) of the \(key.threshold) partial decryptions needed")
         }
-        guard points.count >= key.threshold else {
-            throw BidCoreError(.notEnoughShares, "\(points.count) of the \(key.threshold) partial decryptions needed")
+        let chosen = distinct.keys.sorted().prefix(key.threshold).map { distinct[$0]! }
+        do {
+            let points = try chosen.map { partial -> (index: Int, point: ECPoint) in
+                do { return (partial.index, try key.curve.point(hex: partial.point)) } catch {
+                    throw BidCoreError(.partialInvalid, "partial decryption \(partial.index) is not a point on the curve")
+                }
+            }
+            let shared = try ThresholdDecryption.combine(points, curve: key.curve)
+            let (recipient, _) = try ephemeral(of: header, key: key)
+            var contentKey = try ThresholdDecryption.unwrap([UInt8](Data(base64Encoded: recipient.wrappedKey) ?? Data()), algorithm: recipient.algorithm,
+                                                            sharedPoint: shared, recipient: try key.publicPoint(),
+                                                            context: PayloadKeys.wrapContext(packageId: header.packageIdBytes))
+            guard SealedBidOpener.contentKeyMatches(contentKey, header: header) else {
+                wipe(&contentKey)
+                throw BidCoreError(.sealedContentKeyMismatch, "the key wrapped to the opening key does not match the package's key commitment")
+            }
+            return contentKey
+        } catch {
+            for partial in chosen { _ = try verify(partial, for: header, key: key) }
+            throw error
         }
-        let chosen = points.keys.sorted().prefix(key.threshold).map { (index: $0, point: points[$0]!) }
-        let shared = try ThresholdDecryption.combine(chosen, curve: key.curve)
-        let (recipient, _) = try ephemeral(of: header, key: key)
-        var contentKey = try ThresholdDecryption.unwrap([UInt8](Data(base64Encoded: recipient.wrappedKey) ?? Data()), algorithm: recipient.algorithm,
-                                                        sharedPoint: shared, recipient: try key.publicPoint(),
-                                                        context: PayloadKeys.wrapContext(packageId: header.packageIdBytes))
-        guard SealedBidOpener.contentKeyMatches(contentKey, header: header) else {
-            wipe(&contentKey)
-            throw BidCoreError(.sealedContentKeyMismatch, "the key wrapped to the opening key does not match the package's key commitment")
-        }
-        return contentKey
     }
 }

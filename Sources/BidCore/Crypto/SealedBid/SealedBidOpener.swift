@@ -26,6 +26,9 @@ public final class SealedBidOpener {
         case privateKey(PrivateKey)
         /// The content key itself (remote decryption: the bidder unwrapped it on its machine).
         case contentKey([UInt8])
+        /// The content key, derived from the header once it is authenticated (the committee:
+        /// `CommitteeOpening.contentKey` from the officials' partial decryptions).
+        case derived(@Sendable (SealedBidHeader) throws -> [UInt8])
     }
 
     public struct Options: Sendable {
@@ -144,6 +147,8 @@ public final class SealedBidOpener {
             switch key {
             case .contentKey(let given):
                 contentKey = given
+            case .derived(let derive):
+                contentKey = try derive(header)
             case .privateKey(let privateKey):
                 contentKey = try SealedBidOpener.unwrapContentKey(header: header, with: privateKey)
                 openedBy = header.recipient(for: privateKey.publicKey)?.role

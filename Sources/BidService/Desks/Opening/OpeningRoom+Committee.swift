@@ -127,6 +127,7 @@ extension OpeningRoom {
         let pending = Dictionary(uniqueKeysWithValues: pendingBids(context).filter { $0.suite == key.suite }.map { ($0.id, $0) })
         // Every proof is checked before anything is stored (off the cooperative pool: curve work).
         let blobs = store.blobs
+        let checking = Date()
         let checked = try await SerialWorker(label: "ebid.opening.partials").run { () -> Result<[(BidRecord, PartialDecryption)], ServiceError> in
             var checked: [(BidRecord, PartialDecryption)] = []
             for item in input.partials {
@@ -147,6 +148,9 @@ extension OpeningRoom {
             }
             return .success(checked)
         }
+        Logger(label: "ebid.opening").info("""
+            tender \(id): checked \(input.partials.count) partial decryption proof(s) of share \(input.index) in \(Self.milliseconds(Date().timeIntervalSince(checking))) ms
+            """)
         let accepted: [(BidRecord, PartialDecryption)]
         switch checked {
         case .success(let list): accepted = list
@@ -202,8 +206,9 @@ extension OpeningRoom {
     }
 
     /// Opens every waiting bid that has k checked partials (the committee's remedy after the window
-    /// under bidder-then-committee; at once under committee). The proofs are checked again as the
-    /// partials are combined: a partial altered in the database opens nothing.
+    /// under bidder-then-committee; at once under committee). A combination that does not give the
+    /// key the package committed to has its proofs checked again: a partial altered in the database
+    /// opens nothing and blames nobody (`CommitteeOpening.contentKey`).
     func openByCommittee(_ context: Context) async throws {
         let actor = Actor(certificateFingerprint: environment.platform.certificate.fingerprint, party: "platform", role: "opening-committee", address: "local")
         let pending = pendingBids(context)
@@ -214,6 +219,9 @@ extension OpeningRoom {
                 if Set(partials.map(\.index)).count >= key.file.threshold { ready.append((bid, key.file, partials)) }
             }
         }
+        guard !ready.isEmpty else { return }
+        let started = Date()
+        let tally = TimeTally()
         // Two bids at a time: while one waits for its parts to reach the disk, the other decrypts
         // (each bid's chunks are themselves decrypted on all cores).
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -221,7 +229,7 @@ extension OpeningRoom {
             func open(_ item: (BidRecord, OpeningKeyFile, [PartialDecryption])) {
                 group.addTask {
                     let (bid, key, partials) = item
-                    let outcome = try await self.openStored(bid, tender: context.tender, key: .committee(key, partials))
+                    let outcome = try await self.openStored(bid, tender: context.tender, key: .committee(key, partials, tally: tally))
                     if case .failed(let failure) = outcome, failure.code == BidCoreError.Code.partialInvalid.rawValue {
                         // Stored partials that no longer verify: someone altered them. Nothing opens; the
                         // bid waits (and counts as the committee's failure if the opening is closed).
@@ -236,7 +244,13 @@ extension OpeningRoom {
                 if let item = next.next() { open(item) }
             }
         }
+        Logger(label: "ebid.opening").info("""
+            tender \(context.tender.id): the committee opened \(ready.count) bid(s) in \(Self.milliseconds(Date().timeIntervalSince(started))) ms; \
+            combining their partials and unwrapping their keys took \(Self.milliseconds(tally.seconds)) ms
+            """)
     }
+
+    static func milliseconds(_ seconds: TimeInterval) -> String { String(format: "%.1f", seconds * 1000) }
 
     /// How many bids the committee opens at once.
     static let committeeWidth = 2

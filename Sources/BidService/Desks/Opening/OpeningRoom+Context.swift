@@ -127,10 +127,11 @@ extension OpeningRoom {
         case failed(DecryptionFailure)
     }
 
-    /// What opens a stored bid: the content key its bidder unwrapped, or the committee's partials.
+    /// What opens a stored bid: the content key its bidder unwrapped, or the committee's partials
+    /// (the time spent combining them and unwrapping is added to `tally`).
     enum KeySource: Sendable {
         case contentKey([UInt8])
-        case committee(OpeningKeyFile, [PartialDecryption])
+        case committee(OpeningKeyFile, [PartialDecryption], tally: TimeTally)
     }
 
     /// Opens a stored bid (off the cooperative pool) and keeps its parts. A failure is the
@@ -143,14 +144,17 @@ extension OpeningRoom {
         let attempt = try await SerialWorker(label: "ebid.opening.bid").run { () -> Result<Outcome, BidCoreError> in
             let sink = BlobPartSink(blobs: blobs)
             do {
-                var contentKey: [UInt8]
+                let keySource: SealedBidOpener.KeySource
                 switch source {
-                case .contentKey(let given): contentKey = given
-                case .committee(let key, let partials):
-                    contentKey = try CommitteeOpening.contentKey(header: try SealedBidHeader.peek(file: path), key: key, partials: partials)
+                case .contentKey(let given): keySource = .contentKey(given)
+                case .committee(let key, let partials, let tally):
+                    keySource = .derived { header in
+                        let started = Date()
+                        defer { tally.add(Date().timeIntervalSince(started)) }
+                        return try CommitteeOpening.contentKey(header: header, key: key, partials: partials)
+                    }
                 }
-                defer { wipe(&contentKey) }
-                let opened = try SealedBidOpener.open(file: path, key: .contentKey(contentKey),
+                let opened = try SealedBidOpener.open(file: path, key: keySource,
                                                       options: .init(trust: trust, time: bid.receivedAt, expectedTenderId: tender.id,
                                                                      expectedSection: tender.section), sink: sink)
                 return .success(.opened(opened, sink.stored))
@@ -229,4 +233,14 @@ extension FileInput {
         try forEachChunk { digest.update($0) }
         return "\(algorithm.label):\(Hex.encode(digest.finalize()))"
     }
+}
+
+/// Adds up durations from several tasks (for log lines: how long the proofs took).
+final class TimeTally: @unchecked Sendable {
+    // @unchecked: `total` is only touched under `lock`.
+    private let lock = NSLock()
+    private var total: TimeInterval = 0
+
+    func add(_ seconds: TimeInterval) { lock.withLock { total += seconds } }
+    var seconds: TimeInterval { lock.withLock { total } }
 }
