@@ -48,6 +48,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: ["BidCore"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

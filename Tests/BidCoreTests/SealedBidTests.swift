@@ -3,18 +3,6 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Expects `body` to throw a BidCoreError with `code`.
-func expectCode(_ code: BidCoreError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
-    do {
-        try body()
-        Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)
-    } catch let error as BidCoreError {
-        #expect(error.code == code, "got \(error)", sourceLocation: sourceLocation)
-    } catch {
-        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-    }
-}
-
 @Suite("Sealed bid: round trips")
 struct SealedBidRoundTripTests {
     @Test("a sealed bid verifies without keys and opens with the bidder's and the opening key", arguments: Suite.allCases)

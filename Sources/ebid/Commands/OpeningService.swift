@@ -436,8 +436,9 @@ func printOpening(_ view: OpeningView) {
     if let completed = view.completedAt { rows.append(("completed", displayTime(completed))) }
     if let ends = view.confirmationEndsAt { rows.append(("objections until", displayTime(ends))) }
     if let partials = view.partialsFrom, let threshold = view.threshold {
-        rows.append(("partials from", partials.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)/\(threshold) (officials \($0.value.map(String.init).joined(separator: ", ")))" }
-            .joined(separator: "; ")))
+        rows.append(("partials from", partials.sorted { $0.key < $1.key }.map { suite, officials in
+            "\(suite) \(officials.count)/\(threshold)" + (officials.isEmpty ? "" : " (officials \(officials.map(String.init).joined(separator: ", ")))")
+        }.joined(separator: "; ")))
     }
     printTable(rows, indent: "  ")
     for bid in view.bids ?? [] {

@@ -13,7 +13,7 @@ struct Tender: AsyncParsableCommand {
 extension Tender {
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Publish a tender: create the draft with its opening key(s), upload the documents, publish.",
+            abstract: "Publish a tender: create the draft with its opening key(s) (by default its key ceremonies'), upload the documents, publish.",
             discussion: "Safe to run again after a failure: an existing draft is completed; a published tender is never published twice."
         )
 
@@ -25,7 +25,7 @@ extension Tender {
         @Option(name: .customLong("document"), help: "A tender document to publish; repeat for each.")
         var documents: [String] = []
 
-        @Option(name: .customLong("opening-key"), help: "Opening key file from `ebid opening keygen`, one per accepted suite.")
+        @Option(name: .customLong("opening-key"), help: "Opening key file, one per accepted suite: a key ceremony's transcript (`ebid opening ceremony status --out`) or a keygen file. Without one, a suite takes the tender's completed key ceremony.")
         var openingKeys: [String] = []
 
         @Option(help: "Bid deadline, overriding the file's: ISO 8601 or +20d / +2h / +30m / +45s from now.")

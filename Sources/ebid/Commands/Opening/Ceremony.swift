@@ -29,6 +29,25 @@ extension Opening {
     }
 }
 
+/// What an official gives `ceremony deal` and `ceremony check`.
+struct CeremonyOfficialOptions: ParsableArguments {
+    @OptionGroup var client: ClientOptions
+
+    @Option(help: "Tender id.")
+    var tender: String
+
+    @Option(help: "Crypto suite (default: your certificate's).")
+    var suite: Suite?
+
+    @OptionGroup var trust: TrustOptions
+
+    /// The official's certificate and key, the ceremony's suite, and the trust store (if given).
+    func identity() throws -> (Certificate, PrivateKey, Suite, TrustStore?) {
+        let (certificate, key) = try loadIdentity(certificate: client.cert, key: client.key)
+        return (certificate, key, try ceremonySuite(suite, certificate: certificate), trust.trustFiles.isEmpty ? nil : try trust.makeTrustStore())
+    }
+}
+
 /// --suite for an official: the curve of its certificate names it (SM2 → GM, P-256 → NIST).
 func ceremonySuite(_ given: Suite?, certificate: Certificate) throws -> Suite {
     let type = try certificate.publicKey.type

@@ -16,23 +16,13 @@ extension Opening {
             """
         )
 
-        @OptionGroup var client: ClientOptions
-
-        @Option(help: "Tender id.")
-        var tender: String
-
-        @Option(help: "Crypto suite (default: your certificate's).")
-        var suite: Suite?
-
-        @OptionGroup var trust: TrustOptions
+        @OptionGroup var official: CeremonyOfficialOptions
 
         func run() async throws {
             try await reportingErrors {
-                let (certificate, privateKey) = try loadIdentity(certificate: client.cert, key: client.key)
-                let suite = try ceremonySuite(suite, certificate: certificate)
-                let api = try await client.login()
-                switch try await CeremonyWork.check(api, tender: tender, suite: suite, certificate: certificate, key: privateKey,
-                                                    trust: trust.trustFiles.isEmpty ? nil : try trust.makeTrustStore()) {
+                let (certificate, privateKey, suite, trust) = try official.identity()
+                let api = try await official.client.login()
+                switch try await CeremonyWork.check(api, tender: official.tender, suite: suite, certificate: certificate, key: privateKey, trust: trust) {
                 case .confirmed(let after, let digest, let publicKey):
                     print("every share you received matches its dealer's commitments; confirmed transcript \(Hex.encode(digest).prefix(16))…")
                     print("opening public key \(publicKey.hex.prefix(24))…")

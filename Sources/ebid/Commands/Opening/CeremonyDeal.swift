@@ -15,23 +15,13 @@ extension Opening {
             """
         )
 
-        @OptionGroup var client: ClientOptions
-
-        @Option(help: "Tender id.")
-        var tender: String
-
-        @Option(help: "Crypto suite (default: your certificate's).")
-        var suite: Suite?
-
-        @OptionGroup var trust: TrustOptions
+        @OptionGroup var official: CeremonyOfficialOptions
 
         func run() async throws {
             try await reportingErrors {
-                let (certificate, privateKey) = try loadIdentity(certificate: client.cert, key: client.key)
-                let suite = try ceremonySuite(suite, certificate: certificate)
-                let api = try await client.login()
-                let (index, after) = try await CeremonyWork.deal(api, tender: tender, suite: suite, certificate: certificate, key: privateKey,
-                                                                 trust: trust.trustFiles.isEmpty ? nil : try trust.makeTrustStore())
+                let (certificate, privateKey, suite, trust) = try official.identity()
+                let api = try await official.client.login()
+                let (index, after) = try await CeremonyWork.deal(api, tender: official.tender, suite: suite, certificate: certificate, key: privateKey, trust: trust)
                 print("dealt as official \(index) of \(after.officials.count): \(after.officials.filter(\.dealt).count) have dealt")
                 printCeremony(after)
             }
