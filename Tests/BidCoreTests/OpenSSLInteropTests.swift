@@ -205,4 +205,35 @@ struct OpenSSLInteropTests {
                                                      "-kdfopt", "hexsalt:\(hexString(packageId))", "-kdfopt", "info:ebid-sb1 aes-256-gcm key", "HKDF"], in: dir).text)
         #expect(derived == keys.encryptionKey)
     }
+
+    @Test("threshold decryption against the openssl command line: a key SM2-encrypted by `openssl pkeyutl` unwraps with combined partials; P-256 partials equal `openssl pkeyutl -derive`")
+    func thresholdDecryption() throws {
+        // GM: openssl encrypts a content key to the opening public key; two officials' partials open it.
+        let gm = TestPKI.gm
+        let gmKey = try OpeningKeyDealer.generate(suite: .gm, officials: gm.officials.map(\.certificate), threshold: 2)
+        let dir = TemporaryDirectory()
+        dir.write("opening.pub", Array(gmKey.publicKey.utf8))
+        let secret = SecureRandom.bytes(32)
+        dir.write("secret.bin", secret)
+        try openssl(["pkeyutl", "-encrypt", "-pubin", "-inkey", "opening.pub", "-in", "secret.bin", "-out", "wrapped.der"], in: dir)
+        let wrapped = dir.read("wrapped.der")
+        let ephemeral = try ThresholdDecryption.ephemeralPoint(wrapped: wrapped, algorithm: .sm2)
+        let gmShares = try gm.officials.map { try gmKey.share(officialKey: $0.key, officialCertificate: $0.certificate) }
+        for pair in subsets(of: gmShares, size: 2) {
+            let combined = try ThresholdDecryption.combine(try pair.map { (index: $0.index, point: try Curve.sm2.multiply(ephemeral, by: $0.value)) }, curve: .sm2)
+            #expect(try ThresholdDecryption.unwrap(wrapped, algorithm: .sm2, sharedPoint: combined, recipient: try gmKey.publicPoint(), context: []) == secret)
+        }
+        // NIST: each partial's x coordinate is what openssl's ECDH gives for that share and E.
+        let nist = TestPKI.nist
+        let nistKey = try OpeningKeyDealer.generate(suite: .nist, officials: nist.officials.map(\.certificate), threshold: 2)
+        let e = try Curve.p256.multiplyGenerator(try Curve.p256.randomScalar())
+        dir.write("e.pub", Array(try PublicKey(ecPoint: e.bytes, type: .p256).pem.utf8))
+        for official in nist.officials {
+            let share = try nistKey.share(officialKey: official.key, officialCertificate: official.certificate)
+            dir.write("share-\(share.index).pem", Array(try PrivateKey.fromECScalar(share.value.bytes, type: .p256).pemPKCS8().utf8))
+            let derived = try openssl(["pkeyutl", "-derive", "-inkey", "share-\(share.index).pem", "-peerkey", "e.pub", "-out", "z-\(share.index).bin"], in: dir)
+            #expect(derived.status == 0)
+            #expect(dir.read("z-\(share.index).bin") == (try Curve.p256.multiply(e, by: share.value)).x, "share \(share.index)")
+        }
+    }
 }

@@ -137,8 +137,11 @@ extension OpeningRoom {
                 guard item.partial.index == input.index else {
                     return .failure(.unprocessable("opening.partial-invalid", "the partial for bid \(item.bidId) is numbered \(item.partial.index), not \(input.index)"))
                 }
+                guard let header = try? SealedBidHeader.peek(file: blobs.path(bid.blob)) else {
+                    return .failure(ServiceError(status: 500, code: "opening.blob-unreadable", title: "Internal error",
+                                                 detail: "the stored package of bid \(item.bidId) cannot be read"))
+                }
                 do {
-                    let header = try SealedBidHeader.peek(file: blobs.path(bid.blob))
                     _ = try CommitteeOpening.verify(item.partial, for: header, key: key.file)
                 } catch let error as BidCoreError {
                     return .failure(.unprocessable("opening.partial-invalid",
