@@ -124,10 +124,20 @@ public struct CreditRegister: Sendable {
         guard let chain = CreditEffect.chain(try tx.creditRecords(chain: chainId)) else {
             throw ServiceError(status: 500, code: "credit.chain-broken", title: "Internal error", detail: "decision \(chainId) cannot be derived")
         }
-        try tx.saveCreditChain(chain)
+        try Self.saveChain(chain, tx: tx)
         try tx.appendLedger(LedgerEntry(actor: actor, action: "credit.\(input.kind.rawValue)", object: "credit/\(id)", tenderId: input.tenderId,
                                         payload: signed.document), at: now)
         return Signed(record: record, signed: signed.wire)
+    }
+
+    /// Stores a decision's derived state and rewrites its subject's page source (both subjects',
+    /// were a decision ever to change subject): the page sources are derived here, in the register,
+    /// the store only keeps them.
+    static func saveChain(_ chain: CreditChain, tx: any StoreTransaction) throws {
+        let previous = try tx.saveCreditChain(chain)
+        for code in [chain.state.current.subject.code] + (previous.map { [$0] } ?? []) {
+            try tx.setCreditSubjectPageSource(subject: code, SubjectPageSource.source(try tx.creditPageRows(subject: code)))
+        }
     }
 
     /// Rules that need nothing but the record: required fields, the subject, the penalty and its

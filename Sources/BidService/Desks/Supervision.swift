@@ -274,7 +274,7 @@ public enum LedgerAudit {
         let subjects = Set(stored.values.map(\.current.subject.code)).union(try tx.creditSubjectPageCodes())
         for code in subjects.sorted() {
             let rows = try tx.creditPageRows(subject: code)
-            if try tx.creditSubjectPageSource(subject: code) != (rows.isEmpty ? nil : SubjectPageSource.encode(rows)) {
+            if try tx.creditSubjectPageSource(subject: code) != SubjectPageSource.source(rows) {
                 report.problems.append(.init(seq: nil, kind: "credit-page", detail: "the public page of \(code) differs from what its decisions give"))
             }
         }

@@ -43,7 +43,7 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
         try tx.setMeta("platform-certificate:\(platform.certificate.fingerprint)", platform.certificate.pem)
         // Decisions recorded before the credit chains existed (an older data directory) get theirs.
         for id in try tx.creditChainsMissing() {
-            if let chain = CreditEffect.chain(try tx.creditRecords(chain: id)) { try tx.saveCreditChain(chain) }
+            if let chain = CreditEffect.chain(try tx.creditRecords(chain: id)) { try CreditRegister.saveChain(chain, tx: tx) }
         }
     }
     // The demo clock's offset survives restarts, so a restarted demo continues where it stopped.

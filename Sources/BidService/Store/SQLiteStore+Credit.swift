@@ -54,9 +54,10 @@ extension SQLiteTransaction {
         }
     }
 
-    /// Writes a decision's derived state (after every record added to its chain), and the page
-    /// source of its subject (of both subjects, were a decision ever to change subject).
-    public func saveCreditChain(_ chain: CreditChain) throws {
+    /// Writes a decision's derived state (after every record added to its chain). Returns the
+    /// subject it was about before, if another (the caller rebuilds both subjects' page sources).
+    @discardableResult
+    public func saveCreditChain(_ chain: CreditChain) throws -> String? {
         let state = chain.state
         let input = state.current
         let previousSubject = try connection.queryOne("SELECT subject_code FROM credit_chains WHERE id = ?", [.text(state.id)]) { $0.text(0) }
@@ -75,26 +76,25 @@ extension SQLiteTransaction {
                   .string(input.tenderId), .text(input.penalty.kind.rawValue), .string(input.penalty.fineAmount), .time(input.penalty.start),
                   .time(input.penalty.end), .integer(input.penalty.permanent == true ? 1 : 0), .text(state.status.rawValue), .time(state.listedUntil),
                   .text(state.head), .blob(input.json())])
-        try rebuildCreditSubjectPage(input.subject.code)
-        if let previousSubject, previousSubject != input.subject.code { try rebuildCreditSubjectPage(previousSubject) }
+        return previousSubject == input.subject.code ? nil : previousSubject
     }
 
-    /// Rewrites a subject's page source from its published decisions (SubjectPageSource).
-    func rebuildCreditSubjectPage(_ code: String) throws {
-        let rows = try creditPageRows(subject: code)
-        if rows.isEmpty {
-            try connection.run("DELETE FROM credit_subject_pages WHERE subject_code = ?", [.text(code)])
-        } else {
+    /// Stores (or, given nil, removes) a subject's page source.
+    public func setCreditSubjectPageSource(subject code: String, _ source: [UInt8]?) throws {
+        if let source {
             try connection.run("INSERT INTO credit_subject_pages (subject_code, source) VALUES (?, ?) ON CONFLICT(subject_code) DO UPDATE SET source = excluded.source",
-                               [.text(code), .blob(SubjectPageSource.encode(rows))])
+                               [.text(code), .blob(source)])
+        } else {
+            try connection.run("DELETE FROM credit_subject_pages WHERE subject_code = ?", [.text(code)])
         }
     }
 
-    /// Every subject's page source, rebuilt (migration 4; the audit compares against it).
+    /// Every subject's page source, rebuilt: migration 4 only (the frozen migration made them once;
+    /// every later change goes through the credit register, which derives them).
     func rebuildCreditSubjectPages() throws {
         try connection.run("DELETE FROM credit_subject_pages")
         for code in try connection.query("SELECT DISTINCT subject_code FROM credit_chains WHERE status = 'in-force'", [], { $0.text(0) }) {
-            try rebuildCreditSubjectPage(code)
+            try setCreditSubjectPageSource(subject: code, SubjectPageSource.source(try creditPageRows(subject: code)))
         }
     }
 
@@ -133,7 +133,7 @@ extension SQLiteTransaction {
     }
 
     /// The published decisions about a subject in the form its page source is made from.
-    func creditPageRows(subject code: String) throws -> [CreditPageRow] {
+    public func creditPageRows(subject code: String) throws -> [CreditPageRow] {
         try connection.query("""
             SELECT id, head_id, status, decision_date, listed_until, penalty, restriction_start, restriction_end, permanent, decision_number, authority,
               subject_name, current_json FROM credit_chains WHERE subject_code = ? AND status = 'in-force' ORDER BY decision_date, id

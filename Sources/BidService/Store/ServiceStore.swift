@@ -92,7 +92,9 @@ public protocol StoreTransaction: CeremonyTransaction {
     func creditRecords(chain id: String) throws -> [CreditRecord]
     func creditRecordExists(id: String) throws -> Bool
     func signedCreditRecord(id: String) throws -> SignedDocument?
-    func saveCreditChain(_ chain: CreditChain) throws
+    @discardableResult func saveCreditChain(_ chain: CreditChain) throws -> String?
+    func creditPageRows(subject code: String) throws -> [CreditPageRow]
+    func setCreditSubjectPageSource(subject code: String, _ source: [UInt8]?) throws
     func creditDecisions(subject code: String) throws -> [CreditDecisionState]
     func creditSubjectPageSource(subject code: String) throws -> [UInt8]?
     func creditDecisions(_ query: CreditChainQuery) throws -> [CreditDecisionState]

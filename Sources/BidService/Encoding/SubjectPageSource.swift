@@ -1,7 +1,8 @@
 import Foundation
 
-/// A subject's public page, kept ready in the store (`credit_subject_pages`) and rewritten in the
-/// transaction of every record that changes one of the subject's decisions: a lookup reads one
+/// A subject's public page, kept ready in the store (`credit_subject_pages`) and rewritten by the
+/// credit register in the transaction of every record that changes one of the subject's
+/// decisions (`CreditRegister.saveChain`): a lookup reads one
 /// row, and only what depends on the time — `at`, and whether each decision is listed and
 /// restricting now — is written per request (docs/performance.md). The records stay the truth:
 /// the audit rebuilds every page source from the decisions and compares.
@@ -31,6 +32,9 @@ public enum SubjectPageSource {
     }
 
     /// The source of a page from the subject's published decisions, in page order.
+    /// The page source for a subject's published decisions; nil when it has none (no page kept).
+    public static func source(_ rows: [CreditPageRow]) -> [UInt8]? { rows.isEmpty ? nil : encode(rows) }
+
     static func encode(_ rows: [CreditPageRow]) -> [UInt8] {
         var bytes: [UInt8] = [version]
         var name = JSONOutput(capacity: 64)
