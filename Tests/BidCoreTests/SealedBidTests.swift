@@ -256,6 +256,31 @@ struct SealedBidTamperTests {
         expectCode(.sealedSignerMismatch) { _ = try fixture.open(bytes, key: .privateKey(fixture.openingKey)) }
     }
 
+    @Test("a manifest that names another company — its name, its credit code, or both — with the signer's own fingerprint, signed inside and out by the signer, does not open",
+          arguments: Suite.allCases)
+    func manifestNamesAnotherCompany(suite: Suite) throws {
+        let fixture = try SealingFixture(suite: suite)
+        let mutations: [(inout BidManifest) -> Void] = [
+            { $0.bidder.name = "乙路桥集团有限公司"; $0.bidder.creditCode = "91350100MA3W7WKK88" },
+            { $0.bidder.name = "乙路桥集团有限公司" },
+            { $0.bidder.creditCode = "91350100MA3W7WKK88" },
+            { $0.bidder.creditCode = nil },
+        ]
+        for mutate in mutations {
+            let bytes = try fixture.seal(overrides: .init(mutateManifest: mutate))
+            _ = try fixture.verify(bytes)  // the outside is fine: the signer really signed it
+            do {
+                _ = try fixture.open(bytes, key: .privateKey(fixture.openingKey))
+                Issue.record("a manifest naming another company opened")
+            } catch let error as BidCoreError {
+                #expect(error.code == .sealedSignerMismatch)
+                #expect(error.reason.contains("another bidder"), "\(error.reason)")
+            }
+        }
+        // The honest manifest still opens.
+        _ = try fixture.open(try fixture.seal(), key: .privateKey(fixture.openingKey))
+    }
+
     @Test("a bad inner signature, a manifest for another tender, a wrong part digest", arguments: Suite.allCases)
     func innerManifestTampering(suite: Suite) throws {
         let fixture = try SealingFixture(suite: suite)

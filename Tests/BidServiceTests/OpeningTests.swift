@@ -174,9 +174,11 @@ struct OpeningTests {
         let fixture = try await ServiceFixture()
         let other = try ServiceFixture.certificate("bidder-06")
         let otherKey = try ServiceFixture.key("bidder-06")
-        let setup = try await OpeningSetup(fixture, id: "T-OPEN-FAULT", policy: .bidder, bidders: Self.four + ["bidder-05"],
+        let setup = try await OpeningSetup(fixture, id: "T-OPEN-FAULT", policy: .bidder, bidders: Self.four + ["bidder-05", "bidder-06"],
                                            overrides: ["bidder-02": .init(innerSigner: (other, otherKey)),
-                                                       "bidder-05": .init(corruptInnerSignature: true)])
+                                                       "bidder-05": .init(corruptInnerSignature: true),
+                                                       // bidder-06 signs, inside and out, a manifest that names bidder-01's company.
+                                                       "bidder-06": .init(mutateManifest: { $0.bidder.name = "福建闽江建设工程有限公司"; $0.bidder.creditCode = "91350100MA3AGGLU11" })])
         setup.passDeadline()
         try await setup.start()
         // The platform damages bidder-03's stored package and loses bidder-04's.
@@ -204,14 +206,20 @@ struct OpeningTests {
         #expect(view.failure?.code == "opening.blob-corrupt")
         await expectServiceError("opening.blob-unreadable", status: 500) { try await setup.decrypt("bidder-04") }
         #expect(try await setup.decrypt("bidder-01").state == .opened)
+        // The manifest's whole identity must be its signer's: a package that says it is from another company is revoked, with the evidence.
+        view = try await setup.decrypt("bidder-06")
+        #expect(view.state == .revoked && view.failure?.fault == .bidder)
+        #expect(view.failure?.code == BidCoreError.Code.sealedSignerMismatch.rawValue)
+        #expect(view.failure?.detail.contains("福建闽江建设工程有限公司") == true, "\(view.failure?.detail ?? "")")
         try await setup.passWindow()
         // bidder-04 could not even fetch its header: when the window closes, the missing package is
         // found to be the platform's fault, not the bidder's.
         let (record, _) = try await setup.record()
         let states = Dictionary(uniqueKeysWithValues: record.bids.map { ($0.bidder, $0.state) })
-        #expect(states == ["bidder-01": .opened, "bidder-02": .revoked, "bidder-03": .withdrawn, "bidder-04": .withdrawn, "bidder-05": .revoked])
+        #expect(states == ["bidder-01": .opened, "bidder-02": .revoked, "bidder-03": .withdrawn, "bidder-04": .withdrawn, "bidder-05": .revoked,
+                           "bidder-06": .revoked])
         #expect(record.bids.first { $0.bidder == "bidder-04" }?.failure?.code == "opening.blob-missing")
-        #expect(try await setup.ledger(action: "opening.decrypt.failed").count == 4)
+        #expect(try await setup.ledger(action: "opening.decrypt.failed").count == 5)
         // Nothing of the failed bids was kept as opened parts.
         #expect(try await fixture.store.read { try $0.openedParts(bid: damaged.id) }.isEmpty)
     }

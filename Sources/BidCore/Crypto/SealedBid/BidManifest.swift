@@ -127,3 +127,23 @@ public struct BidManifest: Codable, Sendable, Equatable {
 extension BidCoreError.Code {
     public static let bidSummaryInvalid: Self = "bid.summary-invalid"
 }
+
+extension BidManifest {
+    /// The bidder the manifest names must be its signer in every field — name, unified social
+    /// credit code and certificate fingerprint — or the bid says it is from someone else.
+    public func requireBidder(is signer: Certificate) throws {
+        let identity = SignerIdentity(signer)
+        var differences: [String] = []
+        if bidder.name != identity.name { differences.append("name \(bidder.name), not \(identity.name)") }
+        if bidder.creditCode != identity.creditCode {
+            differences.append("credit code \(bidder.creditCode ?? "none"), not \(identity.creditCode ?? "none")")
+        }
+        if bidder.certificateFingerprint != identity.certificateFingerprint {
+            differences.append("certificate \(bidder.certificateFingerprint.prefix(16))…, not \(identity.certificateFingerprint.prefix(16))…")
+        }
+        guard differences.isEmpty else {
+            throw BidCoreError(.sealedSignerMismatch,
+                               "the manifest names another bidder than its signer \(identity.subject): \(differences.joined(separator: "; "))")
+        }
+    }
+}

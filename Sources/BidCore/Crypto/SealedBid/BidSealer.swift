@@ -152,7 +152,10 @@ public enum BidSealer {
             signerCertificate: Data(innerCertificate.der).base64EncodedString(), signatureScheme: scheme, summary: request.summary,
             parts: manifestParts, machineFingerprint: request.machineFingerprint, createdAt: createdAt)
         overrides.mutateManifest?(&manifest)
-        if overrides.mutateManifest == nil { try manifest.validate() }
+        if overrides.mutateManifest == nil {
+            try manifest.validate()
+            try manifest.requireBidder(is: innerCertificate)
+        }
         let manifestBytes = [UInt8](try JSONEncoder.ebid.encode(manifest))
         var innerSignature = try innerKey.sign(manifestBytes, scheme: scheme)
         if overrides.corruptInnerSignature { innerSignature[innerSignature.count / 2] ^= 0x01 }

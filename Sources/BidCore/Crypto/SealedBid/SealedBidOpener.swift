@@ -205,9 +205,7 @@ public final class SealedBidOpener {
                 throw BidCoreError(.sealedInnerSignatureInvalid, "the inner manifest's signature does not verify")
             }
             try manifest.validate()
-            guard manifest.bidder.certificateFingerprint == signer.fingerprint else {
-                throw BidCoreError(.sealedSignerMismatch, "the manifest names bidder certificate \(manifest.bidder.certificateFingerprint.prefix(16))…, not the signer's")
-            }
+            try manifest.requireBidder(is: signer)
             for (field, inner, outer) in [("package id", manifest.packageId, header.packageId), ("tender", manifest.tenderId, header.tenderId),
                                           ("section", manifest.section, header.section), ("suite", manifest.suite.rawValue, header.suite.rawValue)]
             where inner != outer {
