@@ -134,6 +134,12 @@ struct ServiceCLITests {
         #expect(lateWithdraw.stderr.contains("bid.deadline-passed"), "\(lateWithdraw.stderr)")
 
         #expect(try ebid(["audit", "verify", "--data", dir.file("data"), "--platform-cert", "\(Self.keys)/gm/platform.crt.pem"]).status == 0)
+        // The monitoring office archives the checkpoints on its own machine; bidders keep their receipts.
+        let archive = try ebid(["audit", "checkpoints", "--server", server.url, "--out", dir.file("archive.json"),
+                                "--platform-cert", "\(Self.keys)/gm/platform.crt.pem"])
+        #expect(archive.status == 0 && archive.text.contains("archived"), "\(archive.stderr)")
+        try FileManager.default.createDirectory(atPath: dir.file("kept"), withIntermediateDirectories: true)
+        for name in ["r2.json", "r2.json.sig"] { dir.write("kept/\(name)", dir.read(name)) }
 
         // SIGTERM: a graceful stop; a restart on the same directory continues where it stopped.
         #expect(server.stop() == 0)
@@ -144,7 +150,13 @@ struct ServiceCLITests {
         #expect(stillLate.stderr.contains("bid.deadline-passed"), "the demo clock must survive the restart: \(stillLate.stderr)")
         let audit = try ebid(["audit", "verify", "--data", dir.file("data")])
         #expect(audit.status == 0, "\(audit.stderr)")
+        #expect(audit.stderr.contains("WARNING: no --platform-cert given"), "an audit on the data directory's own certificates says so: \(audit.stderr)")
         server.stop()
+        // The kept receipt and the archived checkpoints are still in the ledger.
+        let external = try ebid(["audit", "verify", "--data", dir.file("data"), "--platform-cert", "\(Self.keys)/gm/platform.crt.pem",
+                                 "--receipts", dir.file("kept"), "--checkpoints", dir.file("archive.json"), "--hash-blobs"])
+        #expect(external.status == 0, "\(external.stderr)")
+        #expect(external.text.contains("1 checked against the ledger"), "\(external.text)")
 
         // Someone edits the database behind the service's back: the audit names the event.
         let database = try SQLiteDatabase(path: dir.file("data/ebid.sqlite"))

@@ -159,9 +159,8 @@ public struct BidDesk: Sendable {
             var bid = BidRecord(id: bidId, tenderId: tender.id, bidderParty: party.id, certificateFingerprint: signer, suite: header.suite,
                                 packageId: header.packageId, packageDigest: verified.packageDigestString, size: Int64(verified.size), blob: blob,
                                 receivedAt: receivedAt, clientAddress: address, status: .active, supersededAt: nil, receiptId: receiptId, ledgerSeq: 0)
-            let event = try tx.appendLedger(try LedgerEntry(actor: actor, action: previous == nil ? "bid.submit" : "bid.replace", object: "bid/\(bidId)",
-                                                            tenderId: tender.id,
-                                                            json: BidPayload(bid: bidId, packageDigest: bid.packageDigest, size: bid.size, at: receivedAt, replaces: previous?.id)),
+            let event = try tx.appendLedger(LedgerEntry(actor: actor, action: previous == nil ? "bid.submit" : "bid.replace", object: "bid/\(bidId)",
+                                                        tenderId: tender.id, payload: try BidBinding.payload(bid, replaces: previous?.id)),
                                             at: receivedAt)
             bid.ledgerSeq = event.seq
             let kind: ReceiptKind = previous == nil ? .bidSubmitted : .bidReplaced

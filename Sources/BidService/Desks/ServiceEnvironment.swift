@@ -20,6 +20,11 @@ public struct ServiceEnvironment: Sendable {
     /// maker saw the whole private key: in the demo profile, or where the centre says so
     /// (`ebid serve --allow-dealer-keys`). Otherwise only key ceremonies' keys are accepted.
     public var acceptsDealerKeys: Bool
+    /// Certificates the platform signed with before its current one (recorded in the data
+    /// directory): the opening checks receipts against them too, so that rotating the platform key
+    /// during a tender does not make its receipts look forged. (The independent check is the audit,
+    /// with certificates the auditor brings.)
+    public var previousPlatformCertificates: [Certificate] = []
 
     public init(store: any ServiceStore, trust: TrustStore, platform: PlatformSigner, clock: any ServiceClock, profile: PolicyProfile) {
         self.store = store
@@ -31,4 +36,13 @@ public struct ServiceEnvironment: Sendable {
     }
 
     public var platformActor: Actor { .platform(platform.certificate.fingerprint) }
+
+    /// The certificates this platform signs with, now and before (a rotated key's receipts stay
+    /// checkable), by fingerprint.
+    public var platformCertificates: [String: Certificate] {
+        var all = [platform.certificate.fingerprint: platform.certificate]
+        for certificate in previousPlatformCertificates { all[certificate.fingerprint] = certificate }
+        return all
+    }
+
 }

@@ -53,6 +53,8 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
     environment.tokenLifetime = configuration.tokenLifetime
     environment.maxBidBytesCeiling = configuration.maxBidBytes
     environment.acceptsDealerKeys = environment.acceptsDealerKeys || configuration.allowDealerKeys
+    environment.previousPlatformCertificates = try store.database.readNow { try $0.meta(prefix: "platform-certificate:") }
+        .compactMap { try? Certificate(pem: $0.value) }.filter { $0 != platform.certificate }
     return (environment, adjustable)
 }
 

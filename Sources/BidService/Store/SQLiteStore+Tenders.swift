@@ -135,6 +135,10 @@ extension SQLiteTransaction {
                              [.text(id), .text(status.rawValue)], Self.bid)
     }
 
+    public func bid(id: String) throws -> BidRecord? {
+        try connection.queryOne("SELECT \(Self.bidColumns) FROM bids WHERE id = ?", [.text(id)], Self.bid)
+    }
+
     public func allBids() throws -> [BidRecord] {
         try connection.query("SELECT \(Self.bidColumns) FROM bids ORDER BY received_at", [], Self.bid)
     }
@@ -168,6 +172,12 @@ extension SQLiteTransaction {
     public func receipts(tender id: String, party: String) throws -> [SignedDocument] {
         try connection.query("SELECT document, signature, scheme, certificate_fingerprint FROM receipts WHERE tender_id = ? AND party_id = ? ORDER BY ledger_seq",
                              [.text(id), .text(party)]) { Self.signedDocument($0, from: 0) }
+    }
+
+    public func receipt(id: String) throws -> SignedDocument? {
+        try connection.queryOne("SELECT document, signature, scheme, certificate_fingerprint FROM receipts WHERE id = ?", [.text(id)]) {
+            Self.signedDocument($0, from: 0)
+        }
     }
 
     /// Every receipt with its ledger position (for audits).

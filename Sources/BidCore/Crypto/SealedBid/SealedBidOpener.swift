@@ -12,6 +12,10 @@ public struct OpenedBid: Sendable {
     /// Which recipient entry opened it (nil when a content key was handed in directly).
     public let openedBy: RecipientRole?
     public let size: UInt64
+    /// `H` of the whole file, as the verifier computes it at upload.
+    public let packageDigest: [UInt8]
+
+    public var packageDigestString: String { "\(header.suite.hash.label):\(Hex.encode(packageDigest))" }
 }
 
 /// Decrypts a sealed bid and checks everything: header signature, key commitment, every chunk's
@@ -121,6 +125,8 @@ public final class SealedBidOpener {
         var pipeline: OpeningPipeline?
         var openedBy: RecipientRole?
         var finalSignatureValid = false
+        /// After the last chunk record: the trailer still goes into the package digest.
+        var signedRegionEnded = false
 
         var header: SealedBidHeader? { read?.header }
 
@@ -168,14 +174,15 @@ public final class SealedBidOpener {
 
         mutating func framerBytes(_ bytes: UnsafeRawBufferPointer) {
             // Header bytes were added by ReadHeader; chunk records are hashed by the pipeline
-            // (beside the decryption); here only the header-signature field remains.
-            guard pipeline == nil else { return }
+            // (beside the decryption); here only the header-signature field and the trailer remain.
+            guard pipeline == nil || signedRegionEnded else { return }
             read?.digest.update(bytes)
         }
 
         mutating func framerDidEndSignedRegion() throws {
             try pipeline?.finishChunks()
             read?.endSignedRegion()
+            signedRegionEnded = true
         }
 
 
@@ -224,7 +231,8 @@ public final class SealedBidOpener {
             }
             try sink.commit(manifest: manifest, manifestBytes: inner.manifest, innerSignature: inner.signature)
             return OpenedBid(header: header, manifest: manifest, manifestBytes: inner.manifest, innerSignature: inner.signature,
-                             signer: signer, signerIdentity: SignerIdentity(signer), openedBy: openedBy, size: size)
+                             signer: signer, signerIdentity: SignerIdentity(signer), openedBy: openedBy, size: size,
+                             packageDigest: read!.digest.finalize())
         }
     }
 }

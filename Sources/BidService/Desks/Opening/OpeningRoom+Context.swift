@@ -106,9 +106,38 @@ extension OpeningRoom {
         }
     }
 
-    /// Whether the platform still holds the package exactly as received (its digest is checked
-    /// again): nil if so, otherwise the platform's failure.
+    /// Whether the bid row is still bound to what was received — its ledger event, its signed
+    /// receipt, its blob's content address, and the stored package's header (package id, signer) —
+    /// before anything is decrypted: nil if so, otherwise the platform's failure with the evidence.
+    /// (An insider who points a row at another bidder's package, or edits its digest, is caught here.)
+    func bindingProblem(_ bid: BidRecord) async throws -> DecryptionFailure? {
+        let certificates = environment.platformCertificates
+        let (event, signed) = try await store.read { tx in (try tx.ledgerEvent(seq: bid.ledgerSeq), try tx.receipt(id: bid.receiptId)) }
+        var problems: [String] = []
+        var receipt: Receipt?
+        if let signed {
+            if let certificate = certificates[signed.certificateFingerprint], (try? signed.verify(with: certificate)) == true {
+                receipt = try? signed.decode(Receipt.self)
+            } else {
+                problems.append("its receipt is not signed by this platform")
+            }
+        }
+        problems += BidBinding.problems(bid, event: event, receipt: receipt)
+        if let header = try? SealedBidHeader.peek(file: store.blobs.path(bid.blob)) {
+            if header.packageId != bid.packageId { problems.append("the stored package is package \(header.packageId), not \(bid.packageId)") }
+            if let signer = try? header.signerCertificate(), signer.fingerprint != bid.certificateFingerprint {
+                problems.append("the stored package is signed by \(signer.subject), not by the bid's signer")
+            }
+        }
+        guard !problems.isEmpty else { return nil }
+        return DecryptionFailure(fault: .platform, code: "opening.bid-binding-broken",
+                                 detail: "bid \(bid.id) is no longer bound to what was received: " + problems.joined(separator: "; "))
+    }
+
+    /// Whether the platform still holds the package exactly as received (its binding, and its
+    /// digest computed again): nil if so, otherwise the platform's failure.
     func storedPackageProblem(_ bid: BidRecord) async throws -> DecryptionFailure? {
+        if let broken = try await bindingProblem(bid) { return broken }
         let path = store.blobs.path(bid.blob)
         return try await SerialWorker(label: "ebid.opening.check").run {
             guard FileManager.default.fileExists(atPath: path) else {
@@ -138,6 +167,7 @@ extension OpeningRoom {
     /// bidder's when the stored file is still exactly what was received (the package itself is
     /// bad), the platform's when the file is missing, unreadable or no longer what was received.
     func openStored(_ bid: BidRecord, tender: Tender, key source: KeySource) async throws -> Outcome {
+        if let broken = try await bindingProblem(bid) { return .failed(broken) }
         let path = store.blobs.path(bid.blob)
         let blobs = store.blobs
         let trust = environment.trust
@@ -165,6 +195,10 @@ extension OpeningRoom {
             }
         }
         switch attempt {
+        case .success(.opened(let opened, _)) where opened.packageDigestString != bid.packageDigest || opened.signer.fingerprint != bid.certificateFingerprint:
+            // It opened, but it is not the package this bid received (nothing of it is recorded).
+            return .failed(DecryptionFailure(fault: .platform, code: "opening.bid-binding-broken",
+                                             detail: "the package opened is \(opened.packageDigestString) signed by \(opened.signer.subject); bid \(bid.id) received \(bid.packageDigest)"))
         case .success(let outcome): return outcome
         case .failure(let error) where error.code == .partialInvalid:
             return .failed(DecryptionFailure(fault: .platform, code: error.code.rawValue, detail: error.reason))

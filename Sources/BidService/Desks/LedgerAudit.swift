@@ -1,0 +1,280 @@
+import BidCore
+import Foundation
+
+/// Recomputes the ledger from the database: every event's hash and link, every checkpoint's
+/// signature and head, every receipt's signature and ledger position, every bid row against its
+/// event, its receipt and its blob, every credit record. Trusts nothing in the data directory that
+/// an insider could rewrite: signatures are checked against the platform certificates the auditor
+/// brings, and an unknown signer is a failure. Copies held elsewhere — receipts kept by bidders,
+/// checkpoints archived by the monitoring office — prove that what they record is still in the
+/// ledger: whoever holds the platform key can sign a new history, but not change those copies.
+public enum LedgerAudit {
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var seq: Int64?
+        public var kind: String
+        public var detail: String
+        public var description: String { seq.map { "event \($0): \(detail)" } ?? detail }
+    }
+
+    public struct Report: Sendable {
+        public var events: Int64 = 0
+        public var head: LedgerEvent?
+        public var checkpoints = 0
+        public var receipts = 0
+        public var bids = 0
+        public var creditRecords = 0
+        /// Tenders past their deadline whose bid events were checked against the deadline checkpoint.
+        public var sealedTenders = 0
+        /// Receipts and checkpoints held outside the platform, checked against the ledger.
+        public var externalReceipts = 0
+        public var archivedCheckpoints = 0
+        public var problems: [Problem] = []
+        public var isIntact: Bool { problems.isEmpty }
+        public var firstProblem: Problem? { problems.first }
+    }
+
+    /// What the auditor brings from outside the data directory.
+    public struct Evidence: Sendable {
+        /// Receipts kept by bidders (the signed JSON and its signature, as `--receipt-out` writes them).
+        public var receipts: [SignedDocument] = []
+        /// Checkpoints archived outside the platform (as `GET /v1/ledger/checkpoints` serves them).
+        public var checkpoints: [Supervision.PublicCheckpoint] = []
+        /// Hash every stored package again (reads every blob).
+        public var hashBlobs = false
+
+        public init(receipts: [SignedDocument] = [], checkpoints: [Supervision.PublicCheckpoint] = [], hashBlobs: Bool = false) {
+            self.receipts = receipts
+            self.checkpoints = checkpoints
+            self.hashBlobs = hashBlobs
+        }
+    }
+
+    /// Audits `store`. `platformCertificates` are the certificates checkpoints, receipts and records
+    /// may be signed with: give the ones you trust, not those recorded in the data directory.
+    public static func run(_ store: SQLiteStore, platformCertificates: [Certificate], evidence: Evidence = Evidence()) throws -> Report {
+        var report = Report()
+        var byHash: [String: Int64] = [:]
+        var hashes: [Int64: String] = [:]
+        var bidEvents: [String: [(seq: Int64, at: Date, action: String)]] = [:]
+        var creditEvents: [String: (seq: Int64, digest: String)] = [:]
+        try store.database.readNow { tx in
+            var previous: LedgerEvent?
+            var after: Int64 = 0
+            while true {
+                let page = try tx.ledgerEvents(after: after, limit: 10_000)
+                if page.isEmpty { break }
+                for event in page {
+                    let expectedSeq = (previous?.seq ?? 0) + 1
+                    if event.seq != expectedSeq {
+                        report.problems.append(.init(seq: expectedSeq, kind: "missing",
+                                                     detail: "events \(expectedSeq)…\(event.seq - 1) are missing (deleted)"))
+                    } else if event.previousHash != (previous?.hash ?? Ledger.genesisHash) {
+                        report.problems.append(.init(seq: event.seq, kind: "broken-link",
+                                                     detail: "does not follow event \(previous?.seq ?? 0): rows were reordered, replaced or inserted"))
+                    }
+                    if event.recomputedHash != event.hash {
+                        report.problems.append(.init(seq: event.seq, kind: "altered", detail: "its content does not match its hash: the row was edited"))
+                    }
+                    byHash[event.hash] = event.seq
+                    hashes[event.seq] = event.hash
+                    if event.action.hasPrefix("bid."), let tender = event.tenderId {
+                        bidEvents[tender, default: []].append((event.seq, event.at, event.action))
+                    }
+                    if event.object.hasPrefix("credit/") { creditEvents[event.object] = (event.seq, event.payloadDigest) }
+                    previous = event
+                    report.events += 1
+                }
+                after = page.last!.seq
+            }
+            report.head = previous
+
+            let certificates = Dictionary(platformCertificates.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a })
+            var goodCheckpoints: [LedgerCheckpoint] = []
+            for checkpoint in try tx.checkpoints(after: 0, limit: Int.max) {
+                report.checkpoints += 1
+                guard let certificate = certificates[checkpoint.certificateFingerprint],
+                      try certificate.publicKey.isValidSignature(checkpoint.signature,
+                                                                 for: LedgerCheckpoint.signedBytes(number: checkpoint.number, at: checkpoint.at, headHash: checkpoint.headHash),
+                                                                 scheme: checkpoint.scheme) else {
+                    report.problems.append(.init(seq: nil, kind: "checkpoint-signature",
+                                                 detail: "checkpoint \(checkpoint.number) is not signed by a trusted platform certificate"))
+                    continue
+                }
+                if byHash[checkpoint.headHash] == nil {
+                    report.problems.append(.init(seq: checkpoint.seq, kind: "checkpoint-mismatch",
+                                                 detail: "checkpoint \(checkpoint.number) (\(iso(checkpoint.at))) signed head \(checkpoint.headHash.prefix(16))…, which the ledger no longer holds"))
+                } else {
+                    var checked = checkpoint
+                    checked.seq = byHash[checkpoint.headHash]!  // the signed head's position, not the stored (unsigned) number
+                    goodCheckpoints.append(checked)
+                }
+            }
+            try checkDeadlines(tx.publicTenders(), bidEvents: bidEvents, checkpoints: goodCheckpoints, report: &report)
+            var receipts: [String: Receipt] = [:]
+            for (seq, signed) in try tx.allReceipts() {
+                report.receipts += 1
+                guard let receipt = try? signed.decode(Receipt.self) else {
+                    report.problems.append(.init(seq: seq, kind: "receipt", detail: "a receipt does not parse"))
+                    continue
+                }
+                guard let certificate = certificates[signed.certificateFingerprint] else {
+                    report.problems.append(.init(seq: seq, kind: "receipt-signer",
+                                                 detail: "receipt \(receipt.receiptId) names a signing certificate \(signed.certificateFingerprint.prefix(16))… that is not a trusted platform certificate"))
+                    continue
+                }
+                guard (try? signed.verify(with: certificate)) == true else {
+                    report.problems.append(.init(seq: seq, kind: "receipt", detail: "receipt \(receipt.receiptId) has a bad signature: it was altered"))
+                    continue
+                }
+                receipts[receipt.receiptId] = receipt
+                if hashes[receipt.ledger.seq] != receipt.ledger.eventHash {
+                    report.problems.append(.init(seq: receipt.ledger.seq, kind: "receipt-mismatch",
+                                                 detail: "receipt \(receipt.receiptId) (\(receipt.kind.rawValue), bidder \(receipt.bidder.name)) names an event the ledger does not hold"))
+                }
+            }
+            for bid in try tx.allBids() {
+                report.bids += 1
+                let event = try tx.ledgerEvent(seq: bid.ledgerSeq)
+                for problem in BidBinding.problems(bid, event: event, receipt: receipts[bid.receiptId]) {
+                    report.problems.append(.init(seq: bid.ledgerSeq, kind: "bid-binding", detail: "bid \(bid.id) of tender \(bid.tenderId) (\(bid.bidderParty)): \(problem)"))
+                }
+                let path = store.blobs.path(bid.blob)
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+                if size != bid.size {
+                    report.problems.append(.init(seq: bid.ledgerSeq, kind: "bid-blob",
+                                                 detail: "bid \(bid.id): its stored package is \(size.map { "\($0) bytes, not \(bid.size)" } ?? "missing")"))
+                } else if evidence.hashBlobs, (try? FileInput(path: path).digestString(bid.suite.hash)) != bid.packageDigest {
+                    report.problems.append(.init(seq: bid.ledgerSeq, kind: "bid-blob", detail: "bid \(bid.id): its stored package no longer has its digest \(bid.packageDigest)"))
+                }
+            }
+            try checkExternal(evidence, tx: tx, certificates: certificates, hashes: hashes, byHash: byHash, report: &report)
+            try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
+        }
+        report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
+        return report
+    }
+
+    /// Receipts kept by bidders and checkpoints archived elsewhere must still be in the ledger, as
+    /// they were signed: a ledger cut short, re-chained and re-signed with the platform key passes
+    /// every check the data directory alone allows — not these.
+    static func checkExternal(_ evidence: Evidence, tx: SQLiteTransaction, certificates: [String: Certificate], hashes: [Int64: String],
+                              byHash: [String: Int64], report: inout Report) throws {
+        for signed in evidence.receipts {
+            report.externalReceipts += 1
+            guard let receipt = try? signed.decode(Receipt.self) else {
+                report.problems.append(.init(seq: nil, kind: "external-receipt", detail: "a receipt given to the audit does not parse"))
+                continue
+            }
+            guard let certificate = certificates[signed.certificateFingerprint], (try? signed.verify(with: certificate)) == true else {
+                report.problems.append(.init(seq: nil, kind: "external-receipt",
+                                             detail: "receipt \(receipt.receiptId) given to the audit is not signed by a trusted platform certificate"))
+                continue
+            }
+            guard hashes[receipt.ledger.seq] == receipt.ledger.eventHash else {
+                report.problems.append(.init(seq: receipt.ledger.seq, kind: "receipt-not-in-ledger",
+                                             detail: "\(receipt.bidder.name)'s receipt \(receipt.receiptId) (\(receipt.kind.rawValue), tender \(receipt.tender.id), received \(iso(receipt.receivedAt))) names ledger event \(receipt.ledger.seq) \(receipt.ledger.eventHash.prefix(16))…, which the ledger no longer holds: it was cut or rewritten"))
+                continue
+            }
+            if try tx.receipt(id: receipt.receiptId)?.document != signed.document {
+                report.problems.append(.init(seq: receipt.ledger.seq, kind: "receipt-missing",
+                                             detail: "\(receipt.bidder.name)'s receipt \(receipt.receiptId) is not in the data directory as it was issued"))
+            }
+            if receipt.kind != .bidWithdrawn {
+                guard let bid = try tx.bid(id: receipt.bid.id) else {
+                    report.problems.append(.init(seq: receipt.ledger.seq, kind: "receipt-bid-missing",
+                                                 detail: "\(receipt.bidder.name)'s receipt \(receipt.receiptId) names bid \(receipt.bid.id), which the data directory does not hold"))
+                    continue
+                }
+                for problem in BidBinding.problems(bid, event: try tx.ledgerEvent(seq: bid.ledgerSeq), receipt: receipt) {
+                    report.problems.append(.init(seq: bid.ledgerSeq, kind: "bid-binding", detail: "bid \(bid.id) against \(receipt.bidder.name)'s own receipt: \(problem)"))
+                }
+            }
+        }
+        let stored = Dictionary(try tx.checkpoints(after: 0, limit: Int.max).map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        for archived in evidence.checkpoints {
+            report.archivedCheckpoints += 1
+            guard let certificate = certificates[archived.certificateFingerprint], archived.isSigned(by: certificate) else {
+                report.problems.append(.init(seq: nil, kind: "archived-checkpoint", detail: "archived checkpoint \(archived.number) is not signed by a trusted platform certificate"))
+                continue
+            }
+            if byHash[archived.headHash] == nil {
+                report.problems.append(.init(seq: nil, kind: "checkpoint-not-in-ledger",
+                                             detail: "archived checkpoint \(archived.number) (\(iso(archived.at))) signed head \(archived.headHash.prefix(16))…, which the ledger no longer holds: it was cut or rewritten"))
+            } else if let kept = stored[archived.number], kept.headHash != archived.headHash || Ledger.milliseconds(kept.at) != archived.atMilliseconds {
+                report.problems.append(.init(seq: nil, kind: "checkpoint-rewritten", detail: "checkpoint \(archived.number) in the data directory is not the one archived"))
+            }
+        }
+    }
+
+    /// Every credit record: signed by a trusted platform certificate, recorded by the ledger event
+    /// whose payload digest is its SM3; and every decision's derived state (what the listings read)
+    /// equal to what its records give.
+    static func checkCredit(_ tx: SQLiteTransaction, events: [String: (seq: Int64, digest: String)], certificates: [String: Certificate],
+                            report: inout Report) throws {
+        var records: [CreditRecord] = []
+        var after = ""
+        while true {
+            let page = try tx.signedCreditRecords(after: after, limit: 5000)
+            if page.isEmpty { break }
+            for (id, signed) in page {
+                report.creditRecords += 1
+                let event = events["credit/\(id)"]
+                if let certificate = certificates[signed.certificateFingerprint] {
+                    if (try? signed.verify(with: certificate)) != true {
+                        report.problems.append(.init(seq: event?.seq, kind: "credit-signature", detail: "credit record \(id) has a bad signature: it was altered"))
+                    }
+                } else {
+                    report.problems.append(.init(seq: event?.seq, kind: "credit-signature",
+                                                 detail: "credit record \(id) names a signing certificate that is not a trusted platform certificate"))
+                }
+                if event?.digest != Ledger.payloadDigest(signed.document) {
+                    report.problems.append(.init(seq: event?.seq, kind: "credit-mismatch",
+                                                 detail: "credit record \(id) is not what its ledger event recorded (\(event == nil ? "no event" : "another digest"))"))
+                }
+                if let record = try? signed.decode(CreditRecord.self) { records.append(record) }
+            }
+            after = page.last!.id
+        }
+        let stored = Dictionary(uniqueKeysWithValues: try tx.creditDecisions(CreditChainQuery(limit: Int(Int32.max))).map { ($0.id, $0) })
+        for chain in CreditEffect.chains(records) where stored[chain.id] != chain.state {
+            report.problems.append(.init(seq: events["credit/\(chain.head.id)"]?.seq, kind: "credit-derived",
+                                         detail: "the listed state of decision \(chain.id) differs from what its records give"))
+        }
+        // Each subject's public page source, against one made afresh from its decisions.
+        let subjects = Set(stored.values.map(\.current.subject.code)).union(try tx.creditSubjectPageCodes())
+        for code in subjects.sorted() {
+            let rows = try tx.creditPageRows(subject: code)
+            if try tx.creditSubjectPageSource(subject: code) != SubjectPageSource.source(rows) {
+                report.problems.append(.init(seq: nil, kind: "credit-page", detail: "the public page of \(code) differs from what its decisions give"))
+            }
+        }
+    }
+
+    /// Bids are sealed at the deadline (Law art. 28): for each tender past its deadline, the first
+    /// checkpoint signed at or after the deadline must already hold every bid event from before the
+    /// deadline (an event it does not hold was written later and backdated), and no bid event may
+    /// be dated after the deadline. Together with the checkpoints published before the deadline,
+    /// this lets anyone who kept those checkpoints check every bid event up to the opening.
+    static func checkDeadlines(_ tenders: [Tender], bidEvents: [String: [(seq: Int64, at: Date, action: String)]],
+                               checkpoints: [LedgerCheckpoint], report: inout Report) {
+        let latest = checkpoints.map(\.at).max()
+        for tender in tenders {
+            let events = bidEvents[tender.id] ?? []
+            for event in events where event.at >= tender.deadline {
+                report.problems.append(.init(seq: event.seq, kind: "bid-after-deadline",
+                                             detail: "\(event.action) of tender \(tender.id) is dated \(iso(event.at)), after the deadline \(iso(tender.deadline))"))
+            }
+            guard tender.status != .published || (latest.map { $0 >= tender.deadline } ?? false) else { continue }
+            guard let sealing = checkpoints.filter({ $0.at >= tender.deadline }).min(by: { $0.number < $1.number }) else {
+                report.problems.append(.init(seq: nil, kind: "deadline-checkpoint",
+                                             detail: "tender \(tender.id) is past its deadline (\(iso(tender.deadline))) but no checkpoint was signed after it"))
+                continue
+            }
+            report.sealedTenders += 1
+            for event in events where event.at < tender.deadline && event.seq > sealing.seq {
+                report.problems.append(.init(seq: event.seq, kind: "bid-backdated",
+                                             detail: "\(event.action) of tender \(tender.id) is dated before the deadline but checkpoint \(sealing.number), signed at \(iso(sealing.at)) after the deadline, does not hold it: it was written after the deadline"))
+            }
+        }
+    }
+}
