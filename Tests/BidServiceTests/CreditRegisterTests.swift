@@ -369,11 +369,13 @@ struct CreditRegisterTests {
         let all = try await supervision.events(LedgerQuery(limit: 1000)).events
         let middle = all[all.count / 2].event
         let since = try await supervision.events(LedgerQuery(since: middle.at, limit: 1000)).events
-        #expect(since.allSatisfy { $0.event.at >= middle.at } && since.contains { $0.event.seq == middle.seq })
+        #expect(since.allSatisfy { $0.event.at >= middle.at } && since.contains { $0.event.hash == middle.hash })
         let first = try await supervision.events(LedgerQuery(limit: 5))
         #expect(first.events.count == 5)
-        let second = try await supervision.events(LedgerQuery(after: try #require(first.next), limit: 5))
-        #expect(second.events.first?.event.seq == first.events.last!.event.seq + 1)
+        let second = try JSONDecoder.ebid.decode(LedgerPage.self, from: Data(try await supervision.eventsJSON(LedgerQuery(limit: 5), cursor: try #require(first.next))))
+        // The pages follow each other: the second starts with the event after the first's last.
+        #expect(second.events.first?.event.hash == all[5].event.hash)
+        await expectServiceError("ledger.cursor-invalid", status: 400) { _ = try await supervision.eventsJSON(LedgerQuery(limit: 5), cursor: "nope") }
     }
 
     @Test("supervisor-only routes refuse every other role (403) and anonymous callers (401)")

@@ -5,20 +5,25 @@ import Testing
 
 @Suite("The direct JSON writer matches JSONEncoder.ebid byte for byte")
 struct JSONOutputTests {
-    /// The page as JSONEncoder would write it, assembled the slow way: events decoded into values,
-    /// the covering checkpoint looked up for each, bid events of tenders before their deadline left out.
-    static func expectedPage(_ store: SQLiteStore, _ query: LedgerQuery, now: Date) throws -> [UInt8] {
+    /// The page as JSONEncoder would write it, assembled the slow way: every event decoded into a
+    /// value, the rule of LedgerEmbargo applied by hand (bid events before their tender's deadline,
+    /// and bidders' events since the earliest publication of a tender still taking bids), the
+    /// covering checkpoint looked up for each, `next` the last event shown when more are shown after it.
+    static func expectedPage(_ store: SQLiteStore, _ query: LedgerQuery, after cursor: String? = nil, now: Date) throws -> [UInt8] {
         try store.database.readNow { tx in
-            var read = query
-            read.limit = query.limit + 1
-            let events = try tx.ledgerEvents(read)
-            let page = events.prefix(query.limit)
-            var views: [LedgerEventView] = []
-            for event in page {
-                if event.action.hasPrefix("bid."), let tender = event.tenderId, now < (try tx.tender(id: tender)?.deadline ?? .distantPast) { continue }
-                views.append(LedgerEventView(event, checkpoint: try tx.checkpoint(covering: event.seq)))
+            var all = query
+            all.limit = Int(Int32.max)
+            if let cursor { all.after = try #require(try tx.ledgerSeq(hash: cursor)) }
+            let open = try tx.tenders(status: .published).filter { $0.deadline > now }
+            let since = open.map { $0.publishedAt ?? $0.createdAt }.min()
+            let visible = try tx.ledgerEvents(all).filter { event in
+                if event.action.hasPrefix("bid."), let tender = event.tenderId, now < (try tx.tender(id: tender)?.deadline ?? .distantPast) { return false }
+                if let since, event.at >= since, try tx.party(id: event.actor.party)?.roles.contains(.bidder) == true { return false }
+                return true
             }
-            return [UInt8](try JSONEncoder.ebid.encode(LedgerPage(events: views, next: events.count > query.limit ? page.last?.seq : nil)))
+            let page = visible.prefix(query.limit)
+            let views = try page.map { LedgerEventView($0, checkpoint: try tx.checkpoint(covering: $0.seq)) }
+            return [UInt8](try JSONEncoder.ebid.encode(LedgerPage(events: views, next: visible.count > query.limit ? page.last?.hash : nil)))
         }
     }
 
@@ -38,15 +43,22 @@ struct JSONOutputTests {
             try await fixture.store.write { _ = try $0.appendLedger(entry, at: times[index % times.count]) }
             if index == 2 { try await supervision.checkpoint() }
         }
-        let queries = [LedgerQuery(limit: 1000), LedgerQuery(limit: 3), LedgerQuery(after: 2, limit: 4), LedgerQuery(tender: spec.id),
-                       LedgerQuery(tender: spec.id, limit: 2), LedgerQuery(actor: "party-plain"), LedgerQuery(tender: "T-none")]
+        let queries = [LedgerQuery(limit: 1000), LedgerQuery(limit: 3), LedgerQuery(limit: 4), LedgerQuery(tender: spec.id),
+                       LedgerQuery(tender: spec.id, limit: 2), LedgerQuery(actor: "party-plain"), LedgerQuery(actor: "bidder-02"), LedgerQuery(tender: "T-none")]
         for moment in [fixture.clock.now(), fixture.clock.now().addingTimeInterval(30 * 86_400)] {
             if moment > fixture.clock.now() { fixture.clock.advance(by: moment.timeIntervalSince(fixture.clock.now())) }
             for query in queries {
-                let written = try await supervision.eventsJSON(query)
-                let expected = try Self.expectedPage(fixture.store, query, now: moment)
-                let same = written == expected
-                #expect(same, "\(query): \(Self.firstDifference(written, expected))")
+                // Every page, following the cursors.
+                var cursor: String?
+                var pages = 0
+                repeat {
+                    let written = try await supervision.eventsJSON(query, cursor: cursor)
+                    let expected = try Self.expectedPage(fixture.store, query, after: cursor, now: moment)
+                    let same = written == expected
+                    #expect(same, "\(query) after \(cursor ?? "-"): \(Self.firstDifference(written, expected))")
+                    cursor = try JSONDecoder.ebid.decode(LedgerPage.self, from: Data(written)).next
+                    pages += 1
+                } while cursor != nil && pages < 50
             }
         }
         // The pages hold what they should: bids shown after the deadline, escapes round-trip.

@@ -216,9 +216,8 @@ struct RouteAccessTests {
                         }
                     }
                     #expect(!body.lowercased().contains("bidcount"), "\(route.path) as \(caller ?? "anonymous")")
-                    // Public figures carry no running event count; the supervisors' ledger view shows
-                    // positions (its bid events are withheld, above).
-                    if route.path != "/v1/ledger/events" { #expect(!body.contains("\"seq\""), "\(route.path) as \(caller ?? "anonymous")") }
+                    // No running event count and no chain links anywhere, the supervisors' ledger view included.
+                    #expect(!body.contains("\"seq\"") && !body.contains("previousHash"), "\(route.path) as \(caller ?? "anonymous")")
                 }
             }
         }
@@ -226,6 +225,52 @@ struct RouteAccessTests {
         let own = try await BidDesk(fixture.environment).status(tender: spec.id, by: try await fixture.identity("bidder-02"))
         #expect(own.history.count == 1)
         #expect(own.active?.packageDigest == secrets["bidder-02"]![3])
+    }
+
+    /// Law art. 22 in the supervisors' ledger views: every filter, every page and every cursor is
+    /// the same whether or not anyone logged in and bid before the deadline. (Comparing the views
+    /// byte for byte shows that nothing in them — events, gaps, positions, links, cursors, counts
+    /// of pages — depends on the bids.)
+    @Test("before the deadline the supervisors' ledger views are byte for byte the same whether or not three bidders logged in and bid")
+    func ledgerViewsIgnoreBidders() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, keys) = try await fixture.publishTender(try fixture.spec(id: "T-VIEWS"))
+        _ = try await fixture.token("supervisor-01")
+        let published = try #require(try await fixture.store.read { try $0.tender(id: spec.id) }?.publishedAt)
+        let since = ISO8601DateFormatter().string(from: published.addingTimeInterval(-1))
+        let queries = ["", "tender=\(spec.id)", "actor=bidder-01", "actor=agency-01", "action=auth.login", "action=bid.submit",
+                       "since=\(since)", "limit=1", "limit=2&tender=\(spec.id)", "limit=3&action=auth.login"]
+        func snapshot() async throws -> [String: [String]] {
+            let supervisor = try await fixture.token("supervisor-01")  // the same session until it expires
+            return try await fixture.app.test(.router) { client in
+                var pages: [String: [String]] = [:]
+                for query in queries {
+                    var cursor: String?
+                    repeat {
+                        let uri = "/v1/ledger/events?" + query + (cursor.map { "\(query.isEmpty ? "" : "&")after=\($0)" } ?? "")
+                        let body = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(supervisor)"]) { response in
+                            #expect(response.status == .ok, "\(uri)")
+                            return String(buffer: response.body)
+                        }
+                        pages[query, default: []].append(body)
+                        cursor = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["next"] as? String
+                    } while cursor != nil && (pages[query]?.count ?? 0) < 200
+                }
+                return pages
+            }
+        }
+        let before = try await snapshot()
+        #expect(before["limit=1"]!.count > 3, "the paging was exercised")
+        for bidder in ["bidder-01", "bidder-02", "bidder-03"] {
+            _ = try await fixture.submit(try fixture.seal(bidder: bidder, tender: spec, openingKey: keys[0]), tender: spec.id, as: bidder)
+        }
+        let during = try await snapshot()
+        for query in queries { #expect(before[query] == during[query], "?\(query) changed when bidders bid") }
+        // After the deadline the bids and the bidders' logins are there.
+        fixture.clock.advance(by: spec.bidDeadline!.timeIntervalSince(fixture.clock.now()) + 60)
+        let after = try await snapshot()
+        #expect(after["action=bid.submit"]!.joined().components(separatedBy: "\"bid.submit\"").count - 1 == 3)
+        #expect(after["actor=bidder-01"]!.joined().contains("auth.login"))
     }
 
     static func problemCode(_ body: ByteBuffer) -> String? {

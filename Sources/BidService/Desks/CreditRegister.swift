@@ -446,6 +446,29 @@ public struct SupervisorSubjectFile: Codable, Sendable {
     public var leads: [CreditLead]
 }
 
+/// A ledger event as supervisors see it: what happened, when, by whom, and its hash — but not
+/// its position in the chain (`seq`) nor the hash of the event before it (`previousHash`): both
+/// would show where events are withheld, and how many (Law art. 22; docs/ledger.md, "Views").
+public struct LedgerEventSummary: Codable, Sendable, Equatable {
+    public var action: String
+    public var actor: Actor
+    public var at: Date
+    public var hash: String
+    public var object: String
+    public var payloadDigest: String
+    public var tenderId: String?
+
+    init(_ event: LedgerEvent) {
+        action = event.action
+        actor = event.actor
+        at = event.at
+        hash = event.hash
+        object = event.object
+        payloadDigest = event.payloadDigest
+        tenderId = event.tenderId
+    }
+}
+
 /// A ledger event with the checkpoint that covers it (nil until one is signed).
 public struct LedgerEventView: Codable, Sendable, Equatable {
     public struct CheckpointRef: Codable, Sendable, Equatable {
@@ -453,7 +476,7 @@ public struct LedgerEventView: Codable, Sendable, Equatable {
         public var at: Date
         public var headHash: String
     }
-    public var event: LedgerEvent
+    public var event: LedgerEventSummary
     public var checkpoint: CheckpointRef?
 
     init(_ event: LedgerEvent, tx: any StoreTransaction) throws {
@@ -461,13 +484,13 @@ public struct LedgerEventView: Codable, Sendable, Equatable {
     }
 
     init(_ event: LedgerEvent, checkpoint: LedgerCheckpoint?) {
-        self.event = event
+        self.event = LedgerEventSummary(event)
         self.checkpoint = checkpoint.map { CheckpointRef(number: $0.number, at: $0.at, headHash: $0.headHash) }
     }
 }
 
 public struct LedgerPage: Codable, Sendable {
     public var events: [LedgerEventView]
-    /// Pass as `after` for the next page.
-    public var next: Int64?
+    /// Pass as `after` for the next page: an opaque cursor (the last event shown).
+    public var next: String?
 }

@@ -177,7 +177,7 @@ struct JSONOutput {
 }
 
 extension JSONOutput {
-    /// A ledger event as `JSONEncoder.ebid` encodes `LedgerEvent`, from the bytes the store holds.
+    /// A ledger event as `JSONEncoder.ebid` encodes `LedgerEventSummary`, from the bytes the store holds.
     mutating func ledgerEvent(_ row: LedgerRow) {
         object { out in
             out.field("action", utf8: row.action)
@@ -192,8 +192,6 @@ extension JSONOutput {
             out.field("hash", utf8: row.hash)
             out.field("object", utf8: row.object)
             out.field("payloadDigest", utf8: row.payloadDigest)
-            out.field("previousHash", utf8: row.previousHash)
-            out.field("seq", row.seq)
             if let tender = row.tenderId { out.field("tenderId", utf8: tender) }
         }
     }

@@ -195,6 +195,11 @@ extension SQLiteTransaction {
         return ("SELECT \(ledgerColumns) FROM ledger_events WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?", values)
     }
 
+    /// The position of the event with this hash (cursors of the supervisors' views).
+    public func ledgerSeq(hash: String) throws -> Int64? {
+        try connection.queryOne("SELECT seq FROM ledger_events WHERE hash = ?", [.text(hash)]) { $0.int64(0) }
+    }
+
     /// The first checkpoint that holds event `seq` (its head is at or after it), if one was signed since.
     public func checkpoint(covering seq: Int64) throws -> LedgerCheckpoint? {
         try connection.queryOne("SELECT number, at, seq, head_hash, signature, scheme, certificate_fingerprint FROM ledger_checkpoints WHERE seq >= ? ORDER BY seq, number LIMIT 1",

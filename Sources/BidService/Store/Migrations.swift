@@ -9,6 +9,7 @@ enum Migrations {
         (3, "credit register: decision chains, publication, leads; ledger and checkpoint indexes for queries", v3),
         (4, "credit register: each subject's public page kept ready", v4),
         (5, "the opening key never exists: key ceremonies, partial decryptions, one key per tender; opening shares wiped and dropped", v5),
+        (6, "ledger: events found by hash (the supervisors' views page by the last event shown)", v6),
     ]
 
     /// Work a migration does beyond its SQL, in the same transaction.
@@ -433,5 +434,9 @@ enum Migrations {
     );
     INSERT OR IGNORE INTO opening_key_uses (key_id, tender_id, suite, used_at)
         SELECT key_id, tender_id, suite, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM opening_keys ORDER BY rowid;
+    """
+
+    static let v6 = """
+    CREATE INDEX ledger_hash ON ledger_events(hash);
     """
 }

@@ -117,6 +117,7 @@ public protocol StoreTransaction: CeremonyTransaction {
     func ledgerEvents(after: Int64, limit: Int) throws -> [LedgerEvent]
     func ledgerEvents(_ query: LedgerQuery) throws -> [LedgerEvent]
     func forEachLedgerRow(_ query: LedgerQuery, _ body: (LedgerRow) throws -> Void) throws
+    func ledgerSeq(hash: String) throws -> Int64?
     func checkpoint(covering seq: Int64) throws -> LedgerCheckpoint?
     func insertCheckpoint(_ checkpoint: LedgerCheckpoint) throws
     func checkpoints(after number: Int64, limit: Int) throws -> [LedgerCheckpoint]

@@ -274,8 +274,8 @@ extension Audit {
         @Option(help: "Before this time.")
         var until: String?
 
-        @Option(help: "Events after this position.")
-        var after: Int64?
+        @Option(help: "Continue after this cursor (a page's `more: --after …`).")
+        var after: String?
 
         @Option(help: "At most this many events.")
         var limit: Int = 100
@@ -289,7 +289,7 @@ extension Audit {
                 for (name, value) in [("tender", tender), ("actor", actor), ("action", action), ("since", since), ("until", until)] {
                     if let value { parameters.append("\(name)=\(EBidClient.queryValue(value))") }
                 }
-                if let after { parameters.append("after=\(after)") }
+                if let after { parameters.append("after=\(EBidClient.queryValue(after))") }
                 let page: LedgerPage = try await client.login().get("/v1/ledger/events?" + parameters.joined(separator: "&"))
                 if json { return try printJSON(page) }
                 if page.events.isEmpty { print("no events") }
@@ -398,7 +398,7 @@ func printSupervisorFile(_ file: SupervisorSubjectFile) {
 func printEvent(_ view: LedgerEventView, indent: String = "  ") {
     let event = view.event
     let checkpoint = view.checkpoint.map { "checkpoint \($0.number) (\(displayTime($0.at)))" } ?? "no checkpoint yet"
-    print("\(indent)#\(event.seq)  \(displayTime(event.at))  \(event.action)  \(event.object)  by \(event.actor.party) (\(event.actor.role), \(event.actor.address))  — \(checkpoint)")
+    print("\(indent)\(displayTime(event.at))  \(event.action)  \(event.object)  by \(event.actor.party) (\(event.actor.role), \(event.actor.address))  \(event.hash.prefix(12))…  — \(checkpoint)")
 }
 
 func printLead(_ lead: CreditLead, indent: String = "  ") {

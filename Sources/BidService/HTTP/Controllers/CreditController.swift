@@ -72,13 +72,13 @@ struct CreditController: Sendable {
             return try JSONBody.response(try await register.dismiss(lead: try context.parameters.require("id"), reason: body.reason, by: try caller.actor()))
         }
         routes.add(.get, "/v1/ledger/events", Self.supervisors,
-                   "The ledger by ?tender ?actor ?action ?since ?until (?after ?limit), each event with its covering checkpoint") { request, _, _ in
+                   "The ledger by ?tender ?actor ?action ?since ?until (?after=<next> ?limit), each event with its covering checkpoint; bidders' events withheld until the deadlines they could concern") { request, _, _ in
             let query = try Query(request)
             let ledger = LedgerQuery(tender: query.text("tender"), actor: query.text("actor"), action: query.text("action"), since: try query.date("since"),
-                                     until: try query.date("until"), after: try query.integer("after") ?? 0, limit: try query.limit())
+                                     until: try query.date("until"), limit: try query.limit())
             // Written directly: JSONEncoder took most of this route's time (docs/performance.md).
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: try await supervision.eventsJSON(ledger))))
+                            body: .init(byteBuffer: ByteBuffer(bytes: try await supervision.eventsJSON(ledger, cursor: query.text("after")))))
         }
     }
 }
