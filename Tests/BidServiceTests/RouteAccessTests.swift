@@ -64,6 +64,8 @@ struct RouteAccessTests {
         "GET /v1/health": .anyone,
         "GET /v1/platform/certificate": .anyone,
         "GET /v1/ledger/checkpoints": .anyone,
+        "GET /v1/trust/crls": .anyone,
+        "POST /v1/admin/crl": .roles([.admin]),
         "POST /v1/auth/challenge": .anyone,
         "POST /v1/auth/token": .anyone,
         "GET /v1/me": .everyRole,

@@ -48,6 +48,8 @@ extension BidCoreError.Code {
     public static let crlSignatureInvalid: Self = "crl.signature-invalid"
     public static let crlExpired: Self = "crl.expired"
     public static let crlMissing: Self = "crl.missing"
+    public static let crlUnknownIssuer: Self = "crl.unknown-issuer"
+    public static let crlNotNewer: Self = "crl.not-newer"
 
     // Identity
     public static let invalidCreditCode: Self = "identity.invalid-credit-code"

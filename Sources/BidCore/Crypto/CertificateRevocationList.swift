@@ -74,7 +74,7 @@ public struct CertificateRevocationList: Sendable {
     }
 
     /// True when `certificate` names this CRL's issuer as its issuer.
-    func covers(issuerOf certificate: Certificate) -> Bool {
+    public func covers(issuerOf certificate: Certificate) -> Bool {
         X509_NAME_cmp(X509_CRL_get_issuer(box.crl), X509_get_issuer_name(certificate.box.x509)) == 0
     }
 

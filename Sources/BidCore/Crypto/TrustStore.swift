@@ -96,6 +96,21 @@ public struct TrustStore: Sendable {
         }
     }
 
+    /// This trust store with `crl` in place of its issuer's older CRL. The CRL must be signed by one
+    /// of the anchors (`crl.unknown-issuer`, `crl.signature-invalid`) and be newer than the one it
+    /// replaces (`crl.not-newer`): an older CRL would bring revoked certificates back.
+    public func updating(with crl: CertificateRevocationList) throws -> TrustStore {
+        guard let issuer = anchors.first(where: { $0.subject == crl.issuer }) else {
+            throw BidCoreError(.crlUnknownIssuer, "the CRL's issuer \(crl.issuer) is not a trust anchor")
+        }
+        try crl.verifySignature(issuer: issuer)
+        let same = crls.filter { $0.issuer == crl.issuer }
+        if let newest = same.map(\.thisUpdate).max(), newest >= crl.thisUpdate {
+            throw BidCoreError(.crlNotNewer, "the CRL of \(crl.issuer) issued \(ISO8601DateFormatter().string(from: crl.thisUpdate)) is not newer than the one in use (\(ISO8601DateFormatter().string(from: newest)))")
+        }
+        return try TrustStore(anchors: anchors, crls: crls.filter { $0.issuer != crl.issuer } + [crl], revocationPolicy: revocationPolicy)
+    }
+
     private func checkRevocation(_ chain: [Certificate], at time: Date) throws {
         for (index, subject) in chain.dropLast().enumerated() {
             let issuer = chain[index + 1]

@@ -113,7 +113,25 @@ public struct IdentityDesk: Sendable {
         guard expiresAt > now else {
             throw ServiceError.unauthorized("auth.token-expired", "the bearer token expired at \(iso(expiresAt)): log in again")
         }
+        try await checkSessionCertificate(fingerprint, at: now)
         return Identity(party: party, certificateFingerprint: fingerprint, tokenExpiresAt: expiresAt)
+    }
+
+    /// Revocation bites at once: every request checks the certificate its session was opened with
+    /// against the CRLs in force (at most once a minute per certificate, and again whenever a CRL
+    /// is loaded). A certificate revoked or expired since login ends the session.
+    func checkSessionCertificate(_ fingerprint: String, at now: Date) async throws {
+        let generation = environment.trustHolder.generation
+        let checks = environment.sessionChecks
+        if checks.isFresh(fingerprint, generation: generation, at: now) { return }
+        guard let certificate = try await environment.store.read({ try $0.certificate(fingerprint: fingerprint) }) else {
+            throw ServiceError.unauthorized("auth.token-invalid", "the certificate of this session is not registered: log in again")
+        }
+        do { try environment.trust.verify(certificate, at: now, for: .signing) } catch let error as BidCoreError {
+            throw ServiceError(status: 401, code: error.code.rawValue, title: "Certificate refused",
+                               detail: "the certificate this session was opened with is no longer valid (\(error.reason)): the session has ended")
+        }
+        checks.record(fingerprint, generation: generation, until: min(certificate.notAfter, now.addingTimeInterval(60)))
     }
 
     /// Registers or updates a party and its certificates (admin, or seeding).

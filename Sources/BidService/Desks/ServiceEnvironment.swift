@@ -4,7 +4,10 @@ import Foundation
 /// What every desk needs: storage, trust, the platform's key, the clock and the policy profile.
 public struct ServiceEnvironment: Sendable {
     public let store: any ServiceStore
-    public let trust: TrustStore
+    /// The trust anchors and the CRLs in force now: CRLs are replaced while the service runs
+    /// (`TrustDesk.load`), so read `trust` each time it is needed.
+    public let trustHolder: TrustHolder
+    public var trust: TrustStore { trustHolder.current }
     public let platform: PlatformSigner
     public let clock: any ServiceClock
     public let profile: PolicyProfile
@@ -16,6 +19,8 @@ public struct ServiceEnvironment: Sendable {
     public var maxBidBytesCeiling: Int64 = 4 << 30
     /// Serialises each tender's opening jobs.
     public let openings = OpeningCoordinator()
+    /// Session certificates checked against the CRLs in force (IdentityDesk.authenticate).
+    let sessionChecks = SessionChecks()
     /// Whether tenders may use opening keys made on one machine (`ebid opening keygen`), whose
     /// maker saw the whole private key: in the demo profile, or where the centre says so
     /// (`ebid serve --allow-dealer-keys`). Otherwise only key ceremonies' keys are accepted.
@@ -28,7 +33,7 @@ public struct ServiceEnvironment: Sendable {
 
     public init(store: any ServiceStore, trust: TrustStore, platform: PlatformSigner, clock: any ServiceClock, profile: PolicyProfile) {
         self.store = store
-        self.trust = trust
+        trustHolder = TrustHolder(trust)
         self.platform = platform
         self.clock = clock
         self.profile = profile
@@ -45,4 +50,47 @@ public struct ServiceEnvironment: Sendable {
         return all
     }
 
+}
+
+/// Holds the trust store in force; a new CRL replaces it (with `generation` moving on, so that
+/// whatever was checked against the old one is checked again).
+public final class TrustHolder: @unchecked Sendable {
+    // @unchecked: `store` and `generation` are only touched under `lock`.
+    private let lock = NSLock()
+    private var store: TrustStore
+    private var counter = 0
+
+    init(_ store: TrustStore) { self.store = store }
+
+    public var current: TrustStore { lock.withLock { store } }
+    public var generation: Int { lock.withLock { counter } }
+
+    /// Replaces the store with what `change` makes of it, atomically; returns the new one.
+    @discardableResult
+    func update(_ change: (TrustStore) throws -> TrustStore) rethrows -> TrustStore {
+        try lock.withLock {
+            store = try change(store)
+            counter += 1
+            return store
+        }
+    }
+}
+
+/// Which session certificates passed the check against the trust store in force, until when:
+/// a request checks its certificate at most once a minute, and again as soon as a CRL changes.
+final class SessionChecks: @unchecked Sendable {
+    // @unchecked: `passed` is only touched under `lock`.
+    private let lock = NSLock()
+    private var passed: [String: (generation: Int, until: Date)] = [:]
+
+    func isFresh(_ fingerprint: String, generation: Int, at time: Date) -> Bool {
+        lock.withLock { passed[fingerprint].map { $0.generation == generation && time < $0.until } ?? false }
+    }
+
+    func record(_ fingerprint: String, generation: Int, until: Date) {
+        lock.withLock {
+            if passed.count > 100_000 { passed.removeAll() }
+            passed[fingerprint] = (generation, until)
+        }
+    }
 }

@@ -23,7 +23,8 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         logger: logger
     )
     app.addServices(CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
-                    OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger))
+                    OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger),
+                    CRLService(environment: environment, files: configuration.crlFiles, interval: configuration.profile == .demo ? 1 : 30, logger: logger))
     return app
 }
 
@@ -35,8 +36,10 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
     guard !configuration.trustFiles.isEmpty else {
         throw ServiceError(status: 500, code: "config.no-trust", title: "Configuration error", detail: "give at least one trust anchor (--trust)")
     }
-    let trust = try TrustStore(anchorFiles: configuration.trustFiles, crlFiles: configuration.crlFiles,
-                               revocationPolicy: configuration.requireCRL ? .required : .whereAvailable)
+    let configured = try TrustStore(anchorFiles: configuration.trustFiles, crlFiles: configuration.crlFiles,
+                                    revocationPolicy: configuration.requireCRL ? .required : .whereAvailable)
+    // A newer CRL loaded while the service ran (TrustDesk) outlives the restart.
+    let trust = TrustDesk.restore(configured, kept: try store.database.readNow { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value))
     let platform = try PlatformSigner(certificate: try Certificate(file: configuration.platformCertificate),
                                       key: try PrivateKey(pemFile: configuration.platformKey))
     try store.database.writeNow { tx in

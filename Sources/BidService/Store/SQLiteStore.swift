@@ -63,6 +63,23 @@ extension SQLiteTransaction {
                                 [.text(certificateFingerprint)]) { try party($0) }
     }
 
+    public func certificate(fingerprint: String) throws -> Certificate? {
+        try connection.queryOne("SELECT der FROM certificates WHERE fingerprint = ?", [.text(fingerprint)]) { try Certificate(der: $0.blob(0)) }
+    }
+
+    /// The certificates that open sessions still running at `time` (not expired, not ended).
+    public func sessionCertificates(at time: Date) throws -> [Certificate] {
+        try connection.query("""
+            SELECT der FROM certificates WHERE fingerprint IN (SELECT DISTINCT certificate_fingerprint FROM tokens WHERE expires_at > ? AND revoked_at IS NULL)
+            """, [.time(time)]) { try Certificate(der: $0.blob(0)) }
+    }
+
+    /// Ends every session opened with the certificate; returns how many.
+    public func endSessions(certificateFingerprint: String, at time: Date) throws -> Int {
+        try connection.run("UPDATE tokens SET revoked_at = ? WHERE certificate_fingerprint = ? AND revoked_at IS NULL",
+                           [.time(time), .text(certificateFingerprint)])
+    }
+
     public func certificates(party: String) throws -> [Certificate] {
         try connection.query("SELECT der FROM certificates WHERE party_id = ? ORDER BY added_at", [.text(party)]) { try Certificate(der: $0.blob(0)) }
     }

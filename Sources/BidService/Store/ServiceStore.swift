@@ -22,6 +22,9 @@ public protocol StoreTransaction: CeremonyTransaction {
     func party(subjectCode: String) throws -> Party?
     func parties(role: PartyRole) throws -> [Party]
     func certificates(party: String) throws -> [Certificate]
+    func certificate(fingerprint: String) throws -> Certificate?
+    func sessionCertificates(at time: Date) throws -> [Certificate]
+    func endSessions(certificateFingerprint: String, at time: Date) throws -> Int
     func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date) throws
     func addCertificate(_ certificate: Certificate, party: String, at time: Date) throws
 

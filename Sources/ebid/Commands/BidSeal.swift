@@ -50,12 +50,15 @@ extension Bid {
         @Option(name: .customLong("chunk-size"), help: "Plaintext bytes per chunk.")
         var chunkSize: Int = SealedBidFormat.defaultChunkSize
 
+        @OptionGroup var trust: TrustOptions
+
         func run() async throws {
             try await reportingErrors {
                 guard !parts.isEmpty else { throw CLIError("give at least one --part KIND=PATH") }
                 let inputs = try parts.map(parsePart)
                 let bidSummary = try decodeJSON(BidSummary.self, from: summary, what: "bid summary")
                 let (certificate, privateKey) = try loadIdentity(certificate: cert, key: key)
+                for warning in try await certificateWarnings(certificate) { printError("warning: \(warning)") }
                 let (suite, opening) = try await resolveOpeningKey()
                 var request = BidSealer.Request(
                     tenderId: tender, section: section, suite: suite, signerCertificate: certificate, signerKey: privateKey,
@@ -74,6 +77,29 @@ extension Bid {
                     ("recipients", result.header.recipients.map { "\($0.role.rawValue) (\($0.algorithm.rawValue))" }.joined(separator: ", ")),
                 ], indent: "  ")
             }
+        }
+
+        /// What the service would refuse the signing certificate for: expired or not yet valid
+        /// here; with --trust, anything the chain and --crl say; with --server, a CRL in force
+        /// there that lists it. (Sealing goes on: the bidder may mean to renew before uploading.)
+        private func certificateWarnings(_ certificate: Certificate) async throws -> [String] {
+            let now = Date()
+            var warnings: [String] = []
+            if certificate.notAfter < now { warnings.append("your certificate expired on \(displayTime(certificate.notAfter)): the service will refuse this bid (cert.expired)") }
+            if certificate.notBefore > now { warnings.append("your certificate is not valid before \(displayTime(certificate.notBefore))") }
+            if !trust.trustFiles.isEmpty {
+                do { try trust.makeTrustStore().verify(certificate, at: now, for: .signing) } catch let error as BidCoreError {
+                    warnings.append("\(error.reason) [\(error.code)]: the service will refuse this bid")
+                }
+            }
+            if let server, let crls: [TrustDesk.CRLInfo] = try? await EBidClient(server: server).get("/v1/trust/crls") {
+                for info in crls {
+                    guard let crl = try? CertificateRevocationList(pem: info.pem), crl.covers(issuerOf: certificate),
+                          let revoked = crl.revocationDate(of: certificate) else { continue }
+                    warnings.append("your certificate was revoked on \(displayTime(revoked)) (the CRL in force at \(server)): the service will refuse this bid (cert.revoked)")
+                }
+            }
+            return Array(Set(warnings)).sorted()
         }
 
         /// The suite and opening key: from --opening-key, or fetched from --server.

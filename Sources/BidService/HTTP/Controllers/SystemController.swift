@@ -23,6 +23,21 @@ struct SystemController: Sendable {
             let after = request.uri.queryParameters.get("after", as: Int64.self) ?? 0
             return try JSONBody.response(try await supervision.publicCheckpoints(after: after))
         }
+        routes.add(.get, "/v1/trust/crls", .anyone, "The CRLs in force (PEM), for bidders to check their certificate before they seal") { _, _, _ in
+            try JSONBody.response(TrustDesk(environment).crls())
+        }
+        routes.add(.post, "/v1/admin/crl", .roles([.admin]), "Put a newer CRL in force (body: the CRL, PEM or DER); sessions it revokes end") { request, context, caller in
+            let body = try await request.body.collect(upTo: 16 << 20)
+            let bytes = [UInt8](buffer: body)
+            let crl: CertificateRevocationList
+            do {
+                crl = bytes.starts(with: Array("-----BEGIN".utf8)) ? try CertificateRevocationList(pem: String(decoding: bytes, as: UTF8.self))
+                    : try CertificateRevocationList(der: bytes)
+            } catch let error as BidCoreError {
+                throw ServiceError.badRequest(error.code.rawValue, error.reason)
+            }
+            return try JSONBody.response(try await TrustDesk(environment).load(crl, by: try caller.actor()), status: .created)
+        }
         routes.add(.get, "/v1/parties/:id", .roles([.admin, .supervisor]), "A registered party") { _, context, _ in
             let id = try context.parameters.require("id")
             guard let party = try await environment.store.read({ try $0.party(reference: id) }) else {

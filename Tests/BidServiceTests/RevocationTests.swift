@@ -1,0 +1,89 @@
+@testable import BidCore
+@testable import BidService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+/// Revocation bites: a CRL is put in force without a restart, the sessions it revokes end at
+/// once, and every request checks its session's certificate against the CRLs in force.
+@Suite("Revocation bites: CRLs in force without a restart, sessions end")
+struct RevocationTests {
+    /// A CRL of the demo GM CA, newer than keys/gm/crl.pem, revoking `revoked` (and bidder-09 still).
+    static func newerCRL(revoking revoked: [String], at time: Date) throws -> CertificateRevocationList {
+        let ca = try CertificateAuthority(certificate: try Certificate(file: "\(ServiceFixture.keys)/gm/ca.crt.pem"),
+                                          key: try PrivateKey(pemFile: "\(ServiceFixture.keys)/gm/ca.key.pem"))
+        let listed = try (["bidder-09"] + revoked).map { (try ServiceFixture.certificate($0), time.addingTimeInterval(-60)) }
+        return try ca.issueCRL(revoked: listed, thisUpdate: time.addingTimeInterval(-30), nextUpdate: time.addingTimeInterval(30 * 86_400), number: 99)
+    }
+
+    @Test("a token issued before the certificate's revocation stops working when the CRL is loaded: the session ends, a withdrawal is refused")
+    func revocationEndsSessions() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, keys) = try await fixture.publishTender(try fixture.spec(id: "T-REVOKE"))
+        _ = try await fixture.submit(try fixture.seal(bidder: "bidder-01", tender: spec, openingKey: keys[0]), tender: spec.id, as: "bidder-01")
+        let token = try await fixture.token("bidder-01")
+        let other = try await fixture.token("bidder-02")
+        _ = try await IdentityDesk(fixture.environment).authenticate(token: token)
+        let admin = try await fixture.identity("admin-01")
+        let loaded = try await TrustDesk(fixture.environment).load(try Self.newerCRL(revoking: ["bidder-01"], at: fixture.clock.now()),
+                                                                    by: admin.actor(role: .admin, address: "test"))
+        #expect(loaded.sessionsEnded == 1 && loaded.crl.revoked == 2)
+        await expectServiceError("auth.token-invalid", status: 401) { _ = try await IdentityDesk(fixture.environment).authenticate(token: token) }
+        // The attack of the issue: the old token withdraws the bid after the new CRL — refused, the bid stays.
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/v1/tenders/\(spec.id)/bid", method: .delete, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status.code == 401)
+            }
+        }
+        #expect(try await fixture.store.read { try $0.activeBid(tender: spec.id, party: "bidder-01") } != nil)
+        // Others are not touched; a new login with the revoked certificate is refused.
+        _ = try await IdentityDesk(fixture.environment).authenticate(token: other)
+        await expectServiceError("cert.revoked", status: 401) {
+            _ = try await IdentityDesk(fixture.environment).challenge(certificatePEM: try ServiceFixture.certificate("bidder-01").pem)
+        }
+        let event = try #require(try await fixture.store.read { try $0.ledgerEvents(after: 0, limit: 10_000) }.last { $0.action == "trust.crl" })
+        #expect(event.actor.party == "admin-01")
+    }
+
+    @Test("every request checks its session's certificate against the CRLs in force, even when no session was ended")
+    func everyRequestChecks() async throws {
+        let fixture = try await ServiceFixture()
+        let token = try await fixture.token("bidder-03")
+        _ = try await IdentityDesk(fixture.environment).authenticate(token: token)
+        // The trust store changes underneath (as a CRL file picked up, or another instance's load).
+        let crl = try Self.newerCRL(revoking: ["bidder-03"], at: fixture.clock.now())
+        try fixture.environment.trustHolder.update { try $0.updating(with: crl) }
+        await expectServiceError("cert.revoked", status: 401) { _ = try await IdentityDesk(fixture.environment).authenticate(token: token) }
+        // A certificate that expires during a session ends it too (checked at most a minute late).
+        let expiring = try await fixture.token("bidder-04")
+        let notAfter = try ServiceFixture.certificate("bidder-04").notAfter
+        fixture.clock.advance(by: notAfter.timeIntervalSince(fixture.clock.now()) + 61)
+        await expectServiceError("auth.token-expired", status: 401) { _ = try await IdentityDesk(fixture.environment).authenticate(token: expiring) }
+    }
+
+    @Test("a CRL that is older, from an unknown issuer or badly signed is refused; the newest is kept across a restart")
+    func crlRules() async throws {
+        let fixture = try await ServiceFixture()
+        let desk = TrustDesk(fixture.environment)
+        let actor = try await fixture.identity("admin-01").actor(role: .admin, address: "test")
+        await expectServiceError("crl.not-newer", status: 422) { _ = try await desk.load(try CertificateRevocationList(file: "\(ServiceFixture.keys)/gm/crl.pem"), by: actor) }
+        let stranger = try CertificateAuthority.root(subject: DistinguishedName(commonName: "Stranger CA"), key: try PrivateKey.generate(.sm2),
+                                                     notBefore: Date(timeIntervalSinceNow: -86_400), notAfter: Date(timeIntervalSinceNow: 86_400))
+        await expectServiceError("crl.unknown-issuer", status: 422) {
+            _ = try await desk.load(try stranger.issueCRL(revoked: [], thisUpdate: Date(), nextUpdate: Date(timeIntervalSinceNow: 86_400)), by: actor)
+        }
+        let newer = try Self.newerCRL(revoking: ["bidder-05"], at: fixture.clock.now())
+        var tampered = newer.der
+        tampered[tampered.count - 5] ^= 1
+        await expectServiceError("crl.signature-invalid", status: 422) { _ = try await desk.load(try CertificateRevocationList(der: tampered), by: actor) }
+        _ = try await desk.load(newer, by: actor)
+        #expect(desk.crls().contains { $0.revoked == 2 })
+        // At the next start the configured (older) CRL file is read, and the kept newer one wins.
+        let kept = try await fixture.store.read { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value)
+        let restarted = TrustDesk.restore(try TrustStore(anchorFiles: ["\(ServiceFixture.keys)/gm/ca.crt.pem"], crlFiles: ["\(ServiceFixture.keys)/gm/crl.pem"]), kept: kept)
+        expectCode(.certificateRevoked) { try restarted.verify(try ServiceFixture.certificate("bidder-05"), at: fixture.clock.now()) }
+    }
+}
