@@ -10,6 +10,8 @@ public struct ServiceConfiguration: Sendable {
     /// Trust anchors (CA certificates) and CRLs for bidders' and officials' certificates.
     public var trustFiles: [String] = []
     public var crlFiles: [String] = []
+    /// Seconds between fetches of the CRL distribution points registered certificates name (0: never).
+    public var crlFetchInterval: TimeInterval = 3600
     /// Require a current CRL for every certificate below an anchor.
     public var requireCRL = false
     /// The platform's signing certificate and key (receipts, checkpoints, records).

@@ -67,6 +67,32 @@ static inline const char *ebid_name_sha256(void) { return "SHA256"; }
 static inline const char *ebid_name_sm2_group(void) { return "SM2"; }
 static inline const char *ebid_name_p256_group(void) { return "prime256v1"; }
 
+/* The index-th URI (counting every non-empty fullName URI of every distribution point, in order) of a
+   certificate's CRL distribution points extension (RFC 5280 4.2.1.13), or NULL when there is no
+   such URI. *length receives its length (a URI may hold a NUL); free the result with OPENSSL_free. */
+static inline char *ebid_x509_crl_distribution_uri(X509 *x, int index, int *length) {
+    STACK_OF(DIST_POINT) *points = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
+    char *out = NULL;
+    int seen = 0;
+    if (points == NULL) return NULL;
+    for (int i = 0; i < sk_DIST_POINT_num(points) && out == NULL; i++) {
+        DIST_POINT *point = sk_DIST_POINT_value(points, i);
+        if (point->distpoint == NULL || point->distpoint->type != 0) continue;
+        GENERAL_NAMES *names = point->distpoint->name.fullname;
+        for (int j = 0; j < sk_GENERAL_NAME_num(names); j++) {
+            GENERAL_NAME *name = sk_GENERAL_NAME_value(names, j);
+            if (name->type != GEN_URI || ASN1_STRING_length(name->d.uniformResourceIdentifier) <= 0) continue;
+            if (seen++ != index) continue;
+            ASN1_IA5STRING *uri = name->d.uniformResourceIdentifier;
+            *length = ASN1_STRING_length(uri);
+            out = OPENSSL_memdup(ASN1_STRING_get0_data(uri), (size_t)*length);
+            break;
+        }
+    }
+    sk_DIST_POINT_pop_free(points, DIST_POINT_free);
+    return out;
+}
+
 static inline void ebid_x509v3_set_ctx_nodb(X509V3_CTX *ctx) { X509V3_set_ctx_nodb(ctx); }
 
 #endif

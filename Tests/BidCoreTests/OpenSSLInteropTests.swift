@@ -73,13 +73,13 @@ struct OpenSSLInteropTests {
         dir.write("crlnumber", Array("01\n".utf8))
     }
 
-    func issueWithOpenSSL(_ suite: Suite, name: String, in dir: TemporaryDirectory) throws {
+    func issueWithOpenSSL(_ suite: Suite, name: String, in dir: TemporaryDirectory, extensions: String = "") throws {
         let tool = Self.tooling(suite)
         try openssl(tool.genkey + ["-out", "\(name).key"], in: dir)
         try openssl(["req", "-new", "-key", "\(name).key", tool.digest] + tool.distid
                     + ["-utf8", "-subj", "/CN=\(name)/O=测试公司/serialNumber=91350100M000100Y43", "-out", "\(name).csr"], in: dir)
         let vfy = suite == .gm ? ["-vfyopt", "distid:1234567812345678"] : []
-        dir.write("\(name).ext", Array("keyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n".utf8))
+        dir.write("\(name).ext", Array("keyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n\(extensions)".utf8))
         try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", tool.digest]
                     + tool.distid + vfy + ["-days", "365", "-extfile", "\(name).ext", "-out", "\(name).crt"], in: dir)
     }
@@ -101,6 +101,32 @@ struct OpenSSLInteropTests {
         #expect(chain.count == 2)
         let bad = try Certificate(file: dir.file("bad.crt"))
         expectCode(.certificateRevoked) { try trust.verify(bad, at: Date().addingTimeInterval(60)) }
+    }
+
+    @Test("CRL distribution points: read from a certificate openssl issued, and written so that openssl reads them", arguments: Suite.allCases)
+    func crlDistributionPoints(suite: Suite) throws {
+        let dir = TemporaryDirectory()
+        try makeOpenSSLCA(suite, in: dir)
+        let extensions = "crlDistributionPoints=URI:http://crl.example.cn/gm.crl,URI:ldap://ldap.example.cn/cn=CA,URI:https://b.example.cn/ca.crl\n"
+        try issueWithOpenSSL(suite, name: "named", in: dir, extensions: extensions)
+        try issueWithOpenSSL(suite, name: "plain", in: dir)
+        #expect(try Certificate(file: dir.file("named.crt")).crlDistributionPoints
+                == ["http://crl.example.cn/gm.crl", "ldap://ldap.example.cn/cn=CA", "https://b.example.cn/ca.crl"])
+        #expect(try Certificate(file: dir.file("plain.crt")).crlDistributionPoints.isEmpty)
+
+        let pki = TestPKI.forSuite(suite)
+        let key = try PrivateKey.generate(pki.keyType)
+        let issued = try pki.root.issue(subject: DistinguishedName(commonName: "CDP Co"), publicKey: key.publicKey, notBefore: TestPKI.validFrom,
+                                        notAfter: TestPKI.validTo, profile: .signingOnly,
+                                        crlDistributionPoints: ["http://127.0.0.1:8080/ca.crl", "http://backup.example.cn/ca.crl"])
+        #expect(issued.crlDistributionPoints == ["http://127.0.0.1:8080/ca.crl", "http://backup.example.cn/ca.crl"])
+        dir.write("issued.crt", Array(issued.pem.utf8))
+        let text = try openssl(["x509", "-in", "issued.crt", "-noout", "-ext", "crlDistributionPoints"], in: dir).text
+        #expect(text.contains("URI:http://127.0.0.1:8080/ca.crl") && text.contains("URI:http://backup.example.cn/ca.crl"))
+        expectCode(.invalidInput) {
+            _ = try pki.root.issue(subject: DistinguishedName(commonName: "Bad"), publicKey: key.publicKey, notBefore: TestPKI.validFrom,
+                                   notAfter: TestPKI.validTo, profile: .signingOnly, crlDistributionPoints: ["http://a,URI:file:///etc/passwd"])
+        }
     }
 
     @Test("certificates and CRLs made by BidCore verify with openssl verify", arguments: Suite.allCases)

@@ -372,7 +372,7 @@ struct CreditRegisterTests {
         #expect(since.allSatisfy { $0.event.at >= middle.at } && since.contains { $0.event.hash == middle.hash })
         let first = try await supervision.events(LedgerQuery(limit: 5))
         #expect(first.events.count == 5)
-        let second = try JSONDecoder.ebid.decode(LedgerPage.self, from: Data(try await supervision.eventsJSON(LedgerQuery(limit: 5), cursor: try #require(first.next))))
+        let second = try JSONDecoder.ebid.decode(LedgerPage.self, from: Data(try await supervision.eventsJSON(LedgerQuery(limit: 5), cursor: first.next)))
         // The pages follow each other: the second starts with the event after the first's last.
         #expect(second.events.first?.event.hash == all[5].event.hash)
         await expectServiceError("ledger.cursor-invalid", status: 400) { _ = try await supervision.eventsJSON(LedgerQuery(limit: 5), cursor: "nope") }
@@ -516,12 +516,12 @@ struct CreditRegisterTests {
         #expect(try LedgerAudit.run(fixture.store, platformCertificates: certificates).isIntact)
         // Someone drops the decision from the public page alone.
         let source = try #require(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) })
-        try fixture.store.database.writeNow { tx in
+        _ = try fixture.store.database.writeNow { tx in
             try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(SubjectPageSource.encode([])), .text(Self.company.code)])
         }
         report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
         #expect(report.problems.map(\.kind) == ["credit-page"], "\(report.problems)")
-        try fixture.store.database.writeNow { tx in
+        _ = try fixture.store.database.writeNow { tx in
             try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(source), .text(Self.company.code)])
         }
         // Someone rewrites a record's facts (and even re-signs it with a key of its own: the ledger still disagrees).

@@ -86,4 +86,73 @@ struct RevocationTests {
         let restarted = TrustDesk.restore(try TrustStore(anchorFiles: ["\(ServiceFixture.keys)/gm/ca.crt.pem"], crlFiles: ["\(ServiceFixture.keys)/gm/crl.pem"]), kept: kept)
         expectCode(.certificateRevoked) { try restarted.verify(try ServiceFixture.certificate("bidder-05"), at: fixture.clock.now()) }
     }
+
+    /// What a CA's distribution point serves: set by the test, read by the live server.
+    final class Served: @unchecked Sendable {
+        private let lock = NSLock()
+        private var body: [UInt8]?
+        func set(_ bytes: [UInt8]?) { lock.withLock { body = bytes } }
+        func get() -> [UInt8]? { lock.withLock { body } }
+    }
+
+    @Test("a certificate naming a CRL distribution point is revoked when its CA publishes a CRL there: fetched over HTTP, checked, sessions end")
+    func distributionPoints() async throws {
+        let fixture = try await ServiceFixture()
+        let served = Served()
+        let router = Router()
+        router.get("/gm.crl") { _, _ -> Response in
+            guard let body = served.get() else { return Response(status: .notFound) }
+            return Response(status: .ok, headers: [.contentType: "application/pkix-crl"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        let distribution = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await distribution.test(.live) { client in
+            let port = try #require(client.port)
+            let ca = try CertificateAuthority(certificate: try Certificate(file: "\(ServiceFixture.keys)/gm/ca.crt.pem"),
+                                              key: try PrivateKey(pemFile: "\(ServiceFixture.keys)/gm/ca.key.pem"))
+            let key = try PrivateKey.generate(.sm2)
+            let subject = try ServiceFixture.certificate("bidder-06").subject
+            let now = fixture.clock.now()
+            let certificate = try ca.issue(subject: subject, publicKey: key.publicKey, notBefore: now.addingTimeInterval(-86_400), notAfter: now.addingTimeInterval(300 * 86_400),
+                                           profile: .dualUse, crlDistributionPoints: ["http://127.0.0.1:\(port)/gm.crl", "ldap://ldap.example.cn/cn=GM"])
+            try await fixture.store.write { try $0.addCertificate(certificate, party: "bidder-06", at: now) }
+            let desk = IdentityDesk(fixture.environment)
+            let challenge = try await desk.challenge(certificatePEM: certificate.pem)
+            let session = try await desk.login(challengeId: challenge.challengeId, signature: try key.sign(Array(challenge.message.utf8)), address: "test")
+            let trust = TrustDesk(fixture.environment)
+            // Only http(s) points are fetched; the ldap one is not.
+            #expect(try await trust.distributionPoints() == ["http://127.0.0.1:\(port)/gm.crl"])
+            let fetcher = CRLFetcher.http(timeout: 10)
+
+            // Nothing there yet, then garbage, then a CRL from a CA nobody trusts: refused, the session goes on.
+            var fetched = try await trust.refreshDistributionPoints(using: fetcher)
+            #expect(fetched.count == 1)
+            guard case .failed(let reason)? = fetched.first?.outcome else { Issue.record("a 404 was not a failure: \(fetched)"); return }
+            #expect(reason.contains("404"))
+            served.set(Array("not a CRL".utf8))
+            fetched = try await trust.refreshDistributionPoints(using: fetcher)
+            guard case .failed? = fetched.first?.outcome else { Issue.record("garbage was not refused: \(fetched)"); return }
+            let stranger = try CertificateAuthority.root(subject: ca.certificate.subject, key: try PrivateKey.generate(.sm2),
+                                                         notBefore: now.addingTimeInterval(-86_400), notAfter: now.addingTimeInterval(86_400))
+            served.set(try stranger.issueCRL(revoked: [(certificate, now.addingTimeInterval(-60))], thisUpdate: now.addingTimeInterval(-30),
+                                             nextUpdate: now.addingTimeInterval(86_400), number: 500).der)
+            fetched = try await trust.refreshDistributionPoints(using: fetcher)
+            guard case .failed(let forged)? = fetched.first?.outcome else { Issue.record("a forged CRL was not refused: \(fetched)"); return }
+            #expect(forged.contains("crl.signature-invalid") || forged.contains("crl.unknown-issuer"))
+            _ = try await desk.authenticate(token: session.token)
+
+            // The CA publishes a CRL revoking the certificate: the next round puts it in force and ends the session.
+            let crl = try ca.issueCRL(revoked: [(certificate, now.addingTimeInterval(-60))], thisUpdate: now.addingTimeInterval(-30),
+                                      nextUpdate: now.addingTimeInterval(7 * 86_400), number: 100)
+            served.set(Array(crl.pem.utf8))
+            fetched = try await trust.refreshDistributionPoints(using: fetcher)
+            #expect(fetched == [TrustDesk.Fetched(uri: "http://127.0.0.1:\(port)/gm.crl", outcome: .loaded(revoked: 1, sessionsEnded: 1))])
+            await expectServiceError("auth.token-invalid", status: 401) { _ = try await desk.authenticate(token: session.token) }
+            await expectServiceError("cert.revoked", status: 401) { _ = try await desk.challenge(certificatePEM: certificate.pem) }
+            // The same CRL again changes nothing; the event names the platform, not a person.
+            fetched = try await trust.refreshDistributionPoints(using: fetcher)
+            #expect(fetched.first?.outcome == .unchanged)
+            let events = try await fixture.store.read { try $0.ledgerEvents(after: 0, limit: 10_000) }.filter { $0.action == "trust.crl" }
+            #expect(events.count == 1 && events.first?.actor.party == "platform")
+        }
+    }
 }

@@ -37,7 +37,11 @@ struct RevocationCLITests {
         #expect(refused.contains("cert.revoked"), "the watched CRL file was not picked up: \(refused)")
 
         // An administrator loads a newer one with the CLI; an older one is refused.
-        dir.write("newer.pem", Array(try Self.crl(revoking: ["bidder-02", "bidder-04"], number: 3).pem.utf8))
+        let made = try ebid(["keys", "demo-crl", "--keys", CLI.keys, "--parties", "\(CLI.seeds)/parties.json", "--revoke", "bidder-02", "--revoke", "bidder-04",
+                             "--out", dir.file("newer.pem")])
+        #expect(made.status == 0 && made.text.contains("3 certificate(s)"), "\(made.stderr)")
+        let unknown = try ebid(["keys", "demo-crl", "--keys", CLI.keys, "--parties", "\(CLI.seeds)/parties.json", "--revoke", "../gm/ca", "--out", dir.file("x.pem")])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no demo certificate"), "\(unknown.stderr)")
         let load = try ebid(["admin", "crl", "load", "--server", server.url, "--file", dir.file("newer.pem")] + CLI.identity("admin-01"))
         #expect(load.status == 0 && load.text.contains("in force"), "\(load.stderr)")
         #expect(try ebid(status + CLI.identity("bidder-04")).stderr.contains("cert.revoked"))

@@ -140,6 +140,21 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         return value == UInt32.max ? nil : KeyUsage(rawValue: value)
     }
 
+    /// The URIs of the certificate's CRL distribution points (RFC 5280 4.2.1.13; fullName URIs,
+    /// in order; none when the extension is absent or unreadable): where its issuer publishes the
+    /// CRL that would revoke it.
+    public var crlDistributionPoints: [String] {
+        var uris: [String] = []
+        while uris.count < 16 {
+            var length: Int32 = 0
+            guard let uri = ebid_x509_crl_distribution_uri(box.x509, Int32(uris.count), &length) else { break }
+            defer { ebid_openssl_free(uri) }
+            uris.append(String(decoding: UnsafeRawBufferPointer(start: uri, count: Int(length)), as: UTF8.self))
+        }
+        OpenSSLErrors.clear()
+        return uris
+    }
+
     public var isCA: Bool { X509_check_ca(box.x509) != 0 }
 
     public var isSelfIssued: Bool {

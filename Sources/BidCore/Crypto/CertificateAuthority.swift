@@ -31,15 +31,16 @@ public struct CertificateAuthority: Sendable {
     /// A self-signed root CA.
     public static func root(subject: DistinguishedName, key: PrivateKey, notBefore: Date, notAfter: Date) throws -> CertificateAuthority {
         let certificate = try build(subject: subject, publicKey: key.publicKey, issuer: nil, issuerKey: key,
-                                    notBefore: notBefore, notAfter: notAfter, profile: .authority(pathLength: nil), serial: nil)
+                                    notBefore: notBefore, notAfter: notAfter, profile: .authority(pathLength: nil), serial: nil, crlDistributionPoints: [])
         return try CertificateAuthority(certificate: certificate, key: key)
     }
 
-    /// Issues a certificate for `publicKey`.
+    /// Issues a certificate for `publicKey`, naming `crlDistributionPoints` (URIs) where the CA
+    /// publishes the CRL that would revoke it.
     public func issue(subject: DistinguishedName, publicKey: PublicKey, notBefore: Date, notAfter: Date,
-                      profile: CertificateProfile, serial: [UInt8]? = nil) throws -> Certificate {
+                      profile: CertificateProfile, serial: [UInt8]? = nil, crlDistributionPoints: [String] = []) throws -> Certificate {
         try Self.build(subject: subject, publicKey: publicKey, issuer: certificate, issuerKey: key,
-                       notBefore: notBefore, notAfter: notAfter, profile: profile, serial: serial)
+                       notBefore: notBefore, notAfter: notAfter, profile: profile, serial: serial, crlDistributionPoints: crlDistributionPoints)
     }
 
     /// A v2 CRL listing `revoked` (certificate, revocation time), with a CRL number.
@@ -77,7 +78,8 @@ public struct CertificateAuthority: Sendable {
     }
 
     private static func build(subject: DistinguishedName, publicKey: PublicKey, issuer: Certificate?, issuerKey: PrivateKey,
-                              notBefore: Date, notAfter: Date, profile: CertificateProfile, serial: [UInt8]?) throws -> Certificate {
+                              notBefore: Date, notAfter: Date, profile: CertificateProfile, serial: [UInt8]?,
+                              crlDistributionPoints: [String]) throws -> Certificate {
         guard notBefore < notAfter else { throw BidCoreError(.invalidInput, "notBefore must precede notAfter") }
         guard let x509 = X509_new() else { throw OpenSSLErrors.failure(.openssl, "X509_new") }
         defer { X509_free(x509) }
@@ -114,6 +116,12 @@ public struct CertificateAuthority: Sendable {
         }
         try addExtension(NID_subject_key_identifier, "hash", ctx: &v3, add)
         try addExtension(NID_authority_key_identifier, "keyid:always", ctx: &v3, add)
+        if !crlDistributionPoints.isEmpty {
+            guard crlDistributionPoints.allSatisfy({ !$0.isEmpty && !$0.contains(where: { $0 == "," || $0.isWhitespace || !$0.isASCII }) }) else {
+                throw BidCoreError(.invalidInput, "a CRL distribution point must be an ASCII URI without spaces or commas")
+            }
+            try addExtension(NID_crl_distribution_points, crlDistributionPoints.map { "URI:" + $0 }.joined(separator: ","), ctx: &v3, add)
+        }
 
         let signer = try SignatureContext(key: issuerKey)
         guard X509_sign_ctx(x509, signer.mctx) > 0 else { throw OpenSSLErrors.failure(.openssl, "signing the certificate") }

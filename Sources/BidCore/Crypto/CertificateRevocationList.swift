@@ -44,11 +44,15 @@ public struct CertificateRevocationList: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BidCoreError(.invalidInput, "cannot read CRL file \(path)")
         }
-        let text = String(decoding: data.prefix(100), as: UTF8.self)
-        if text.contains("-----BEGIN") {
-            try self.init(pem: String(decoding: data, as: UTF8.self))
+        try self.init(encoded: [UInt8](data))
+    }
+
+    /// A CRL as a file or an HTTP body holds it: PEM (told by its BEGIN line) or DER.
+    public init(encoded bytes: [UInt8]) throws {
+        if String(decoding: bytes.prefix(100), as: UTF8.self).contains("-----BEGIN") {
+            try self.init(pem: String(decoding: bytes, as: UTF8.self))
         } else {
-            try self.init(der: [UInt8](data))
+            try self.init(der: bytes)
         }
     }
 

@@ -72,4 +72,20 @@ public enum DemoPKI {
         }
         return written
     }
+
+    /// A newer CRL of the demo CA in `directory/<suite>` (FOR DEMOS AND TESTS ONLY): the parties of
+    /// `parties` marked `revoked` and those named in `revoking` (by their `<id>.crt.pem` there),
+    /// revoked a minute before `time`, issued at `time` (so it is newer than `crl.pem`), valid 30 days.
+    public static func crl(directory: String, suite: Suite, parties: PartiesFile, revoking: [String], at time: Date) throws -> CertificateRevocationList {
+        let folder = "\(directory)/\(directoryName(suite))"
+        let ca = try CertificateAuthority(certificate: try Certificate(file: "\(folder)/ca.crt.pem"), key: try PrivateKey(pemFile: "\(folder)/ca.key.pem"))
+        var revoked = try parties.parties.filter { $0.certificate == .revoked }.map { (try Certificate(file: "\(folder)/\($0.id).crt.pem"), revokedAt) }
+        for id in revoking where !parties.parties.contains(where: { $0.id == id && $0.certificate == .revoked }) {
+            guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), FileManager.default.fileExists(atPath: "\(folder)/\(id).crt.pem") else {
+                throw BidCoreError(.invalidInput, "no demo certificate \(folder)/\(id).crt.pem")
+            }
+            revoked.append((try Certificate(file: "\(folder)/\(id).crt.pem"), time.addingTimeInterval(-60)))
+        }
+        return try ca.issueCRL(revoked: revoked, thisUpdate: time, nextUpdate: time.addingTimeInterval(30 * 86_400), number: Int(time.timeIntervalSince1970))
+    }
 }

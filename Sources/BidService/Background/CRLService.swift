@@ -3,19 +3,29 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Watches the configured CRL files (`--crl`) and puts a newer one in force as soon as it is
-/// written there (a CA's CRL fetched by cron, say): no restart needed.
+/// Keeps the CRLs in force current without a restart:
+/// - watches the configured CRL files (`--crl`) and puts a newer one in force as soon as it is
+///   written there (a CA's CRL fetched by cron, say), checked every `interval`;
+/// - fetches the CRL at every distribution point a registered certificate names (RFC 5280
+///   4.2.1.13) at start and then every `fetchInterval` (nil: never).
 struct CRLService: Service {
     let environment: ServiceEnvironment
     let files: [String]
     let interval: TimeInterval
+    var fetchInterval: TimeInterval?
+    var fetcher: CRLFetcher = .http()
     let logger: Logger
 
     func run() async throws {
         var seen: [String: Date] = [:]
         for file in files { seen[file] = Self.modified(file) }
         let desk = TrustDesk(environment)
+        var nextFetch = Date()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if let fetchInterval, Date() >= nextFetch {
+                nextFetch = Date().addingTimeInterval(fetchInterval)
+                await fetchDistributionPoints(desk)
+            }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             } catch {
@@ -34,6 +44,23 @@ struct CRLService: Service {
                     logger.error("CRL file \(file) changed but was not loaded: \(error)")
                 }
             }
+        }
+    }
+
+    private func fetchDistributionPoints(_ desk: TrustDesk) async {
+        do {
+            for fetched in try await desk.refreshDistributionPoints(using: fetcher) {
+                switch fetched.outcome {
+                case .loaded(let revoked, let ended):
+                    logger.info("CRL from distribution point \(fetched.uri) in force (\(revoked) revoked; \(ended) session(s) ended)")
+                case .unchanged:
+                    continue
+                case .failed(let reason):
+                    logger.warning("CRL distribution point \(fetched.uri) not used: \(reason)")
+                }
+            }
+        } catch {
+            logger.error("CRL distribution points not fetched: \(error)")
         }
     }
 

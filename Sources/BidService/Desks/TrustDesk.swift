@@ -54,6 +54,54 @@ public struct TrustDesk: Sendable {
         return Loaded(crl: info, sessionsEnded: ended)
     }
 
+    /// What fetching one distribution point came to.
+    public struct Fetched: Sendable, Equatable {
+        public enum Outcome: Sendable, Equatable {
+            /// A newer CRL, now in force.
+            case loaded(revoked: Int, sessionsEnded: Int)
+            /// The CRL there is not newer than the one in force.
+            case unchanged
+            /// Not fetched, not a CRL, or refused (unknown issuer, bad signature): the reason.
+            case failed(String)
+        }
+        public var uri: String
+        public var outcome: Outcome
+    }
+
+    /// The distinct http(s) CRL distribution points named by registered certificates (RFC 5280
+    /// 4.2.1.13), in registration order.
+    public func distributionPoints() async throws -> [String] {
+        let certificates = try await environment.store.read { try $0.registeredCertificates() }
+        var seen = Set<String>()
+        return certificates.flatMap(\.crlDistributionPoints).filter { CRLFetcher.url($0) != nil && seen.insert($0).inserted }
+    }
+
+    /// Fetches the CRL at every distribution point registered certificates name and puts each
+    /// newer one in force (`load`, as the platform): a CA's revocation bites within one round even
+    /// when nobody loads its CRL by hand. A fetched CRL is trusted no more than an uploaded one.
+    public func refreshDistributionPoints(using fetcher: CRLFetcher) async throws -> [Fetched] {
+        var results: [Fetched] = []
+        for uri in try await distributionPoints() {
+            guard let url = CRLFetcher.url(uri) else { continue }
+            let outcome: Fetched.Outcome
+            do {
+                let crl = try CertificateRevocationList(encoded: try await fetcher.fetch(url))
+                let loaded = try await load(crl, by: environment.platformActor)
+                outcome = .loaded(revoked: loaded.crl.revoked, sessionsEnded: loaded.sessionsEnded)
+            } catch let error as ServiceError where error.code == BidCoreError.Code.crlNotNewer.rawValue {
+                outcome = .unchanged
+            } catch let error as ServiceError {
+                outcome = .failed("\(error.code): \(error.detail)")
+            } catch let error as BidCoreError {
+                outcome = .failed("\(error.code.rawValue): \(error.reason)")
+            } catch {
+                outcome = .failed("\(error)")
+            }
+            results.append(Fetched(uri: uri, outcome: outcome))
+        }
+        return results
+    }
+
     /// The CRLs in force.
     public func crls() -> [CRLInfo] { environment.trust.crls.map(Self.info) }
 

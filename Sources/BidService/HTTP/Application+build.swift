@@ -24,7 +24,8 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
     )
     app.addServices(CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
                     OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger),
-                    CRLService(environment: environment, files: configuration.crlFiles, interval: configuration.profile == .demo ? 1 : 30, logger: logger))
+                    CRLService(environment: environment, files: configuration.crlFiles, interval: configuration.profile == .demo ? 1 : 30,
+                               fetchInterval: configuration.crlFetchInterval > 0 ? configuration.crlFetchInterval : nil, logger: logger))
     return app
 }
 

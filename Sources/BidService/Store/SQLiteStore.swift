@@ -67,6 +67,10 @@ extension SQLiteTransaction {
         try connection.queryOne("SELECT der FROM certificates WHERE fingerprint = ?", [.text(fingerprint)]) { try Certificate(der: $0.blob(0)) }
     }
 
+    public func registeredCertificates() throws -> [Certificate] {
+        try connection.query("SELECT der FROM certificates ORDER BY added_at") { try Certificate(der: $0.blob(0)) }
+    }
+
     /// The certificates that open sessions still running at `time` (not expired, not ended).
     public func sessionCertificates(at time: Date) throws -> [Certificate] {
         try connection.query("""

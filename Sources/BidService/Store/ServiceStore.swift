@@ -24,6 +24,8 @@ public protocol StoreTransaction: CeremonyTransaction {
     func certificates(party: String) throws -> [Certificate]
     func certificate(fingerprint: String) throws -> Certificate?
     func sessionCertificates(at time: Date) throws -> [Certificate]
+    /// Every registered certificate (the CRL distribution points are read from them).
+    func registeredCertificates() throws -> [Certificate]
     func endSessions(certificateFingerprint: String, at time: Date) throws -> Int
     func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date) throws
     func addCertificate(_ certificate: Certificate, party: String, at time: Date) throws

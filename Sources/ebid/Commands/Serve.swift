@@ -39,6 +39,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("crl"), help: "CRL file; repeat for several.")
     var crlFiles: [String] = []
 
+    @Option(name: .customLong("crl-fetch-interval"),
+            help: "Seconds between fetches of the CRL distribution points (http/https) registered certificates name; 0: never.")
+    var crlFetchInterval: Double = 3600
+
     @Flag(name: .customLong("require-crl"), help: "Refuse certificates not covered by a current CRL.")
     var requireCRL = false
 
@@ -66,6 +70,7 @@ struct Serve: AsyncParsableCommand {
             configuration.trustFiles = trustFiles
             configuration.crlFiles = crlFiles
             configuration.requireCRL = requireCRL
+            configuration.crlFetchInterval = crlFetchInterval
             configuration.platformCertificate = platformCert ?? "\(keys)/gm/platform.crt.pem"
             configuration.platformKey = platformKey ?? "\(keys)/gm/platform.key.pem"
             configuration.checkpointInterval = checkpointInterval ?? (profile == .demo ? 5 : 300)

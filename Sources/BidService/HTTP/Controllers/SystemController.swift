@@ -31,8 +31,7 @@ struct SystemController: Sendable {
             let bytes = [UInt8](buffer: body)
             let crl: CertificateRevocationList
             do {
-                crl = bytes.starts(with: Array("-----BEGIN".utf8)) ? try CertificateRevocationList(pem: String(decoding: bytes, as: UTF8.self))
-                    : try CertificateRevocationList(der: bytes)
+                crl = try CertificateRevocationList(encoded: bytes)
             } catch let error as BidCoreError {
                 throw ServiceError.badRequest(error.code.rawValue, error.reason)
             }
