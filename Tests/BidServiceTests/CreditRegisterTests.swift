@@ -478,7 +478,7 @@ struct CreditRegisterTests {
         #expect(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: other.code) } == nil)
         let page = try await register.subjectPageJSON(other.code)
         #expect(Data(page) == (try JSONEncoder.ebid.encode(try await register.subjectPage(other.code, history: false))))
-        #expect(try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate]).isIntact)
+        #expect(try fixture.audit().isIntact)
     }
 
     @Test("a damaged page source is an error, not a wrong page")
@@ -504,29 +504,29 @@ struct CreditRegisterTests {
         try await register.record(base, by: actor)
         try await register.record(Self.follow(.correction, "AU1", id: "AU2", base: base, penalty: Self.debarment(years: 2)), by: actor)
         let certificates = [fixture.environment.platform.certificate]
-        var report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        var report = try fixture.audit(certificates)
         #expect(report.isIntact, "\(report.problems)")
         #expect(report.creditRecords == 4)  // the two seeded ones too
         // Someone shortens the debarment in the listings' table behind the register's back.
         try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end - 86400000 WHERE id = 'AU1'")
-        report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        report = try fixture.audit(certificates)
         // The decision's state, and the subject page that still shows the full term.
         #expect(report.problems.map(\.kind) == ["credit-derived", "credit-page"], "\(report.problems)")
         try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end + 86400000 WHERE id = 'AU1'")
-        #expect(try LedgerAudit.run(fixture.store, platformCertificates: certificates).isIntact)
+        #expect(try fixture.audit(certificates).isIntact)
         // Someone drops the decision from the public page alone.
         let source = try #require(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) })
         _ = try fixture.store.database.writeNow { tx in
             try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(SubjectPageSource.encode([])), .text(Self.company.code)])
         }
-        report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        report = try fixture.audit(certificates)
         #expect(report.problems.map(\.kind) == ["credit-page"], "\(report.problems)")
         _ = try fixture.store.database.writeNow { tx in
             try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(source), .text(Self.company.code)])
         }
         // Someone rewrites a record's facts (and even re-signs it with a key of its own: the ledger still disagrees).
         try fixture.store.database.executeNow("UPDATE credit_records SET document = replace(document, '测试事实', '篡改事实') WHERE id = 'AU2'")
-        report = try LedgerAudit.run(fixture.store, platformCertificates: certificates)
+        report = try fixture.audit(certificates)
         #expect(Set(report.problems.map(\.kind)).isSuperset(of: ["credit-signature", "credit-mismatch"]), "\(report.problems)")
     }
 }

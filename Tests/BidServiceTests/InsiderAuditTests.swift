@@ -11,7 +11,7 @@ struct InsiderAuditTests {
     static let four = ["bidder-01", "bidder-02", "bidder-03", "bidder-04"]
 
     func audit(_ fixture: ServiceFixture, _ evidence: LedgerAudit.Evidence = .init()) throws -> LedgerAudit.Report {
-        try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate], evidence: evidence)
+        try fixture.audit(evidence: evidence)
     }
 
     func sql(_ fixture: ServiceFixture, _ statement: String, _ values: [SQLValue] = []) throws {

@@ -18,7 +18,7 @@ struct LedgerTests {
     }
 
     func audit(_ fixture: ServiceFixture) throws -> LedgerAudit.Report {
-        try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate])
+        try fixture.audit()
     }
 
     func sql(_ fixture: ServiceFixture, _ statement: String) throws {

@@ -448,7 +448,7 @@ struct OpeningTests {
         let setup = try await OpeningSetup(fixture, id: "T-OPEN-SEAL", policy: .bidder, bidders: Self.four)
         setup.passDeadline()
         try await setup.start()
-        var report = try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate])
+        var report = try fixture.audit()
         #expect(report.isIntact, "\(report.problems)")
         #expect(report.sealedTenders == 1)
         // An insider appends a "bid" after the sealing checkpoint and backdates it before the
@@ -461,7 +461,7 @@ struct OpeningTests {
             event.hash = event.recomputedHash
             try tx.connection.run("UPDATE ledger_events SET at = ?, hash = ? WHERE seq = ?", [.time(event.at), .text(event.hash), .integer(event.seq)])
         }
-        report = try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate])
+        report = try fixture.audit()
         #expect(report.problems.map(\.kind) == ["bid-backdated"], "\(report.problems)")
     }
 

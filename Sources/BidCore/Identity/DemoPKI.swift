@@ -14,6 +14,14 @@ public enum DemoPKI {
     public static let expiredTo = Date(timeIntervalSince1970: 1_609_459_200)   // 2021-01-01T00:00:00Z
     public static let revokedAt = Date(timeIntervalSince1970: 1_767_225_600)   // 2026-01-01T00:00:00Z
 
+    /// The organisation named by the demo CAs: how a demo certificate is told apart.
+    public static let organization = "ebid demo PKI - NOT FOR PRODUCTION"
+
+    /// Whether `certificate` is a demo CA or was issued by one (its private keys are public).
+    public static func isDemo(_ certificate: Certificate) -> Bool {
+        certificate.subject.organization == organization || certificate.issuer.organization == organization
+    }
+
     public static func directoryName(_ suite: Suite) -> String { suite == .gm ? "gm" : "nist" }
 
     /// Writes the demo PKI for both suites; returns the files written.
@@ -34,7 +42,7 @@ public enum DemoPKI {
             let label = suite == .gm ? "GM (SM2)" : "NIST (P-256)"
             let caKey = try PrivateKey.generate(type)
             let ca = try CertificateAuthority.root(
-                subject: DistinguishedName([.init("C", "CN"), .init("O", "ebid demo PKI - NOT FOR PRODUCTION"),
+                subject: DistinguishedName([.init("C", "CN"), .init("O", organization),
                                             .init("CN", "ebid Demo \(label) Root CA")]),
                 key: caKey, notBefore: validFrom, notAfter: caValidTo)
             try save("ca.crt.pem", ca.certificate.pem)

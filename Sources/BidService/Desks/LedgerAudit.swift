@@ -41,11 +41,14 @@ public enum LedgerAudit {
         public var checkpoints: [Supervision.PublicCheckpoint] = []
         /// Hash every stored package again (reads every blob).
         public var hashBlobs = false
+        /// The auditor's own time: in a statutory directory nothing may be dated after it.
+        public var now = Date()
 
-        public init(receipts: [SignedDocument] = [], checkpoints: [Supervision.PublicCheckpoint] = [], hashBlobs: Bool = false) {
+        public init(receipts: [SignedDocument] = [], checkpoints: [Supervision.PublicCheckpoint] = [], hashBlobs: Bool = false, now: Date = Date()) {
             self.receipts = receipts
             self.checkpoints = checkpoints
             self.hashBlobs = hashBlobs
+            self.now = now
         }
     }
 
@@ -57,6 +60,8 @@ public enum LedgerAudit {
         var hashes: [Int64: String] = [:]
         var bidEvents: [String: [(seq: Int64, at: Date, action: String)]] = [:]
         var creditEvents: [String: (seq: Int64, digest: String)] = [:]
+        var profileEvents: [LedgerEvent] = []
+        var latestEvent: LedgerEvent?
         try store.database.readNow { tx in
             var previous: LedgerEvent?
             var after: Int64 = 0
@@ -81,6 +86,8 @@ public enum LedgerAudit {
                         bidEvents[tender, default: []].append((event.seq, event.at, event.action))
                     }
                     if event.object.hasPrefix("credit/") { creditEvents[event.object] = (event.seq, event.payloadDigest) }
+                    if event.action == DirectoryProfile.action { profileEvents.append(event) }
+                    if event.at > (latestEvent?.at ?? .distantPast) { latestEvent = event }
                     previous = event
                     report.events += 1
                 }
@@ -147,11 +154,44 @@ public enum LedgerAudit {
                     report.problems.append(.init(seq: bid.ledgerSeq, kind: "bid-blob", detail: "bid \(bid.id): its stored package no longer has its digest \(bid.packageDigest)"))
                 }
             }
+            try checkProfile(profileEvents, tenderProfiles: tx.tenderProfiles(), latestEvent: latestEvent, checkpoints: goodCheckpoints,
+                             now: evidence.now, report: &report)
             try checkExternal(evidence, tx: tx, certificates: certificates, hashes: hashes, byHash: byHash, report: &report)
             try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
         }
         report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
         return report
+    }
+
+    /// The directory keeps its profile (DirectoryProfile): recorded once, every tender created under
+    /// it. A statutory directory's clock is the real one: an event or checkpoint dated after the
+    /// auditor's time (5 minutes' grace) was made on a clock moved forward — the way a demo clock
+    /// would open a tender early.
+    static func checkProfile(_ events: [LedgerEvent], tenderProfiles: Set<String>, latestEvent: LedgerEvent?, checkpoints: [LedgerCheckpoint],
+                             now: Date, report: inout Report) {
+        guard let first = events.first else {
+            if !tenderProfiles.isEmpty {
+                report.problems.append(.init(seq: nil, kind: "profile", detail: "the data directory holds tenders but no recorded profile (\(DirectoryProfile.action))"))
+            }
+            return
+        }
+        for event in events.dropFirst() where event.object != first.object {
+            report.problems.append(.init(seq: event.seq, kind: "profile", detail: "the profile was recorded again, as \(event.object) after \(first.object)"))
+        }
+        let recorded = String(first.object.dropFirst("profile/".count))
+        for profile in tenderProfiles.sorted() where profile != recorded {
+            report.problems.append(.init(seq: first.seq, kind: "profile", detail: "tenders created under the \(profile) profile in a directory created for \(recorded)"))
+        }
+        guard recorded == PolicyProfile.statutory.rawValue else { return }
+        let limit = now.addingTimeInterval(300)
+        if let latestEvent, latestEvent.at > limit {
+            report.problems.append(.init(seq: latestEvent.seq, kind: "dated-in-future",
+                                         detail: "\(latestEvent.action) is dated \(iso(latestEvent.at)), after the audit's time \(iso(now)): the service's clock was moved forward"))
+        }
+        if let checkpoint = checkpoints.max(by: { $0.at < $1.at }), checkpoint.at > limit {
+            report.problems.append(.init(seq: checkpoint.seq, kind: "dated-in-future",
+                                         detail: "checkpoint \(checkpoint.number) is signed at \(iso(checkpoint.at)), after the audit's time \(iso(now)): the service's clock was moved forward"))
+        }
     }
 
     /// Receipts kept by bidders and checkpoints archived elsewhere must still be in the ledger, as

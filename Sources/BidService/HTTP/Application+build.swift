@@ -43,17 +43,29 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
     let trust = TrustDesk.restore(configured, kept: try store.database.readNow { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value))
     let platform = try PlatformSigner(certificate: try Certificate(file: configuration.platformCertificate),
                                       key: try PrivateKey(pemFile: configuration.platformKey))
+    // The demo PKI's private keys are public: outside the demo profile neither the platform key nor
+    // a trust anchor may come from it.
+    if configuration.profile != .demo, let demo = ([platform.certificate] + configured.anchors).first(where: DemoPKI.isDemo) {
+        throw ServiceError(status: 500, code: "config.demo-pki", title: "Configuration error",
+                           detail: "\(demo.subject) belongs to the demo PKI, whose private keys are public: outside --profile demo give the centre's own CA certificates (--trust) and platform key (--platform-cert, --platform-key)")
+    }
+    // The demo clock (only in a demo directory) keeps its offset across restarts, so a restarted
+    // demo continues where it stopped.
+    let savedOffset = try store.database.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
+    let adjustable = configuration.profile == .demo ? AdjustableClock(offset: savedOffset) : nil
+    let clock: any ServiceClock = adjustable ?? SystemClock()
+    let started = clock.now()
     try store.database.writeNow { tx in
+        // First of all: the directory's profile is the configured one (else nothing is written).
+        try DirectoryProfile.establish(tx, configured: configuration.profile, actor: .platform(platform.certificate.fingerprint),
+                                       at: started)
         try tx.setMeta("platform-certificate:\(platform.certificate.fingerprint)", platform.certificate.pem)
         // Decisions recorded before the credit chains existed (an older data directory) get theirs.
         for id in try tx.creditChainsMissing() {
             if let chain = CreditEffect.chain(try tx.creditRecords(chain: id)) { try CreditRegister.saveChain(chain, tx: tx) }
         }
     }
-    // The demo clock's offset survives restarts, so a restarted demo continues where it stopped.
-    let savedOffset = try store.database.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
-    let adjustable = configuration.profile == .demo ? AdjustableClock(offset: savedOffset) : nil
-    var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: adjustable ?? SystemClock(), profile: configuration.profile)
+    var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: configuration.profile)
     environment.tokenLifetime = configuration.tokenLifetime
     environment.maxBidBytesCeiling = configuration.maxBidBytes
     environment.acceptsDealerKeys = environment.acceptsDealerKeys || configuration.allowDealerKeys

@@ -21,6 +21,10 @@ extension SQLiteTransaction {
         try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status = ? ORDER BY published_at DESC, id", [.text(status.rawValue)], Self.tender)
     }
 
+    public func tenderProfiles() throws -> Set<String> {
+        Set(try connection.query("SELECT DISTINCT profile FROM tenders", []) { $0.text(0) })
+    }
+
     /// Every tender that is not a draft, newest first.
     public func publicTenders() throws -> [Tender] {
         try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC, id", [], Self.tender)

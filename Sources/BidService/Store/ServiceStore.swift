@@ -40,6 +40,8 @@ public protocol StoreTransaction: CeremonyTransaction {
     // Tenders
     func tender(id: String) throws -> Tender?
     func tenders(status: TenderStatus) throws -> [Tender]
+    /// The profiles tenders were created under (normally one: the data directory's).
+    func tenderProfiles() throws -> Set<String>
     func insertTender(_ tender: Tender) throws
     func publishTender(id: String, at time: Date) throws -> Bool
     func setDeadline(tender id: String, to deadline: Date) throws

@@ -10,8 +10,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the ebid service on the embedded store (SQLite + blob directory).",
         discussion: """
         Stops gracefully on SIGTERM or SIGINT; a restart on the same --data continues where it stopped.
-        Without --trust, --crl, --platform-cert and --platform-key the demo PKI under --keys is used
-        (for demos and tests only).
+        With --profile demo, the demo PKI under --keys is used where --trust, --crl, --platform-cert
+        and --platform-key are not given (for demos and tests only). Any other profile needs them, and
+        refuses the demo PKI's certificates. A data directory keeps the profile it was first started
+        with: starting it with another is refused.
         """
     )
 
@@ -76,6 +78,10 @@ struct Serve: AsyncParsableCommand {
             configuration.checkpointInterval = checkpointInterval ?? (profile == .demo ? 5 : 300)
             configuration.maxBidBytes = maxBidBytes
             if trustFiles.isEmpty || platformCert == nil {
+                // Only a demo falls back to the demo PKI; anything else names its own (no silent fallback).
+                guard profile == .demo else {
+                    throw CLIError("outside --profile demo give the centre's trust anchors (--trust) and the platform's certificate and key (--platform-cert, --platform-key): the demo PKI in \(keys)/ is for demos and tests only")
+                }
                 printError("warning: using the demo PKI in \(keys)/ (trust anchors and/or platform key): for demos and tests only")
                 configuration.applyDemoDefaults()
             }

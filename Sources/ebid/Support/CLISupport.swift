@@ -1,5 +1,6 @@
 import ArgumentParser
 import BidCore
+import BidService
 import Foundation
 
 /// Runs a command body; a BidCoreError becomes a clear message on stderr and exit status 1.
@@ -14,6 +15,10 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(1)
     } catch let error as ServiceProblem {
         printError("error: \(error.detail)\n       [\(error.code), HTTP \(error.status)]")
+        throw ExitCode(1)
+    } catch let error as ServiceError {
+        // The service refusing to start (configuration, data directory) or a local desk's refusal.
+        printError("error: \(error.detail)\n       [\(error.code)]")
         throw ExitCode(1)
     }
 }

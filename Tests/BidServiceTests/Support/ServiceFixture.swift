@@ -33,11 +33,23 @@ final class ServiceFixture: @unchecked Sendable {
         var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: profile)
         if dealerKeys { environment.acceptsDealerKeys = true }
         self.environment = environment
+        // As `ebid serve` does at its first start: the directory keeps this profile.
+        let platformActor = environment.platformActor
+        try await store.write { [clock] tx in
+            try DirectoryProfile.establish(tx, configured: profile, actor: platformActor, at: clock.now())
+        }
         _ = try await Seeder.seed(directory: Self.seeds, keysDirectory: Self.keys, environment: environment)
         routes = buildRouter(environment, clock: profile == .demo ? clock : nil)
     }
 
     var app: some ApplicationProtocol { Application(router: routes.router) }
+
+    /// The audit of this directory, at the fixture's time, against `certificates` (default: the platform's).
+    func audit(_ certificates: [Certificate]? = nil, evidence: LedgerAudit.Evidence = .init()) throws -> LedgerAudit.Report {
+        var evidence = evidence
+        evidence.now = clock.now()
+        return try LedgerAudit.run(store, platformCertificates: certificates ?? [environment.platform.certificate], evidence: evidence)
+    }
 
     static func certificate(_ party: String, suite: String = "gm") throws -> Certificate { try Certificate(file: "\(keys)/\(suite)/\(party).crt.pem") }
     static func key(_ party: String, suite: String = "gm") throws -> PrivateKey { try PrivateKey(pemFile: "\(keys)/\(suite)/\(party).key.pem") }

@@ -1,0 +1,115 @@
+@testable import BidCore
+@testable import BidService
+import Foundation
+import TestSupport
+import Testing
+
+/// A data directory keeps its profile: a statutory tender cannot be opened early by restarting
+/// its directory with `--profile demo` and moving the demo clock (Law art. 34; Reg. art. 41(1)).
+@Suite("A data directory keeps its profile; outside the demo profile no demo PKI")
+struct DirectoryProfileTests {
+    static func configuration(_ data: String, _ profile: PolicyProfile, pki: CentrePKI?) -> ServiceConfiguration {
+        var configuration = ServiceConfiguration()
+        configuration.dataDirectory = data
+        configuration.profile = profile
+        configuration.keysDirectory = ServiceFixture.keys
+        if let pki {
+            configuration.trustFiles = ["\(pki.directory)/ca.crt.pem"]
+            configuration.platformCertificate = "\(pki.directory)/platform.crt.pem"
+            configuration.platformKey = "\(pki.directory)/platform.key.pem"
+        } else {
+            configuration.applyDemoDefaults()
+            configuration.platformCertificate = "\(ServiceFixture.keys)/gm/platform.crt.pem"
+            configuration.platformKey = "\(ServiceFixture.keys)/gm/platform.key.pem"
+        }
+        return configuration
+    }
+
+    static func events(_ data: String) throws -> [LedgerEvent] {
+        try SQLiteStore(dataDirectory: data).database.readNow { try $0.ledgerEvents(after: 0, limit: 100_000) }
+    }
+
+    @Test("the first start records the profile in the ledger; a start with another profile is refused and writes nothing")
+    func recordedAndEnforced() throws {
+        let dir = TemporaryDirectory()
+        let pki = try CentrePKI(in: dir.file("pki"))
+        let statutory = dir.file("statutory")
+        _ = try makeEnvironment(Self.configuration(statutory, .statutory, pki: pki))
+        _ = try makeEnvironment(Self.configuration(statutory, .statutory, pki: pki))
+        let recorded = try Self.events(statutory).filter { $0.action == DirectoryProfile.action }
+        #expect(recorded.map(\.object) == ["profile/statutory"], "recorded once, at the first start")
+        let before = try Self.events(statutory)
+        let refused = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(statutory, .demo, pki: nil)) }
+        #expect(refused?.code == "config.profile-mismatch" && refused?.detail.contains("created for the statutory profile") == true, "\(String(describing: refused))")
+        #expect(try Self.events(statutory) == before, "a refused start writes nothing (not even the platform certificate's event)")
+
+        // And the other way round: a demo directory does not become a real one.
+        let demo = dir.file("demo")
+        _ = try makeEnvironment(Self.configuration(demo, .demo, pki: nil))
+        let other = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(demo, .statutory, pki: pki)) }
+        #expect(other?.code == "config.profile-mismatch" && other?.detail.contains("created for the demo profile") == true)
+    }
+
+    @Test("an insider's edits are refused at start: the profile event rewritten, a tender's profile changed; older directories infer theirs")
+    func insiderEdits() async throws {
+        let dir = TemporaryDirectory()
+        let pki = try CentrePKI(in: dir.file("pki"))
+        let data = dir.file("data")
+        _ = try makeEnvironment(Self.configuration(data, .statutory, pki: pki))
+        let store = try SQLiteStore(dataDirectory: data)
+        // The event's object edited to demo (without re-chaining): refused as altered.
+        try store.database.writeNow { try $0.connection.run("UPDATE ledger_events SET object = 'profile/demo' WHERE action = ?", [.text(DirectoryProfile.action)]) }
+        let altered = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(data, .demo, pki: nil)) }
+        #expect(altered?.detail.contains("was altered") == true, "\(String(describing: altered))")
+        try store.database.writeNow { try $0.connection.run("UPDATE ledger_events SET object = 'profile/statutory' WHERE action = ?", [.text(DirectoryProfile.action)]) }
+
+        // An older directory (no event) whose tenders are statutory, or that kept a demo clock offset.
+        let fixture = try await ServiceFixture()
+        _ = try await fixture.publishTender(try fixture.spec(id: "T-PROFILE"))
+        try fixture.store.database.writeNow { try $0.connection.run("DELETE FROM ledger_events WHERE action = ?", [.text(DirectoryProfile.action)]) }
+        let inferred = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(fixture.directory.path, .demo, pki: nil)) }
+        #expect(inferred?.detail.contains("created for the statutory profile") == true, "\(String(describing: inferred))")
+        let offset = dir.file("offset")
+        try SQLiteStore(dataDirectory: offset).database.writeNow { try $0.setMeta("demo-clock-offset", "86400") }
+        #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(offset, .statutory, pki: pki)) }
+
+        // A tender's stored profile changed by SQL: refused at start, and the audit names it.
+        let edited = try await ServiceFixture()
+        _ = try await edited.publishTender(try edited.spec(id: "T-EDITED"))
+        try edited.store.database.writeNow { try $0.connection.run("UPDATE tenders SET profile = 'demo' WHERE id = 'T-EDITED'") }
+        let mixed = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(edited.directory.path, .statutory, pki: pki)) }
+        #expect(mixed?.detail.contains("holds tenders created under demo") == true, "\(String(describing: mixed))")
+        #expect(try edited.audit().problems.map(\.kind) == ["profile"])
+    }
+
+    @Test("in a statutory directory the audit refuses events and checkpoints dated after its own time (a clock moved forward)")
+    func clockMovedForward() async throws {
+        let fixture = try await ServiceFixture()
+        #expect(try fixture.audit().isIntact)
+        fixture.clock.advance(by: 3 * 86_400)
+        _ = try await Supervision(fixture.environment).checkpoint()
+        var evidence = LedgerAudit.Evidence()
+        evidence.now = Date()
+        let report = try LedgerAudit.run(fixture.store, platformCertificates: [fixture.environment.platform.certificate], evidence: evidence)
+        #expect(Set(report.problems.map(\.kind)) == ["dated-in-future"], "\(report.problems)")
+        // A demo directory's clock moves by design: not a problem there.
+        let demo = try await ServiceFixture(profile: .demo)
+        demo.clock.advance(by: 3 * 86_400)
+        _ = try await Supervision(demo.environment).checkpoint()
+        #expect(try LedgerAudit.run(demo.store, platformCertificates: [demo.environment.platform.certificate]).isIntact)
+    }
+
+    @Test("outside the demo profile the demo PKI is refused, as platform key or as trust anchor")
+    func demoPKIRefused() throws {
+        let dir = TemporaryDirectory()
+        let pki = try CentrePKI(in: dir.file("pki"))
+        let demoKeys = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(dir.file("a"), .statutory, pki: nil)) }
+        #expect(demoKeys?.code == "config.demo-pki", "\(String(describing: demoKeys))")
+        var anchor = Self.configuration(dir.file("b"), .statutory, pki: pki)
+        anchor.trustFiles.append("\(ServiceFixture.keys)/nist/ca.crt.pem")
+        #expect((#expect(throws: ServiceError.self) { _ = try makeEnvironment(anchor) })?.code == "config.demo-pki")
+        // The demo profile may use it (that is what it is for); a centre's own PKI starts statutory.
+        _ = try makeEnvironment(Self.configuration(dir.file("c"), .demo, pki: nil))
+        _ = try makeEnvironment(Self.configuration(dir.file("d"), .statutory, pki: pki))
+    }
+}
