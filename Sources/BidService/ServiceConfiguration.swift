@@ -24,6 +24,8 @@ public struct ServiceConfiguration: Sendable {
     public var checkpointInterval: TimeInterval = 300
     public var tokenLifetime: TimeInterval = 8 * 3600
     public var maxBidBytes: Int64 = 4 << 30
+    /// Idle and read timeouts, the slowest request body accepted, the largest request head.
+    public var connectionLimits = ConnectionLimits()
     /// Accept opening keys made on one machine (`ebid opening keygen`) outside the demo profile.
     public var allowDealerKeys = false
     /// Called with the bound port once the server listens (port 0 picks a free one).

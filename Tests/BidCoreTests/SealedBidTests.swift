@@ -339,3 +339,68 @@ extension SealedBidVerifier {
         return try verifier.finish()
     }
 }
+
+@Suite("Signed JSON with a repeated key means two things to two readers: refused")
+struct StrictJSONTests {
+    @Test("StrictJSON accepts RFC 8259 JSON and refuses repeated keys (escaped or not, at any depth), trailing text, deep nesting and bad strings")
+    func scanner() throws {
+        for good in [#"{"a":1,"b":[true,false,null,-0.5e+3,"\u00e9\ud83d\ude00"],"c":{"a":{}}}"#, "[]", #""x""#, " 12 ", #"{"闽":"榕","\u95fd2":1}"#] {
+            try StrictJSON.check(Data(good.utf8))
+        }
+        let bad: [(String, String)] = [
+            (#"{"a":1,"a":2}"#, "duplicate key \"a\""),
+            (#"{"a":1,"\u0061":2}"#, "duplicate key \"a\""),
+            (#"{"x":{"tenderId":"A","b":0,"tenderId":"B"}}"#, "duplicate key \"tenderId\" in the object at x"),
+            (#"[{"k":1},{"k":1,"k":1}]"#, "duplicate key \"k\" in the object at [1]"),
+            (#"{"a":1} x"#, "text after"),
+            (#"{"a":1,}"#, "object key"),
+            (#"{"a":"\ud800"}"#, "lone surrogate"),
+            ("{\"a\":\"\u{01}\"}", "control character"),
+            (#"{"a":01}"#, "unexpected character"),
+            (String(repeating: "[", count: 200) + String(repeating: "]", count: 200), "nested more than"),
+            (#"{"a":tru}"#, "unexpected character"),
+            ("", "ends too early"),
+        ]
+        for (text, reason) in bad {
+            do {
+                try StrictJSON.check(Data(text.utf8))
+                Issue.record("accepted \(text.prefix(40))")
+            } catch DecodingError.dataCorrupted(let context) {
+                #expect(context.debugDescription.contains(reason), "\(text.prefix(40)): \(context.debugDescription)")
+            }
+        }
+        // Invalid UTF-8 inside a string.
+        #expect(throws: DecodingError.self) { try StrictJSON.check(Data([0x22, 0xC3, 0x28, 0x22])) }
+    }
+
+    @Test("a sealed bid whose signed header or manifest repeats a key is refused, though its signatures are good", arguments: Suite.allCases)
+    func sealedBidWithRepeatedKeys(suite: Suite) throws {
+        let fixture = try SealingFixture(suite: suite)
+        // The header says tender T-2026-001 to Foundation (first occurrence? last?) and the other to another reader.
+        let header = try fixture.seal(overrides: .init(rewriteHeaderJSON: { bytes in
+            var text = String(decoding: bytes, as: UTF8.self)
+            text.removeLast()
+            return Array((text + #","tenderId":"T-2026-999"}"#).utf8)
+        }))
+        expectCode(.sealedHeaderMalformed) { _ = try fixture.verify(header) }
+        expectCode(.sealedHeaderMalformed) { _ = try fixture.open(header, key: .privateKey(fixture.openingKey)) }
+        let manifest = try fixture.seal(overrides: .init(rewriteManifestJSON: { bytes in
+            var text = String(decoding: bytes, as: UTF8.self)
+            text.removeLast()
+            return Array((text + #","tenderId":"T-2026-999"}"#).utf8)
+        }))
+        _ = try fixture.verify(manifest)  // the outside is fine
+        expectCode(.sealedManifestMalformed) { _ = try fixture.open(manifest, key: .privateKey(fixture.openingKey)) }
+    }
+
+    @Test("an opening key file with a repeated key is refused")
+    func openingKeyFileWithRepeatedKey() throws {
+        let pki = TestPKI.gm
+        let file = try OpeningKeyDealer.generate(suite: .gm, officials: pki.officials.map(\.certificate), threshold: 2)
+        var text = String(decoding: try file.encoded(), as: UTF8.self)
+        _ = try OpeningKeyFile.load(Data(text.utf8))
+        text.removeLast()
+        text += #","threshold":3}"#
+        expectCode(.openingKeyMalformed) { _ = try OpeningKeyFile.load(Data(text.utf8)) }
+    }
+}

@@ -98,9 +98,9 @@ public struct OpeningKeyFile: Codable, Sendable, Equatable {
         }
         let file: OpeningKeyFile
         do {
-            file = try JSONDecoder.ebid.decode(OpeningKeyFile.self, from: data)
+            file = try JSONDecoder.ebid.decodeStrict(OpeningKeyFile.self, from: data)
         } catch {
-            throw BidCoreError(.openingKeyMalformed, "not an ebid opening key file: \(error)")
+            throw BidCoreError(.openingKeyMalformed, "not an ebid opening key file: \(describeDecodingError(error))")
         }
         try file.validate()
         return file

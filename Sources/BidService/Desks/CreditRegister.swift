@@ -253,18 +253,32 @@ public struct CreditRegister: Sendable {
     public func subjectPage(_ code: String, history: Bool) async throws -> SubjectPage {
         let now = environment.clock.now()
         let entries = try await store.read { tx in
-            try tx.creditDecisions(subject: code).filter(\.isPublic).map { state in
+            let entries = try tx.creditDecisions(subject: code).filter(\.isPublic).map { state in
                 CreditEntry(state, at: now, history: history ? try tx.creditRecords(chain: state.id) : nil)
             }
+            if entries.isEmpty { try Self.requireKnown(code, tx: tx) }
+            return entries
         }
         return SubjectPage(subject: code, at: now, entries: entries)
+    }
+
+    /// A subject without published decisions has a page only if it is a registered party: any
+    /// other code is unknown (404), so a typing error is not read as a clean record. (Unpublished
+    /// decisions do not make a subject known to the public.)
+    static func requireKnown(_ code: String, tx: any StoreTransaction) throws {
+        guard try tx.party(subjectCode: code) == nil else { return }
+        throw ServiceError.notFound("credit.subject-unknown", "no party with the code \(code) is registered and no published decision names it")
     }
 
     /// The same page (without history) as JSON, written from the subject's page source: one row
     /// read, and only what depends on the time written now (SubjectPageSource).
     public func subjectPageJSON(_ code: String) async throws -> [UInt8] {
         let now = environment.clock.now()
-        let source = try await store.read { try $0.creditSubjectPageSource(subject: code) }
+        let source = try await store.read { tx in
+            let source = try tx.creditSubjectPageSource(subject: code)
+            if source == nil { try Self.requireKnown(code, tx: tx) }
+            return source
+        }
         return try SubjectPageSource.render(subject: code, source: source, at: now)
     }
 
@@ -295,6 +309,9 @@ public struct CreditRegister: Sendable {
                 return .init(entry: CreditEntry(chain.state, at: now, history: chain.history), events: try events.map { try LedgerEventView($0, tx: tx) })
             }
             let leads = try tx.creditLeads(status: nil, tender: nil, limit: 100_000).filter { $0.subject.code == code }
+            if chains.isEmpty, leads.isEmpty, try tx.party(subjectCode: code) == nil {
+                throw ServiceError.notFound("credit.subject-unknown", "no party with the code \(code) is registered and no decision or lead names it")
+            }
             return SupervisorSubjectFile(subject: code, at: now, decisions: files, leads: leads)
         }
     }

@@ -42,7 +42,7 @@ public struct SignedDocument: Sendable, Equatable {
         self.certificateFingerprint = certificateFingerprint
     }
 
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder.ebid.decode(T.self, from: Data(document)) }
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder.ebid.decodeStrict(T.self, from: Data(document)) }
 
     /// Checks the signature with `certificate` (which must be the one named).
     public func verify(with certificate: Certificate) throws -> Bool {

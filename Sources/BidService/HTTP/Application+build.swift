@@ -17,7 +17,7 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
     let host = configuration.host
     var app = Application(
         router: routes.router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+        server: .ebid(limits: configuration.connectionLimits, profile: configuration.profile),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ebid"),
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger
@@ -32,23 +32,29 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
 /// Storage, trust, platform key and clock from the configuration. Clears uploads that a crash
 /// left half-written, and records the platform certificate so audits can find it.
 public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (ServiceEnvironment, AdjustableClock?) {
-    let store = try SQLiteStore(dataDirectory: configuration.dataDirectory)
-    store.blobs.clearTemporary()
     guard !configuration.trustFiles.isEmpty else {
         throw ServiceError(status: 500, code: "config.no-trust", title: "Configuration error", detail: "give at least one trust anchor (--trust)")
     }
     let configured = try TrustStore(anchorFiles: configuration.trustFiles, crlFiles: configuration.crlFiles,
                                     revocationPolicy: configuration.requireCRL ? .required : .whereAvailable)
-    // A newer CRL loaded while the service ran (TrustDesk) outlives the restart.
-    let trust = TrustDesk.restore(configured, kept: try store.database.readNow { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value))
-    let platform = try PlatformSigner(certificate: try Certificate(file: configuration.platformCertificate),
-                                      key: try PrivateKey(pemFile: configuration.platformKey))
+    let platformCertificate = try Certificate(file: configuration.platformCertificate)
     // The demo PKI's private keys are public: outside the demo profile neither the platform key nor
     // a trust anchor may come from it.
-    if configuration.profile != .demo, let demo = ([platform.certificate] + configured.anchors).first(where: DemoPKI.isDemo) {
+    if configuration.profile != .demo, let demo = ([platformCertificate] + configured.anchors).first(where: DemoPKI.isDemo) {
         throw ServiceError(status: 500, code: "config.demo-pki", title: "Configuration error",
                            detail: "\(demo.subject) belongs to the demo PKI, whose private keys are public: outside --profile demo give the centre's own CA certificates (--trust) and platform key (--platform-cert, --platform-key)")
     }
+    // As ssh does: a private key others can read is not used (the demo PKI's, public anyway, excepted).
+    if let mode = FilePermissions.mode(configuration.platformKey), mode & 0o077 != 0,
+       !(configuration.profile == .demo && DemoPKI.isDemo(platformCertificate)) {
+        throw ServiceError(status: 500, code: "config.key-permissions", title: "Configuration error",
+                           detail: "the platform key \(configuration.platformKey) can be read by others (mode \(String(mode, radix: 8))): make it readable by the service's user only (chmod 600)")
+    }
+    let platform = try PlatformSigner(certificate: platformCertificate, key: try PrivateKey(pemFile: configuration.platformKey))
+    let store = try SQLiteStore(dataDirectory: configuration.dataDirectory)
+    store.blobs.clearTemporary()
+    // A newer CRL loaded while the service ran (TrustDesk) outlives the restart.
+    let trust = TrustDesk.restore(configured, kept: try store.database.readNow { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value))
     // The demo clock (only in a demo directory) keeps its offset across restarts, so a restarted
     // demo continues where it stopped.
     let savedOffset = try store.database.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
@@ -77,9 +83,10 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
 /// The router with every controller's routes; the returned table lists them with their access.
 func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> RouteTable {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ProblemMiddleware(profile: environment.profile))
+    let patterns = RoutePatterns()
+    router.add(middleware: ProblemMiddleware(profile: environment.profile, routes: patterns))
     let identities = IdentityDesk(environment)
-    let routes = RouteTable(router: router, identities: identities)
+    let routes = RouteTable(router: router, identities: identities, patterns: patterns)
     SystemController(environment: environment, identities: identities, supervision: Supervision(environment), clock: clock).addRoutes(to: routes)
     AuthController(identities: identities).addRoutes(to: routes)
     TenderController(tenders: TenderDesk(environment)).addRoutes(to: routes)

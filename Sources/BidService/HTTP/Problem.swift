@@ -10,11 +10,23 @@ import NIOCore
 /// without detail.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let profile: PolicyProfile
+    /// The declared routes, to tell a wrong method (405, with `Allow`) from an unknown path (404).
+    let routes: RoutePatterns
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let allowed = routes.methods(matching: request.uri.path)
+            if allowed.isEmpty {
+                response = Self.problemResponse(for: error, path: request.uri.path, logger: context.logger)
+            } else {
+                let allow = allowed.joined(separator: ", ")
+                response = Self.problemResponse(ServiceError(status: 405, code: "route.method-not-allowed", title: "Method Not Allowed",
+                                                             detail: "\(request.method) is not allowed here; use \(allow)",
+                                                             extra: ["allow": allow, "instance": request.uri.path]))
+            }
         } catch {
             response = Self.problemResponse(for: error, path: request.uri.path, logger: context.logger)
         }
@@ -39,6 +51,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             default: code = "http.\(status)"
             }
             return ServiceError(status: status, code: code, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+        case let error as HTTPEdgeError:
+            return error.problem
         case is NIOTooManyBytesError:
             return .tooLarge("request.too-large", "the request body is larger than this route accepts")
         case is DecodingError:
@@ -56,20 +70,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func problemResponse(_ problem: ServiceError) -> Response {
-        var document: [String: String] = problem.extra
-        document["type"] = "https://ebid.example/problems/\(problem.code)"
-        document["title"] = problem.title
-        document["detail"] = problem.detail
-        document["code"] = problem.code
-        // status is a number in the document; encode by hand to keep it one.
-        var json = (try? JSONEncoder.ebid.encode(document)) ?? Data("{}".utf8)
-        if json.last == UInt8(ascii: "}") {
-            json.removeLast()
-            json.append(contentsOf: Array(",\"status\":\(problem.status)}".utf8))
-        }
-        return Response(status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        var response = Response(status: .init(code: problem.status), headers: [.contentType: "application/problem+json"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: problem.problemJSON)))
+        if let allow = problem.extra["allow"] { response.headers[.allow] = allow }
+        return response
     }
+
 }
 
 /// JSON in and out with ebid's encoder (sorted keys, ISO 8601 dates).
@@ -85,6 +91,47 @@ enum JSONBody {
             throw ServiceError.unsupportedMedia("request.content-type", "send JSON (application/json), not \(contentType)")
         }
         let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
-        return try JSONDecoder.ebid.decode(T.self, from: Data(buffer: buffer))
+        return try JSONDecoder.ebid.decodeStrict(T.self, from: Data(buffer: buffer))
+    }
+}
+
+/// The declared route patterns (`/v1/tenders/:id`) and their methods.
+final class RoutePatterns: @unchecked Sendable {
+    private let lock = NSLock()
+    private var patterns: [(segments: [Substring], method: String)] = []
+
+    func add(_ method: HTTPRequest.Method, _ path: String) {
+        lock.withLock { patterns.append((path.split(separator: "/"), method.rawValue)) }
+    }
+
+    /// The methods of every route whose pattern matches `path` (a `:name` segment matches any one segment).
+    func methods(matching path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        let methods = lock.withLock {
+            patterns.filter { pattern in
+                pattern.segments.count == segments.count && zip(pattern.segments, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+            }.map(\.method)
+        }
+        var seen = Set<String>()
+        return methods.filter { seen.insert($0).inserted }.sorted()
+    }
+}
+
+extension ServiceError {
+    /// The RFC 9457 document of this problem.
+    var problemJSON: [UInt8] {
+        let problem = self
+        var document: [String: String] = problem.extra
+        document["type"] = "https://ebid.example/problems/\(problem.code)"
+        document["title"] = problem.title
+        document["detail"] = problem.detail
+        document["code"] = problem.code
+        // status is a number in the document; encode by hand to keep it one.
+        var json = (try? JSONEncoder.ebid.encode(document)) ?? Data("{}".utf8)
+        if json.last == UInt8(ascii: "}") {
+            json.removeLast()
+            json.append(contentsOf: Array(",\"status\":\(problem.status)}".utf8))
+        }
+        return [UInt8](json)
     }
 }

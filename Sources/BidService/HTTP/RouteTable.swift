@@ -53,10 +53,12 @@ final class RouteTable: @unchecked Sendable {
     private(set) var specs: [RouteSpec] = []
     let router: Router<AppRequestContext>
     let identities: IdentityDesk
+    let patterns: RoutePatterns
 
-    init(router: Router<AppRequestContext>, identities: IdentityDesk) {
+    init(router: Router<AppRequestContext>, identities: IdentityDesk, patterns: RoutePatterns) {
         self.router = router
         self.identities = identities
+        self.patterns = patterns
     }
 
     /// Adds a route. Role-protected routes answer 401 `auth.required` without a valid token and 403
@@ -65,11 +67,28 @@ final class RouteTable: @unchecked Sendable {
     func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ summary: String,
              _ handler: @escaping @Sendable (Request, AppRequestContext, Caller) async throws -> Response) {
         specs.append(RouteSpec(method: method, path: path, access: access, summary: summary))
+        patterns.add(method, path)
         let identities = self.identities
         router.on(RouterPath(path), method: method) { request, context in
+            var context = context
+            try Self.decodeParameters(&context)
             let caller = try await Self.authorize(request, context: context, access: access, identities: identities)
             return try await handler(request, context, caller)
         }
+    }
+
+    /// Path parameters arrive percent-encoded (`/v1/tenders/%E9%97%BD%E6%A6%95%202026-01`): every
+    /// handler sees them decoded, once. A parameter that is not valid percent-encoded UTF-8 is refused.
+    static func decodeParameters(_ context: inout AppRequestContext) throws {
+        guard context.parameters.contains(where: { $0.value.contains("%") }) else { return }
+        var decoded = Parameters()
+        for (key, value) in context.parameters {
+            guard let plain = String(value).removingPercentEncoding else {
+                throw ServiceError.badRequest("request.invalid-path", "the path segment \(value) is not valid percent-encoded UTF-8")
+            }
+            decoded.append(key: key, value: Substring(plain))
+        }
+        context.coreContext.parameters = decoded
     }
 
     static func authorize(_ request: Request, context: AppRequestContext, access: Access, identities: IdentityDesk) async throws -> Caller {

@@ -11,9 +11,7 @@ public struct BlobStore: Sendable {
     public init(dataDirectory: String) throws {
         root = "\(dataDirectory)/blobs"
         temporaryDirectory = "\(dataDirectory)/tmp"
-        for directory in [root, temporaryDirectory] {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        for directory in [root, temporaryDirectory] { try FilePermissions.privateDirectory(directory) }
     }
 
     /// A new temporary file to stream into.
@@ -27,7 +25,7 @@ public struct BlobStore: Sendable {
     public func commit(temporary path: String, name: String) throws -> String {
         guard Self.isValidName(name) else { throw StoreError("invalid blob name \(name)") }
         let directory = "\(root)/\(name.suffix(64).prefix(2))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FilePermissions.privateDirectory(directory)
         let target = "\(directory)/\(name)"
         if FileManager.default.fileExists(atPath: target) {
             unlink(path)

@@ -10,10 +10,16 @@ public final class SQLiteStore: Sendable {
     public let blobs: BlobStore
     public let dataDirectory: String
 
+    /// Opens (or creates) the data directory. It is private to the service's user: the directory
+    /// and its subdirectories 0700, the database and its WAL and shared-memory files 0600 (SQLite
+    /// gives the WAL the database's mode). An older directory made with looser modes is tightened.
     public init(dataDirectory: String) throws {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FilePermissions.privateDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
-        database = try SQLiteDatabase(path: "\(dataDirectory)/ebid.sqlite")
+        let path = "\(dataDirectory)/ebid.sqlite"
+        try FilePermissions.privateFile(path, create: true)
+        for suffix in ["-wal", "-shm", "-journal"] { try FilePermissions.privateFile(path + suffix, create: false) }
+        database = try SQLiteDatabase(path: path)
         blobs = try BlobStore(dataDirectory: dataDirectory)
     }
 }

@@ -136,7 +136,7 @@ final class EBidClient: @unchecked Sendable {
     private func decode<T: Decodable>(_ data: Data, _ response: URLResponse) throws -> T {
         guard let http = response as? HTTPURLResponse else { throw CLIError("no HTTP response") }
         guard (200..<300).contains(http.statusCode) else { throw problem(data, status: http.statusCode) }
-        do { return try JSONDecoder.ebid.decode(T.self, from: data) } catch {
+        do { return try JSONDecoder.ebid.decodeStrict(T.self, from: data) } catch {
             throw CLIError("the service answered something unexpected: \(error)")
         }
     }

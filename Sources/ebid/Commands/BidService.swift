@@ -113,7 +113,7 @@ struct ReceiptCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let (signed, certificate) = try file.load(what: "receipt")
-                let receipt = try JSONDecoder.ebid.decode(Receipt.self, from: Data(signed.document))
+                let receipt = try JSONDecoder.ebid.decodeStrict(Receipt.self, from: Data(signed.document))
                 guard receipt.platformCertificateFingerprint == certificate.fingerprint else {
                     throw CLIError("the receipt names platform certificate \(receipt.platformCertificateFingerprint.prefix(16))…, not this one")
                 }
@@ -203,7 +203,7 @@ struct Audit: AsyncParsableCommand {
                 guard let signature = FileManager.default.contents(atPath: path + ".sig") else { return nil }
                 let document = try readFile(path, what: "receipt")
                 struct Named: Decodable { var platformCertificateFingerprint: String }
-                guard let named = try? JSONDecoder.ebid.decode(Named.self, from: document) else { throw CLIError("\(path) is not a receipt") }
+                guard let named = try? JSONDecoder.ebid.decodeStrict(Named.self, from: document) else { throw CLIError("\(path) is not a receipt") }
                 let key = try certificates.first { $0.fingerprint == named.platformCertificateFingerprint }?.publicKey
                 return SignedDocument(document: [UInt8](document), signature: [UInt8](signature), scheme: .preferred(for: key?.type ?? .sm2),
                                       certificateFingerprint: named.platformCertificateFingerprint)

@@ -338,10 +338,10 @@ struct RecordCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let (signed, certificate) = try file.load(what: "record")
                 struct Format: Decodable { var format: String? }
-                switch (try? JSONDecoder.ebid.decode(Format.self, from: Data(signed.document)))?.format {
+                switch (try? JSONDecoder.ebid.decodeStrict(Format.self, from: Data(signed.document)))?.format {
                 case "ebid-credit-record":
                     let record: CreditRecord
-                    do { record = try JSONDecoder.ebid.decode(CreditRecord.self, from: Data(signed.document)) } catch {
+                    do { record = try JSONDecoder.ebid.decodeStrict(CreditRecord.self, from: Data(signed.document)) } catch {
                         throw CLIError("the signed document is not a valid credit record: \(describeDecodingError(error))")
                     }
                     guard record.platformCertificateFingerprint == certificate.fingerprint else {
@@ -368,7 +368,7 @@ struct RecordCommand: AsyncParsableCommand {
 func verifiedRecord(_ signed: SignedDocument, certificate: Certificate) throws -> OpeningRecord {
     try checkPlatformSignature(signed, certificate: certificate, what: "record")
     let record: OpeningRecord
-    do { record = try JSONDecoder.ebid.decode(OpeningRecord.self, from: Data(signed.document)) } catch {
+    do { record = try JSONDecoder.ebid.decodeStrict(OpeningRecord.self, from: Data(signed.document)) } catch {
         throw CLIError("the signed document is not an opening record: \(describeDecodingError(error))")
     }
     guard record.platformCertificateFingerprint == certificate.fingerprint else {

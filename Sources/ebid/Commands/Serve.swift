@@ -60,6 +60,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-bid-bytes"), help: "Largest sealed bid any tender may accept.")
     var maxBidBytes: Int64 = 4 << 30
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds before an idle connection (or one whose request head is incomplete) is closed.")
+    var idleTimeout: Double = 60
+
+    @Option(name: .customLong("read-timeout"), help: "Seconds over which a request body's arrival rate is judged.")
+    var readTimeout: Double = 30
+
+    @Option(name: .customLong("min-body-rate"), help: "Bytes per second a request body must at least arrive at while the service waits for it.")
+    var minBodyRate: Int = 1024
+
     func run() async throws {
         try await reportingErrors {
             var configuration = ServiceConfiguration()
@@ -77,6 +86,10 @@ struct Serve: AsyncParsableCommand {
             configuration.platformKey = platformKey ?? "\(keys)/gm/platform.key.pem"
             configuration.checkpointInterval = checkpointInterval ?? (profile == .demo ? 5 : 300)
             configuration.maxBidBytes = maxBidBytes
+            guard idleTimeout > 0, readTimeout > 0, minBodyRate >= 0 else { throw CLIError("--idle-timeout and --read-timeout must be positive, --min-body-rate not negative") }
+            configuration.connectionLimits.idleTimeout = .nanoseconds(Int64(idleTimeout * 1e9))
+            configuration.connectionLimits.readTimeout = .nanoseconds(Int64(readTimeout * 1e9))
+            configuration.connectionLimits.minimumBodyRate = minBodyRate
             if trustFiles.isEmpty || platformCert == nil {
                 // Only a demo falls back to the demo PKI; anything else names its own (no silent fallback).
                 guard profile == .demo else {

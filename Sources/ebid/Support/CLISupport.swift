@@ -48,7 +48,7 @@ func readFile(_ path: String, what: String) throws -> Data {
 
 func decodeJSON<T: Decodable>(_ type: T.Type, from path: String, what: String) throws -> T {
     let data = try readFile(path, what: what)
-    do { return try JSONDecoder.ebid.decode(T.self, from: data) } catch {
+    do { return try JSONDecoder.ebid.decodeStrict(T.self, from: data) } catch {
         throw CLIError("\(path) is not a valid \(what): \(error)")
     }
 }

@@ -86,6 +86,10 @@ public enum BidSealer {
         var mutateManifest: ((inout BidManifest) -> Void)?
         var corruptInnerSignature = false
         var bidderRecipientKey: PublicKey?
+        /// Rewrites the header's or the manifest's JSON bytes before they are signed (tests: a
+        /// signer who signs a document with a repeated key).
+        var rewriteHeaderJSON: (([UInt8]) -> [UInt8])?
+        var rewriteManifestJSON: (([UInt8]) -> [UInt8])?
     }
 
     /// Deterministic core (content key and package id given): used by the test vectors.
@@ -112,7 +116,8 @@ public enum BidSealer {
                           chain: request.signerChain.map { Data($0.der).base64EncodedString() }, scheme: scheme),
             recipients: recipients, keyCommitment: Hex.encode(keys.commitment))
         try header.validate()
-        let headerBytes = [UInt8](try JSONEncoder.ebid.encode(header))
+        var headerBytes = [UInt8](try JSONEncoder.ebid.encode(header))
+        if let rewrite = overrides.rewriteHeaderJSON { headerBytes = rewrite(headerBytes) }
         let signedHeader = headerSignedBytes(headerBytes)
         let headerSignature = try request.signerKey.sign(signedHeader, scheme: scheme)
 
@@ -156,7 +161,8 @@ public enum BidSealer {
             try manifest.validate()
             try manifest.requireBidder(is: innerCertificate)
         }
-        let manifestBytes = [UInt8](try JSONEncoder.ebid.encode(manifest))
+        var manifestBytes = [UInt8](try JSONEncoder.ebid.encode(manifest))
+        if let rewrite = overrides.rewriteManifestJSON { manifestBytes = rewrite(manifestBytes) }
         var innerSignature = try innerKey.sign(manifestBytes, scheme: scheme)
         if overrides.corruptInnerSignature { innerSignature[innerSignature.count / 2] ^= 0x01 }
         try pipeline.append([UInt8].uint32(UInt32(manifestBytes.count)) + manifestBytes

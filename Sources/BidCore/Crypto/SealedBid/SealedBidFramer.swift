@@ -236,7 +236,7 @@ extension ReadsSealedBidHeader {
 func decodeHeader(_ bytes: [UInt8]) throws -> SealedBidHeader {
     let header: SealedBidHeader
     do {
-        header = try JSONDecoder.ebid.decode(SealedBidHeader.self, from: Data(bytes))
+        header = try JSONDecoder.ebid.decodeStrict(SealedBidHeader.self, from: Data(bytes))
     } catch {
         throw BidCoreError(.sealedHeaderMalformed, "the header is not valid sealed-bid JSON: \(describeDecodingError(error))")
     }
@@ -257,7 +257,7 @@ public func describeDecodingError(_ error: Error) -> String {
         return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
     case DecodingError.dataCorrupted(let context):
         let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? "malformed JSON" : "invalid value at \(path)"
+        return path.isEmpty ? "malformed JSON: \(context.debugDescription)" : "invalid value at \(path)"
     default: return "\(error)"
     }
 }

@@ -193,7 +193,7 @@ public final class SealedBidOpener {
             let inner = try pipeline.inner.finish()
             let manifest: BidManifest
             do {
-                manifest = try JSONDecoder.ebid.decode(BidManifest.self, from: Data(inner.manifest))
+                manifest = try JSONDecoder.ebid.decodeStrict(BidManifest.self, from: Data(inner.manifest))
             } catch {
                 throw BidCoreError(.sealedManifestMalformed, "the inner manifest is not valid: \(describeDecodingError(error))")
             }

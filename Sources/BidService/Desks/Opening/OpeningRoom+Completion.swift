@@ -16,7 +16,7 @@ extension OpeningRoom {
             try context.openingBids.compactMap { openingBid -> BidFacts? in
                 guard openingBid.state == .opened, let bid = records[openingBid.bidId],
                       let bytes = try tx.openedManifest(bid: bid.id),
-                      let manifest = try? JSONDecoder.ebid.decode(BidManifest.self, from: Data(bytes)) else { return nil }
+                      let manifest = try? JSONDecoder.ebid.decodeStrict(BidManifest.self, from: Data(bytes)) else { return nil }
                 let party = try tx.party(id: bid.bidderParty)
                 return BidFacts(bidId: bid.id, bidder: bid.bidderParty, bidderName: party?.name ?? bid.bidderParty,
                                 machineFingerprint: manifest.machineFingerprint, partDigests: manifest.parts.map(\.digest),

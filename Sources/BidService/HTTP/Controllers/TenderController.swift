@@ -75,7 +75,7 @@ struct TenderController: Sendable {
             let (identity, role) = try caller.required
             struct Options: Decodable { var newDeadline: Date? }
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let options = buffer.readableBytes == 0 ? Options() : try JSONDecoder.ebid.decode(Options.self, from: Data(buffer: buffer))
+            let options = buffer.readableBytes == 0 ? Options() : try JSONDecoder.ebid.decodeStrict(Options.self, from: Data(buffer: buffer))
             let view = try await tenders.publishAmendment(tender: try context.parameters.require("id"), number: try amendmentNumber(context),
                                                           newDeadline: options.newDeadline, by: identity, role: role, address: caller.address)
             return try JSONBody.response(view)
@@ -93,8 +93,7 @@ struct TenderController: Sendable {
     }
 
     private func documentName(_ context: AppRequestContext) throws -> String {
-        let raw = try context.parameters.require("name")
-        return raw.removingPercentEncoding ?? raw
+        try context.parameters.require("name")  // percent-decoded by the route table
     }
 
     private func amendmentNumber(_ context: AppRequestContext) throws -> Int {
