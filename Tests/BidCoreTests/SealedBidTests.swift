@@ -350,6 +350,9 @@ struct StrictJSONTests {
         let bad: [(String, String)] = [
             (#"{"a":1,"a":2}"#, "duplicate key \"a\""),
             (#"{"a":1,"\u0061":2}"#, "duplicate key \"a\""),
+            // Canonically equivalent keys are one key to Foundation (Swift strings), two to others.
+            (#"{"publicKey":"A","public\u212Aey":"B"}"#, "duplicate key"),
+            ("{\"caf\u{E9}\":1,\"cafe\u{301}\":2}", "duplicate key"),
             (#"{"x":{"tenderId":"A","b":0,"tenderId":"B"}}"#, "duplicate key \"tenderId\" in the object at x"),
             (#"[{"k":1},{"k":1,"k":1}]"#, "duplicate key \"k\" in the object at [1]"),
             (#"{"a":1} x"#, "text after"),

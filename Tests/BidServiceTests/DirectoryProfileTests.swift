@@ -63,6 +63,17 @@ struct DirectoryProfileTests {
         #expect(altered?.detail.contains("was altered") == true, "\(String(describing: altered))")
         try store.database.writeNow { try $0.connection.run("UPDATE ledger_events SET object = 'profile/statutory' WHERE action = ?", [.text(DirectoryProfile.action)]) }
 
+        // The same edit with the event's hash recomputed (SM3 is public): the next event's link gives it away.
+        let chained = try await ServiceFixture()
+        try chained.store.database.writeNow { tx in
+            let event = try #require(try tx.ledgerEvents(LedgerQuery(action: DirectoryProfile.action, limit: 1)).first)
+            let hash = LedgerEvent.computeHash(seq: event.seq, at: event.at, actor: event.actor, action: event.action, object: "profile/demo",
+                                               tenderId: event.tenderId, payloadDigest: event.payloadDigest, previousHash: event.previousHash)
+            try tx.connection.run("UPDATE ledger_events SET object = 'profile/demo', hash = ? WHERE seq = ?", [.text(hash), .integer(event.seq)])
+        }
+        let rehashed = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(chained.directory.path, .demo, pki: nil)) }
+        #expect(rehashed?.detail.contains("was altered") == true, "\(String(describing: rehashed))")
+
         // An older directory (no event) whose tenders are statutory, or that kept a demo clock offset.
         let fixture = try await ServiceFixture()
         _ = try await fixture.publishTender(try fixture.spec(id: "T-PROFILE"))
@@ -108,6 +119,14 @@ struct DirectoryProfileTests {
         var anchor = Self.configuration(dir.file("b"), .statutory, pki: pki)
         anchor.trustFiles.append("\(ServiceFixture.keys)/nist/ca.crt.pem")
         #expect((#expect(throws: ServiceError.self) { _ = try makeEnvironment(anchor) })?.code == "config.demo-pki")
+        // Nor may the demo sign with the centre's key: its receipts would look real.
+        let realKeyInDemo = #expect(throws: ServiceError.self) {
+            var demo = Self.configuration(dir.file("e"), .demo, pki: nil)
+            demo.platformCertificate = "\(pki.directory)/platform.crt.pem"
+            demo.platformKey = "\(pki.directory)/platform.key.pem"
+            _ = try makeEnvironment(demo)
+        }
+        #expect(realKeyInDemo?.code == "config.demo-needs-demo-pki", "\(String(describing: realKeyInDemo))")
         // The demo profile may use it (that is what it is for); a centre's own PKI starts statutory.
         _ = try makeEnvironment(Self.configuration(dir.file("c"), .demo, pki: nil))
         _ = try makeEnvironment(Self.configuration(dir.file("d"), .statutory, pki: pki))

@@ -50,6 +50,34 @@ struct EdgeServiceTests {
         }
     }
 
+    @Test("a path parameter that decodes to a control character is refused; text with a NUL is stored whole, as the ledger hashed it")
+    func controlCharacters() async throws {
+        let fixture = try await ServiceFixture()
+        let token = try await fixture.token("bidder-01")
+        try await fixture.app.test(.router) { client in
+            for uri in ["/v1/tenders/T1%00/bid", "/v1/tenders/T1%0A/bid"] {
+                try await client.execute(uri: uri, method: .delete, headers: [.authorization: "Bearer \(token)"]) { response in
+                    #expect(response.status == .badRequest && String(buffer: response.body).contains("request.invalid-path"), "\(uri): \(String(buffer: response.body))")
+                }
+            }
+        }
+        try fixture.store.database.writeNow { try $0.setMeta("probe", "a\u{0}b") }
+        #expect(try fixture.store.database.readNow { try $0.meta(prefix: "probe") }.first?.value == "a\u{0}b")
+    }
+
+    @Test("a document whose stored file is gone is the platform's 500, not a 404 or 405")
+    func missingDocumentFile() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, _) = try await fixture.publishTender(try fixture.spec(id: "T-DOC-GONE"))
+        let (path, _) = try await TenderDesk(fixture.environment).document(tender: spec.id, name: "招标文件.txt", for: nil)
+        try FileManager.default.removeItem(atPath: path)
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/v1/tenders/T-DOC-GONE/documents/%E6%8B%9B%E6%A0%87%E6%96%87%E4%BB%B6.txt", method: .get) { response in
+                #expect(response.status == .internalServerError && String(buffer: response.body).contains("document.file-missing"), "\(String(buffer: response.body))")
+            }
+        }
+    }
+
     @Test("the data directory is 0700 and the database and its WAL 0600, also when an older directory was looser")
     func privateDataDirectory() throws {
         let dir = TemporaryDirectory()

@@ -11,6 +11,11 @@ import Testing
 /// once, and every request checks its session's certificate against the CRLs in force.
 @Suite("Revocation bites: CRLs in force without a restart, sessions end")
 struct RevocationTests {
+    static func ca() throws -> CertificateAuthority {
+        try CertificateAuthority(certificate: try Certificate(file: "\(ServiceFixture.keys)/gm/ca.crt.pem"),
+                                 key: try PrivateKey(pemFile: "\(ServiceFixture.keys)/gm/ca.key.pem"))
+    }
+
     /// A CRL of the demo GM CA, newer than keys/gm/crl.pem, revoking `revoked` (and bidder-09 still).
     static func newerCRL(revoking revoked: [String], at time: Date) throws -> CertificateRevocationList {
         let ca = try CertificateAuthority(certificate: try Certificate(file: "\(ServiceFixture.keys)/gm/ca.crt.pem"),
@@ -79,6 +84,11 @@ struct RevocationTests {
         var tampered = newer.der
         tampered[tampered.count - 5] ^= 1
         await expectServiceError("crl.signature-invalid", status: 422) { _ = try await desk.load(try CertificateRevocationList(der: tampered), by: actor) }
+        // Another instance (or a concurrent load) kept a newer CRL meanwhile: an older one is refused in the transaction.
+        let newest = try Self.ca().issueCRL(revoked: [], thisUpdate: fixture.clock.now().addingTimeInterval(-5), nextUpdate: fixture.clock.now().addingTimeInterval(86_400), number: 120)
+        try fixture.store.database.writeNow { try $0.setMeta(TrustDesk.metaKey(newest), newest.pem) }
+        await expectServiceError("crl.not-newer", status: 422) { _ = try await desk.load(newer, by: actor) }
+        try fixture.store.database.writeNow { try $0.connection.run("DELETE FROM meta WHERE key = ?", [.text(TrustDesk.metaKey(newest))]) }
         _ = try await desk.load(newer, by: actor)
         #expect(desk.crls().contains { $0.revoked == 2 })
         // At the next start the configured (older) CRL file is read, and the kept newer one wins.
@@ -104,6 +114,10 @@ struct RevocationTests {
             guard let body = served.get() else { return Response(status: .notFound) }
             return Response(status: .ok, headers: [.contentType: "application/pkix-crl"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
+        router.get("/moved.crl") { _, _ -> Response in Response(status: .found, headers: [.location: "/gm.crl"]) }
+        router.get("/huge.crl") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/pkix-crl"], body: .init(byteBuffer: ByteBuffer(repeating: 0x30, count: 200_000)))
+        }
         let distribution = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await distribution.test(.live) { client in
             let port = try #require(client.port)
@@ -119,9 +133,23 @@ struct RevocationTests {
             let challenge = try await desk.challenge(certificatePEM: certificate.pem)
             let session = try await desk.login(challengeId: challenge.challengeId, signature: try key.sign(Array(challenge.message.utf8)), address: "test")
             let trust = TrustDesk(fixture.environment)
-            // Only http(s) points are fetched; the ldap one is not.
+            // Only http(s) points are fetched; the ldap one is not; nor the points of a certificate no trust anchor issued.
+            let strangerCA = try CertificateAuthority.root(subject: DistinguishedName(commonName: "Stranger CA"), key: try PrivateKey.generate(.sm2),
+                                                           notBefore: now.addingTimeInterval(-86_400), notAfter: now.addingTimeInterval(86_400))
+            let foreign = try strangerCA.issue(subject: DistinguishedName(commonName: "Foreign"), publicKey: try PrivateKey.generate(.sm2).publicKey,
+                                             notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(3600), profile: .dualUse,
+                                             crlDistributionPoints: ["http://10.0.0.1/internal"])
+            try await fixture.store.write { try $0.addCertificate(foreign, party: "bidder-07", at: now) }
             #expect(try await trust.distributionPoints() == ["http://127.0.0.1:\(port)/gm.crl"])
             let fetcher = CRLFetcher.http(timeout: 10)
+            // A redirect is not followed; an answer over the limit is cut.
+            await #expect(throws: CRLFetchError.self) { _ = try await fetcher.fetch(URL(string: "http://127.0.0.1:\(port)/moved.crl")!) }
+            do {
+                _ = try await CRLFetcher.http(timeout: 10, maxBytes: 50_000).fetch(URL(string: "http://127.0.0.1:\(port)/huge.crl")!)
+                Issue.record("a 200 kB answer passed a 50 kB limit")
+            } catch let error as CRLFetchError {
+                #expect(error.detail.contains("bytes"), "\(error.detail)")
+            }
 
             // Nothing there yet, then garbage, then a CRL from a CA nobody trusts: refused, the session goes on.
             var fetched = try await trust.refreshDistributionPoints(using: fetcher)

@@ -63,6 +63,22 @@ struct HTTPEdgeTests {
         #expect(kept.status == 200 && !kept.closed, "HTTP/1.0 with keep-alive")
         let modern = try Self.send(server, "GET /v1/health HTTP/1.1\r\nHost: a\r\n\r\n", timeout: 1)
         #expect(modern.status == 200 && !modern.closed, "HTTP/1.1 keeps the connection")
+
+        // Refused before its body came: answered, and closed rather than read to the end of a 1 GB body.
+        let early = try Self.send(server, "PUT /v1/tenders/T-1/bid HTTP/1.1\r\nHost: a\r\nContent-Type: application/vnd.ebid.sealed-bid\r\n"
+                                  + "Content-Length: 1000000000\r\n\r\nEBIDSB01", timeout: 5)
+        #expect(early.status == 401 && early.closed && early.header("connection")?.lowercased() == "close", "\(early.text.prefix(300)) closed=\(early.closed)")
+        // Expect: 100-continue gets its interim 100 (HTTP/1.1 only), then the final answer.
+        let expecting = try RawConnection(server.url)
+        expecting.send("POST /v1/auth/challenge HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        let interim = expecting.read(timeout: 1)
+        #expect(String(decoding: interim.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(String(decoding: interim.bytes, as: UTF8.self))")
+        expecting.send("{}")
+        let final = expecting.read(timeout: 1)
+        #expect(String(decoding: final.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 400"), "\(String(decoding: final.bytes, as: UTF8.self).prefix(200))")
+        let old10 = try RawConnection(server.url)
+        old10.send("POST /v1/auth/challenge HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        #expect(old10.read(timeout: 0.5).bytes.isEmpty, "an HTTP/1.0 client got a 100 Continue")
     }
 
     @Test("idle and slow connections are closed; a stalled or trickling upload is discarded with its temporary file")
@@ -111,6 +127,22 @@ struct HTTPEdgeTests {
         var left = temporaries()
         for _ in 0..<40 where !left.isEmpty { usleep(50_000); left = temporaries() }
         #expect(left.isEmpty, "temporary files of dropped uploads remain: \(left)")
+        // A client that reads nothing of a large response is disconnected after the idle timeout.
+        try CLI.keygen(in: dir, tender: "FZGC-BIG")
+        var spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(CLI.seeds)/tenders/demo-tender.json"))) as! [String: Any]
+        spec["id"] = "FZGC-BIG"
+        dir.write("big.json", Array(try JSONSerialization.data(withJSONObject: spec)))
+        FileManager.default.createFile(atPath: dir.file("big.bin"), contents: Data(count: 48 << 20))
+        let published = try ebid(["tender", "publish", "--server", server.url] + CLI.identity("agency-01")
+                                 + ["--file", dir.file("big.json"), "--document", dir.file("big.bin"), "--deadline", "+300s",
+                                    "--opening-key", dir.file("opening-gm-FZGC-BIG.json"), "--opening-key", dir.file("opening-nist-FZGC-BIG.json")])
+        #expect(published.status == 0, "\(published.stderr)")
+        let reader = try RawConnection(server.url)
+        reader.send("GET /v1/tenders/FZGC-BIG/documents/big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+        sleep(4)  // reads nothing while the service waits to write
+        let drained = reader.read(timeout: 20)
+        #expect(drained.closed && drained.bytes.count < 48 << 20, "a client that did not read kept its connection (\(drained.bytes.count) bytes, closed \(drained.closed))")
+
         // Nothing was received: the bidder has no bid.
         let status = try ebid(["bid", "status", "--server", server.url, "--tender", "FZGC-2026-0001"] + CLI.identity("bidder-01"))
         #expect(!status.text.contains("active"), "\(status.text)")

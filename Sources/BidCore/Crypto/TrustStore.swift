@@ -75,6 +75,12 @@ public struct TrustStore: Sendable {
         return chain
     }
 
+    /// Whether a trust anchor issued `certificate` (its chain builds at the start of its validity;
+    /// revocation and key usage are not looked at). What a CRL distribution point is taken from.
+    public func isAnchored(_ certificate: Certificate) -> Bool {
+        (try? buildChain(certificate, intermediates: [], at: certificate.notBefore.addingTimeInterval(1))) != nil
+    }
+
     private func buildChain(_ certificate: Certificate, intermediates: [Certificate], at time: Date) throws -> [Certificate] {
         guard let ctx = X509_STORE_CTX_new() else { throw OpenSSLErrors.failure(.openssl, "X509_STORE_CTX_new") }
         defer { X509_STORE_CTX_free(ctx) }

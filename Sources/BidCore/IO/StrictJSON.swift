@@ -3,8 +3,10 @@ import Foundation
 /// JSON as signed documents must be: exactly one RFC 8259 value, nested at most `maxDepth` deep,
 /// and no object naming a key twice. A repeated key is the classic way to make one signed document
 /// say two things: Foundation's decoder keeps one occurrence, another reader (a browser, Python,
-/// Go) may keep the other. Keys are compared after unescaping (`"a"` and `"\u0061"` are the same
-/// key). Every reader of a signed or uploaded document decodes with `decodeStrict`.
+/// Go) may keep the other. Keys are compared as Swift strings after unescaping: `"a"` and
+/// `"\u0061"` are the same key, and so are canonically equivalent spellings (`"K"` and the Kelvin
+/// sign `"\u212A"`, NFC and NFD), which Foundation's decoder would also merge. Every reader of a
+/// signed or uploaded document decodes with `decodeStrict`.
 public enum StrictJSON {
     public static let maxDepth = 128
 
@@ -13,7 +15,7 @@ public enum StrictJSON {
         try bytes.withUnsafeBytes { raw in
             var scanner = Scanner(bytes: raw.bindMemory(to: UInt8.self))
             try scanner.skipSpace()
-            try scanner.value(depth: 0, path: "")
+            try scanner.value(depth: 0)
             try scanner.skipSpace()
             guard scanner.offset == scanner.bytes.count else { throw scanner.failure("text after the JSON value") }
         }
@@ -22,6 +24,8 @@ public enum StrictJSON {
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var offset = 0
+        /// Where the scanner is (keys and indices), rendered only for an error.
+        var path: [String] = []
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -40,11 +44,11 @@ public enum StrictJSON {
             offset += 1
         }
 
-        mutating func value(depth: Int, path: String) throws {
+        mutating func value(depth: Int) throws {
             guard depth <= StrictJSON.maxDepth else { throw failure("JSON nested more than \(StrictJSON.maxDepth) deep") }
             switch current {
-            case UInt8(ascii: "{"): try object(depth: depth, path: path)
-            case UInt8(ascii: "["): try array(depth: depth, path: path)
+            case UInt8(ascii: "{"): try object(depth: depth)
+            case UInt8(ascii: "["): try array(depth: depth)
             case UInt8(ascii: "\""): _ = try string()
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
@@ -55,24 +59,28 @@ public enum StrictJSON {
             }
         }
 
-        mutating func object(depth: Int, path: String) throws {
+        var renderedPath: String {
+            path.isEmpty ? "the top" : path.reduce(into: "") { out, part in out += part.hasPrefix("[") || out.isEmpty ? part : ".\(part)" }
+        }
+
+        mutating func object(depth: Int) throws {
             offset += 1
-            var keys = Set<[UInt8]>()
+            var keys = Set<String>()
             try skipSpace()
             if current == UInt8(ascii: "}") { offset += 1; return }
             while true {
                 try skipSpace()
                 guard current == UInt8(ascii: "\"") else { throw failure("an object key must be a string") }
-                let key = try string()
-                let name = String(decoding: key, as: UTF8.self)
-                guard keys.insert(key).inserted else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: [],
-                                                            debugDescription: "duplicate key \"\(name)\" in the object at \(path.isEmpty ? "the top" : path)"))
+                let name = String(decoding: try string(), as: UTF8.self)
+                guard keys.insert(name).inserted else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "duplicate key \"\(name)\" in the object at \(renderedPath)"))
                 }
                 try skipSpace()
                 try expect(UInt8(ascii: ":"))
                 try skipSpace()
-                try value(depth: depth + 1, path: path.isEmpty ? name : "\(path).\(name)")
+                path.append(name)
+                try value(depth: depth + 1)
+                path.removeLast()
                 try skipSpace()
                 if current == UInt8(ascii: ",") { offset += 1; continue }
                 try expect(UInt8(ascii: "}"))
@@ -80,14 +88,16 @@ public enum StrictJSON {
             }
         }
 
-        mutating func array(depth: Int, path: String) throws {
+        mutating func array(depth: Int) throws {
             offset += 1
             try skipSpace()
             if current == UInt8(ascii: "]") { offset += 1; return }
             var index = 0
             while true {
                 try skipSpace()
-                try value(depth: depth + 1, path: "\(path)[\(index)]")
+                path.append("[\(index)]")
+                try value(depth: depth + 1)
+                path.removeLast()
                 index += 1
                 try skipSpace()
                 if current == UInt8(ascii: ",") { offset += 1; continue }

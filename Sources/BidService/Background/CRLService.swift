@@ -17,20 +17,30 @@ struct CRLService: Service {
     let logger: Logger
 
     func run() async throws {
+        // Two loops: a slow or dead distribution point never delays a watched file.
+        await withDiscardingTaskGroup { group in
+            if let fetchInterval { group.addTask { await fetchLoop(every: fetchInterval) } }
+            group.addTask { await watchLoop() }
+        }
+    }
+
+    /// Sleeps `seconds`; false once the service is shutting down.
+    private func pause(_ seconds: TimeInterval) async -> Bool {
+        guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return false }
+        do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) } } catch { return false }
+        return !Task.isShuttingDownGracefully && !Task.isCancelled
+    }
+
+    private func fetchLoop(every seconds: TimeInterval) async {
+        let desk = TrustDesk(environment)
+        repeat { await fetchDistributionPoints(desk) } while await pause(seconds)
+    }
+
+    private func watchLoop() async {
         var seen: [String: Date] = [:]
         for file in files { seen[file] = Self.modified(file) }
         let desk = TrustDesk(environment)
-        var nextFetch = Date()
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            if let fetchInterval, Date() >= nextFetch {
-                nextFetch = Date().addingTimeInterval(fetchInterval)
-                await fetchDistributionPoints(desk)
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
-            } catch {
-                break
-            }
+        while await pause(interval) {
             for file in files {
                 let modified = Self.modified(file)
                 guard modified != seen[file] else { continue }

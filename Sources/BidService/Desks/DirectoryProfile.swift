@@ -29,7 +29,12 @@ public enum DirectoryProfile {
     public static func establish(_ tx: any StoreTransaction, configured: PolicyProfile, actor: Actor, at time: Date) throws {
         let tenders = Set(try tx.tenderProfiles().map { PolicyProfile(rawValue: $0) ?? .statutory })
         if let (recorded, event) = try recorded(tx) {
-            guard event.recomputedHash == event.hash else {
+            // Its own hash and both its links: rewriting it means rewriting the chain after it,
+            // which the checkpoints and receipts kept outside the platform give away.
+            let before = event.seq > 1 ? try tx.ledgerEvent(seq: event.seq - 1) : nil
+            let after = try tx.ledgerEvent(seq: event.seq + 1)
+            guard event.recomputedHash == event.hash, event.previousHash == (before?.hash ?? Ledger.genesisHash),
+                  after.map({ $0.previousHash == event.hash }) ?? true else {
                 throw refusal("the data directory's profile record (ledger event \(event.seq)) was altered; run `ebid audit verify`")
             }
             guard recorded == configured else { throw mismatch(recorded: recorded, configured: configured) }

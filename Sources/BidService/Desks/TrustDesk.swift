@@ -34,14 +34,20 @@ public struct TrustDesk: Sendable {
             throw ServiceError.unprocessable(error.code.rawValue, error.reason)
         }
         let info = Self.info(crl)
+        let metaKey = Self.metaKey(crl)
         let ended = try await environment.store.write { tx -> Int in
+            // Judged again against what is kept, in the transaction: of two loads at once, the
+            // older cannot overwrite the newer.
+            if let kept = try tx.meta(prefix: metaKey).first.flatMap({ try? CertificateRevocationList(pem: $0.value) }), kept.thisUpdate >= crl.thisUpdate {
+                throw ServiceError.unprocessable(BidCoreError.Code.crlNotNewer.rawValue, "a CRL of \(crl.issuer) as new or newer is already in force")
+            }
             var ended = 0
             for certificate in try tx.sessionCertificates(at: now) where crl.covers(issuerOf: certificate) {
                 if let revokedAt = crl.revocationDate(of: certificate), revokedAt <= now {
                     ended += try tx.endSessions(certificateFingerprint: certificate.fingerprint, at: now)
                 }
             }
-            try tx.setMeta(Self.metaKey(crl), crl.pem)
+            try tx.setMeta(metaKey, crl.pem)
             try tx.appendLedger(try LedgerEntry(actor: actor, action: "trust.crl", object: "crl/\(Hex.encode(StreamingDigest.hash(crl.der, using: .sha256)))",
                                                 json: Payload(issuer: info.issuer, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, revoked: info.revoked,
                                                               sessionsEnded: ended)), at: now)
@@ -68,24 +74,40 @@ public struct TrustDesk: Sendable {
         public var outcome: Outcome
     }
 
-    /// The distinct http(s) CRL distribution points named by registered certificates (RFC 5280
-    /// 4.2.1.13), in registration order.
+    /// The distinct http(s) CRL distribution points named by registered certificates that a trust
+    /// anchor issued (RFC 5280 4.2.1.13), in registration order.
     public func distributionPoints() async throws -> [String] {
         let certificates = try await environment.store.read { try $0.registeredCertificates() }
+        let trust = environment.trust
         var seen = Set<String>()
-        return certificates.flatMap(\.crlDistributionPoints).filter { CRLFetcher.url($0) != nil && seen.insert($0).inserted }
+        return certificates.filter { trust.isAnchored($0) }.flatMap(\.crlDistributionPoints).filter { CRLFetcher.url($0) != nil && seen.insert($0).inserted }
     }
 
-    /// Fetches the CRL at every distribution point registered certificates name and puts each
-    /// newer one in force (`load`, as the platform): a CA's revocation bites within one round even
-    /// when nobody loads its CRL by hand. A fetched CRL is trusted no more than an uploaded one.
+    /// Fetches the CRL at every distribution point registered certificates name (at most four at
+    /// a time) and puts each newer one in force (`load`, as the platform): a CA's revocation bites
+    /// within one round even when nobody loads its CRL by hand. A fetched CRL is trusted no more
+    /// than an uploaded one.
     public func refreshDistributionPoints(using fetcher: CRLFetcher) async throws -> [Fetched] {
+        let uris = try await distributionPoints()
+        var downloads: [String: Result<[UInt8], Error>] = [:]
+        try await withThrowingTaskGroup(of: (String, Result<[UInt8], Error>).self) { group in
+            var next = uris.makeIterator()
+            func addNext() {
+                guard let uri = next.next(), let url = CRLFetcher.url(uri) else { return }
+                group.addTask { do { return (uri, .success(try await fetcher.fetch(url))) } catch { return (uri, .failure(error)) } }
+            }
+            for _ in 0..<4 { addNext() }
+            while let (uri, result) = try await group.next() {
+                downloads[uri] = result
+                addNext()
+            }
+        }
         var results: [Fetched] = []
-        for uri in try await distributionPoints() {
-            guard let url = CRLFetcher.url(uri) else { continue }
+        for uri in uris {
+            guard let download = downloads[uri] else { continue }
             let outcome: Fetched.Outcome
             do {
-                let crl = try CertificateRevocationList(encoded: try await fetcher.fetch(url))
+                let crl = try CertificateRevocationList(encoded: try download.get())
                 let loaded = try await load(crl, by: environment.platformActor)
                 outcome = .loaded(revoked: loaded.crl.revoked, sessionsEnded: loaded.sessionsEnded)
             } catch let error as ServiceError where error.code == BidCoreError.Code.crlNotNewer.rawValue {

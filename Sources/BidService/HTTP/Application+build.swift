@@ -44,6 +44,12 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
         throw ServiceError(status: 500, code: "config.demo-pki", title: "Configuration error",
                            detail: "\(demo.subject) belongs to the demo PKI, whose private keys are public: outside --profile demo give the centre's own CA certificates (--trust) and platform key (--platform-cert, --platform-key)")
     }
+    // …and the demo signs with the demo PKI only: a receipt, checkpoint or record signed under the
+    // demo clock must never carry the centre's real signature.
+    if configuration.profile == .demo, !DemoPKI.isDemo(platformCertificate) {
+        throw ServiceError(status: 500, code: "config.demo-needs-demo-pki", title: "Configuration error",
+                           detail: "the demo profile signs with the demo platform key only (keys/<suite>/platform.*): \(platformCertificate.subject) is not a demo certificate")
+    }
     // As ssh does: a private key others can read is not used (the demo PKI's, public anyway, excepted).
     if let mode = FilePermissions.mode(configuration.platformKey), mode & 0o077 != 0,
        !(configuration.profile == .demo && DemoPKI.isDemo(platformCertificate)) {

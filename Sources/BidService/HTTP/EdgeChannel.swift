@@ -47,7 +47,6 @@ struct EdgeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             )
             try channel.pipeline.syncOperations.addHandler(HTTPEdgeHandler(limits: limits, profile: profile, logger: logger))
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-            try channel.pipeline.syncOperations.addHandler(ExpectContinueHandler())
             try channel.pipeline.syncOperations.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: Duration.nanoseconds(limits.idleTimeout.nanoseconds), logger: logger))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -102,10 +101,16 @@ struct HTTPEdgeError: Error, CustomStringConvertible {
 ///   then the connection closes; within a request it reaches the handler reading the body (which
 ///   answers the same way) — never a 500, never an empty 400;
 /// - a request that is not keep-alive (HTTP/1.0 without `Connection: keep-alive`, or
-///   `Connection: close`) gets `Connection: close` and the connection closes after its response;
+///   `Connection: close`) gets `Connection: close`, and the connection closes once its response
+///   has been written out; so does a request answered before its body arrived (a refusal): the rest
+///   of an unwanted body is not read;
+/// - `Expect: 100-continue` (HTTP/1.1) is answered with an interim `100 Continue` as soon as no
+///   earlier response is pending (RFC 9110 §10.1.1); clients such as curl and libcurl, under
+///   Foundation's URLSession, otherwise wait a second before each upload's body;
 /// - a request body that trickles in slower than `minimumBodyRate` while the service waits for it,
 ///   or a connection that closes mid-request, fails the request's body, so an upload in progress
-///   is discarded with its temporary file.
+///   is discarded with its temporary file; a client that reads nothing of a response for
+///   `idleTimeout` is disconnected.
 final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -116,10 +121,18 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let profile: PolicyProfile
     private let logger: Logger
 
-    /// Keep-alive of each request whose response is not yet complete, oldest first.
-    private var keepAlive: [Bool] = []
+    /// A request whose response is not complete.
+    private struct Pending {
+        var keepAlive: Bool
+        var awaitsContinue: Bool
+        var closeAfterResponse = false
+    }
+    /// Oldest first: the first is the one being answered.
+    private var pending: [Pending] = []
+    /// The newest request's body is still arriving.
     private var requestOpen = false
     private var failed = false
+    private var closing = false
 
     // The body-rate window.
     private var window: Scheduled<Void>?
@@ -127,6 +140,8 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var waitedInWindow: Int64 = 0
     private var waitingSince: NIODeadline?
     private var readOutstanding = false
+    // A client that does not read its response.
+    private var stall: Scheduled<Void>?
 
     init(limits: ConnectionLimits, profile: PolicyProfile, logger: Logger) {
         self.limits = limits
@@ -138,10 +153,15 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if failed { return }
         stopWaiting()
         switch unwrapInboundIn(data) {
-        case .head(let head):
+        case .head(var head):
             requestOpen = true
-            keepAlive.append(head.isKeepAlive)
+            let expects = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
+            head.headers.remove(name: "expect")
+            pending.append(Pending(keepAlive: head.isKeepAlive, awaitsContinue: expects && head.version == .http1_1))
+            if pending.count == 1 { sendContinueIfAwaited(context) }
             startWindow(context)
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            return
         case .body(let buffer):
             bytesInWindow += buffer.readableBytes
         case .end:
@@ -160,20 +180,39 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var head) where head.status.code >= 200:
-            if keepAlive.first == false || failed { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        case .head(var head) where head.status.code >= 200 && !pending.isEmpty:
+            // Answered before its body arrived: close afterwards rather than read the rest.
+            let answeredEarly = requestOpen && pending.count == 1
+            if !pending[0].keepAlive || failed || answeredEarly { pending[0].closeAfterResponse = true }
+            pending[0].awaitsContinue = false
+            if pending[0].closeAfterResponse { head.headers.replaceOrAdd(name: "connection", value: "close") }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .end:
-            let close = (keepAlive.isEmpty ? true : !keepAlive.removeFirst()) || failed
-            if close {
-                context.writeAndFlush(data, promise: promise)
-                context.close(promise: nil)
+        case .end where !pending.isEmpty:
+            let answered = pending.removeFirst()
+            if answered.closeAfterResponse || failed {
+                writeThenClose(context, data, promise: promise)
             } else {
                 context.write(data, promise: promise)
+                sendContinueIfAwaited(context)
             }
         default:
             context.write(data, promise: promise)
         }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stall?.cancel()
+            stall = nil
+        } else if stall == nil {
+            stall = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: limits.idleTimeout) { [self] in
+                self.stall = nil
+                guard !context.channel.isWritable else { return }
+                self.logger.notice("closing a connection whose client has read nothing of its response for \(self.limits.idleTimeout)")
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -185,7 +224,7 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         failed = true
         stopWindow()
         let problem = HTTPEdgeError.problem(parserError)
-        if !requestOpen && keepAlive.isEmpty {
+        if !requestOpen && pending.isEmpty {
             // Between requests: nobody else will answer. Answer and close.
             respond(context, problem)
         } else {
@@ -196,6 +235,8 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stopWindow()
+        stall?.cancel()
+        stall = nil
         if requestOpen && !failed {
             failed = true
             context.fireErrorCaught(HTTPEdgeError(problem: ServiceError.badRequest("http.incomplete", "the connection ended before the request did")))
@@ -203,7 +244,26 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { stopWindow() }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopWindow()
+        stall?.cancel()
+    }
+
+    /// Writes the last part, and closes once it (and so everything before it) has gone out: a
+    /// close right after the write would drop what the socket had not yet taken.
+    private func writeThenClose(_ context: ChannelHandlerContext, _ data: NIOAny, promise: EventLoopPromise<Void>?) {
+        closing = true
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolatedUnsafeUnchecked().whenComplete { _ in context.close(promise: nil) }
+        if let promise { written.futureResult.cascade(to: promise) }
+        context.writeAndFlush(data, promise: written)
+    }
+
+    private func sendContinueIfAwaited(_ context: ChannelHandlerContext) {
+        guard let first = pending.first, first.awaitsContinue, !closing else { return }
+        pending[0].awaitsContinue = false
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+    }
 
     private func respond(_ context: ChannelHandlerContext, _ problem: ServiceError) {
         let body = problem.problemJSON
@@ -213,8 +273,7 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: problem.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        context.close(promise: nil)
+        writeThenClose(context, wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     // MARK: The body-rate window

@@ -17,7 +17,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
+        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            // No route matched (Hummingbird's not-found responder names itself so).
             let allowed = routes.methods(matching: request.uri.path)
             if allowed.isEmpty {
                 response = Self.problemResponse(for: error, path: request.uri.path, logger: context.logger)

@@ -86,6 +86,10 @@ final class RouteTable: @unchecked Sendable {
             guard let plain = String(value).removingPercentEncoding else {
                 throw ServiceError.badRequest("request.invalid-path", "the path segment \(value) is not valid percent-encoded UTF-8")
             }
+            // No identifier, name or code holds a control character (NUL, line breaks…).
+            guard !plain.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+                throw ServiceError.badRequest("request.invalid-path", "the path segment \(value) decodes to a control character")
+            }
             decoded.append(key: key, value: Substring(plain))
         }
         context.coreContext.parameters = decoded

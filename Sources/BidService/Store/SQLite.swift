@@ -145,7 +145,14 @@ final class SQLiteConnection {
                 case .integer(let number):
                     rc = sqlite3_bind_int64(raw, index, number)
                 case .text(let text):
-                    rc = text.withCString { sqlite3_bind_text64(raw, index, $0, sqlite3_uint64(strlen($0)), ebid_sqlite_transient(), UInt8(SQLITE_UTF8)) }
+                    // All of its bytes (a NUL inside is kept, as the ledger hashed it), never cut at the first NUL.
+                    var text = text
+                    rc = text.withUTF8 { utf8 -> Int32 in
+                        guard !utf8.isEmpty else { return sqlite3_bind_text64(raw, index, "", 0, ebid_sqlite_transient(), UInt8(SQLITE_UTF8)) }
+                        return utf8.withMemoryRebound(to: CChar.self) {
+                            sqlite3_bind_text64(raw, index, $0.baseAddress!, sqlite3_uint64($0.count), ebid_sqlite_transient(), UInt8(SQLITE_UTF8))
+                        }
+                    }
                 case .blob(let bytes):
                     rc = bytes.withUnsafeBytes { sqlite3_bind_blob64(raw, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64($0.count), ebid_sqlite_transient()) }
                 }

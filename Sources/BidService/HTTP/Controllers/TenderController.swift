@@ -44,6 +44,11 @@ struct TenderController: Sendable {
         }
         routes.add(.get, "/v1/tenders/:id/documents/:name", .anyone, "Download a document; no login, nothing recorded") { _, context, caller in
             let (path, document) = try await tenders.document(tender: try context.parameters.require("id"), name: try documentName(context), for: caller.identity)
+            // The document is recorded but its file is gone: the platform's failure, not a missing route.
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ServiceError(status: 500, code: "document.file-missing", title: "Internal error",
+                                   detail: "the document \(document.name) is recorded but its stored file is missing; the failure was logged")
+            }
             let body = try await FileIO().loadFile(path: path, context: context)
             let encoded = document.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
             return Response(status: .ok, headers: [
