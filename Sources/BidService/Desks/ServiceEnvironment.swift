@@ -49,7 +49,6 @@ public struct ServiceEnvironment: Sendable {
         for certificate in previousPlatformCertificates { all[certificate.fingerprint] = certificate }
         return all
     }
-
 }
 
 /// Holds the trust store in force; a new CRL replaces it (with `generation` moving on, so that
