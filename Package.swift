@@ -5,7 +5,7 @@ import PackageDescription
 // BidCore depends on Foundation and the system OpenSSL only; see docs/architecture.md.
 let package = Package(
     name: "ebid",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ebid", targets: ["ebid"]),
         .library(name: "BidCore", targets: ["BidCore"]),

@@ -92,8 +92,11 @@ struct TenderRulesTests {
         item.openingRecordItems = ["price", "secretSauce"]
         await expectServiceError("tender.invalid") { try await create(item) }
         var method = try fixture.spec(id: "T-M")
-        method.evaluation = .object(["method": .string("lottery")])
-        await expectServiceError("tender.invalid") { try await create(method) }
+        method.evaluation.rubric.candidates = 4  // Reg. art. 53: at most 3
+        await expectServiceError("rubric.invalid") { try await create(method) }
+        var committee = try fixture.spec(id: "T-C")
+        committee.evaluation.committee?.size = 6  // Law art. 37: an odd number, 5 or more
+        await expectServiceError("committee.invalid") { try await create(committee) }
         var slash = try fixture.spec(id: "T-S")
         slash.id = "../T"
         await expectServiceError("tender.invalid") { try await create(slash) }

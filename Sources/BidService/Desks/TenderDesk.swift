@@ -304,8 +304,10 @@ public struct TenderDesk: Sendable {
         for item in spec.openingRecordItems where !TenderSpec.summaryItems.contains(item) && !(item.hasPrefix("extra.") && item.count > 6) {
             throw invalid("unknown opening record item \(item) (allowed: \(TenderSpec.summaryItems.sorted().joined(separator: ", ")), extra.<name>)")
         }
-        guard let method = spec.evaluation["method"]?.stringValue, TenderSpec.evaluationMethods.contains(method) else {
-            throw invalid("evaluation.method must be one of \(TenderSpec.evaluationMethods.sorted().joined(separator: ", "))")
+        // The rubric and committee the evaluation will follow (Reg. art. 49: only by the method and
+        // criteria in the documents; Law art. 37: the committee's make-up).
+        do { try spec.evaluation.validate() } catch let error as BidCoreError {
+            throw ServiceError.unprocessable(error.code.rawValue, "evaluation: \(error.reason)")
         }
         guard !spec.acceptedSuites.isEmpty, Set(spec.acceptedSuites).count == spec.acceptedSuites.count else {
             throw invalid("acceptedSuites must list GM and/or NIST once each")

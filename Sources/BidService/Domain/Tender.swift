@@ -52,14 +52,14 @@ public struct TenderSpec: Codable, Sendable, Equatable {
     public var confirmationWindowMinutes: Int?
     /// The failed tender this one re-tenders, if any (Law art. 28: fewer than three bids).
     public var retenderOf: String?
-    /// Evaluation method and rubric, stored as given (used by the evaluation later).
-    public var evaluation: JSONValue
+    /// Evaluation method, typed rubric and the committee to draw (BidCore/Scoring; validated at
+    /// publication, public with the tender: the parameters are never hidden).
+    public var evaluation: EvaluationSpec
     public var acceptedSuites: [Suite]
     /// Largest sealed bid accepted, bytes.
     public var maxBidBytes: Int64?
 
     public static let summaryItems: Set<String> = ["price", "durationDays", "quality", "projectManager", "bidSecurityAccount"]
-    public static let evaluationMethods: Set<String> = ["comprehensive", "lowest-evaluated-price"]
 }
 
 /// A tender as stored: the spec plus its state.

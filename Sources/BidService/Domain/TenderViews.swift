@@ -73,7 +73,7 @@ public struct TenderView: Codable, Sendable, Equatable {
     public var decryptionPolicy: DecryptionPolicy
     public var decryptionWindowMinutes: Int?
     public var openingRecordItems: [String]
-    public var evaluation: JSONValue
+    public var evaluation: EvaluationSpec
     public var acceptedSuites: [Suite]
     public var maxBidBytes: Int64
     public var openingKeys: [OpeningKeyView]

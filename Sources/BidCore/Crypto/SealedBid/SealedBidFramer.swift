@@ -257,7 +257,7 @@ public func describeDecodingError(_ error: Error) -> String {
         return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
     case DecodingError.dataCorrupted(let context):
         let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-        return path.isEmpty ? "malformed JSON: \(context.debugDescription)" : "invalid value at \(path)"
+        return path.isEmpty ? "malformed JSON: \(context.debugDescription)" : "invalid value at \(path): \(context.debugDescription)"
     default: return "\(error)"
     }
 }

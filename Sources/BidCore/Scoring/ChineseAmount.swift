@@ -1,0 +1,66 @@
+import Foundation
+
+/// Amounts written in words (大写金额, e.g. 叁仟陆佰捌拾捌万元整): the words prevail over the figures
+/// where a bid gives both (评标委员会和评标方法暂行规定 art. 19; RULES.md, "Evaluation").
+public enum ChineseAmount {
+    private static let digits: [Character: Int128] = ["零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9]
+    private static let units: [Character: Int128] = ["拾": 10, "佰": 100, "仟": 1000]
+
+    /// Parses an amount in financial numerals, yuan with up to 角 and 分: an optional 人民币, digits
+    /// 零壹贰叁肆伍陆柒捌玖, units 拾佰仟万亿, then 元 (or 圆), optional 角 / 分, optional 整 (or 正).
+    /// Nil for anything else.
+    public static func parse(_ text: String) -> ExactDecimal? {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        if rest.hasPrefix("人民币") { rest = rest.dropFirst(3) }
+        guard !rest.isEmpty else { return nil }
+        var total: Int128 = 0, section: Int128 = 0, number: Int128 = 0
+        var yuan: Int128?
+        var jiao: Int128 = 0, fen: Int128 = 0
+        var sawDigit = false, ended = false
+        var lastWasDigit = false
+        for char in rest {
+            guard !ended else { return nil }
+            if let digit = digits[char] {
+                if lastWasDigit && number != 0 && digit != 0 { return nil }  // two digits with no unit between
+                number = digit
+                sawDigit = true
+                lastWasDigit = digit != 0
+                continue
+            }
+            lastWasDigit = false
+            if let unit = units[char] {
+                guard yuan == nil else { return nil }
+                section += (number == 0 && unit == 10 && !sawDigit ? 1 : number) * unit
+                sawDigit = true
+                number = 0
+                continue
+            }
+            switch char {
+            case "万":
+                guard yuan == nil, section + number > 0 else { return nil }
+                total += (section + number) * 10_000
+                section = 0; number = 0
+            case "亿":
+                guard yuan == nil, total + section + number > 0 else { return nil }
+                total = (total + section + number) * 100_000_000
+                section = 0; number = 0
+            case "元", "圆":
+                guard yuan == nil, sawDigit else { return nil }
+                yuan = total + section + number
+                number = 0
+            case "角":
+                guard yuan != nil, number != 0 else { return nil }
+                jiao = number; number = 0
+            case "分":
+                guard yuan != nil, number != 0 else { return nil }
+                fen = number; number = 0
+            case "整", "正":
+                ended = true
+            default:
+                return nil
+            }
+        }
+        guard let yuan, number == 0 else { return nil }
+        return ExactDecimal(significand: yuan * 100 + jiao * 10 + fen, scale: 2)
+    }
+}

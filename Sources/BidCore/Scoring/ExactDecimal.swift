@@ -1,0 +1,198 @@
+import Foundation
+
+/// How a result is cut to a number of decimal places. Tenders state it (RULES.md, "Scoring
+/// methods": results rounded HALF_UP); DOWN is for documents that say "不四舍五入".
+public enum RoundingRule: String, Codable, Sendable, CaseIterable {
+    /// Ties away from zero: 0.125 → 0.13, −0.125 → −0.13 (Java's and Python's ROUND_HALF_UP).
+    case halfUp = "HALF_UP"
+    /// Towards zero: 0.129 → 0.12.
+    case down = "DOWN"
+}
+
+/// An exact decimal number, `significand × 10^−scale`: the one number type for money, scores and
+/// coefficients (RULES.md: never binary floating point). Addition, subtraction and multiplication
+/// are exact; division and rounding take an explicit scale and `RoundingRule`, and round the exact
+/// quotient once.
+///
+/// The significand is 128-bit (38 digits). Callers keep operands in the ranges a rubric allows —
+/// prices of at most 15 integer digits, scales of at most `maxScale` — where no formula of
+/// BidCore/Scoring comes near the limit; beyond it arithmetic traps rather than wraps.
+/// Equality and hashing are numeric: 1.50 == 1.5. JSON carries it as a string ("12.50"), never a
+/// JSON number, so no decoder can route it through a `Double`.
+public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, ExpressibleByIntegerLiteral {
+    public let significand: Int128
+    public let scale: Int
+
+    /// Largest scale accepted from text or asked of division.
+    public static let maxScale = 18
+    /// Longest digit string accepted from text.
+    public static let maxDigits = 30
+
+    public static let zero = ExactDecimal(0)
+    public static let hundred = ExactDecimal(100)
+
+    public init(significand: Int128, scale: Int) {
+        precondition((0...(2 * Self.maxScale)).contains(scale), "ExactDecimal scale \(scale) out of range")
+        self.significand = significand
+        self.scale = scale
+    }
+
+    public init(_ integer: Int) { self.init(significand: Int128(integer), scale: 0) }
+    public init(integerLiteral value: Int) { self.init(value) }
+
+    /// Parses "12", "-0.5", "38000000.00": an optional minus, digits, an optional point and
+    /// digits. No plus sign, exponent, spaces or grouping. Nil otherwise.
+    public init?(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        var negative = false
+        if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
+        let point = bytes.firstIndex(of: UInt8(ascii: "."))
+        let whole = bytes[..<(point ?? bytes.endIndex)]
+        let fraction = point.map { bytes[($0 + 1)...] } ?? []
+        guard !whole.isEmpty, point == nil || !fraction.isEmpty else { return nil }
+        guard whole.count + fraction.count <= Self.maxDigits, fraction.count <= Self.maxScale else { return nil }
+        var value: Int128 = 0
+        for byte in Array(whole) + Array(fraction) {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int128(byte - 0x30)
+        }
+        self.init(significand: negative ? -value : value, scale: fraction.count)
+    }
+
+    /// The plain decimal text with exactly `scale` decimals ("1.50" stays "1.50").
+    public var description: String {
+        let digits = String(significand.magnitude)
+        let sign = significand < 0 ? "-" : ""
+        guard scale > 0 else { return sign + digits }
+        let padded = digits.count <= scale ? String(repeating: "0", count: scale - digits.count + 1) + digits : digits
+        let cut = padded.index(padded.endIndex, offsetBy: -scale)
+        return sign + padded[..<cut] + "." + padded[cut...]
+    }
+
+    /// Text with exactly `places` decimals, rounded by `rule` (for reports: "85.50").
+    public func formatted(places: Int, rule: RoundingRule = .halfUp) -> String {
+        rounded(places: places, rule).description
+    }
+
+    // MARK: Codable (as a JSON string)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = ExactDecimal(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not a plain decimal number (digits, one optional point, optional leading minus)")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    // MARK: Comparison and hashing (numeric)
+
+    private static func pow10(_ exponent: Int) -> Int128 {
+        precondition(exponent >= 0 && exponent <= 38, "10^\(exponent) does not fit")
+        var result: Int128 = 1
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+
+    /// The significand at a larger scale (exact).
+    private func significand(at target: Int) -> Int128 {
+        precondition(target >= scale)
+        return significand * Self.pow10(target - scale)
+    }
+
+    public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let common = Swift.max(lhs.scale, rhs.scale)
+        return lhs.significand(at: common) == rhs.significand(at: common)
+    }
+
+    public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let common = Swift.max(lhs.scale, rhs.scale)
+        return lhs.significand(at: common) < rhs.significand(at: common)
+    }
+
+    /// The same number with trailing fractional zeros removed (1.500 → 1.5).
+    public var normalized: ExactDecimal {
+        var sig = significand
+        var sc = scale
+        while sc > 0 && sig % 10 == 0 { sig /= 10; sc -= 1 }
+        return ExactDecimal(significand: sig, scale: sc)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let n = normalized
+        hasher.combine(n.significand)
+        hasher.combine(n.scale)
+    }
+
+    // MARK: Arithmetic
+
+    public var isNegative: Bool { significand < 0 }
+    public var isZero: Bool { significand == 0 }
+    public var magnitude: ExactDecimal { ExactDecimal(significand: significand < 0 ? -significand : significand, scale: scale) }
+
+    public static func + (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        let common = Swift.max(lhs.scale, rhs.scale)
+        return ExactDecimal(significand: lhs.significand(at: common) + rhs.significand(at: common), scale: common)
+    }
+
+    public static func - (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        let common = Swift.max(lhs.scale, rhs.scale)
+        return ExactDecimal(significand: lhs.significand(at: common) - rhs.significand(at: common), scale: common)
+    }
+
+    public static prefix func - (value: ExactDecimal) -> ExactDecimal {
+        ExactDecimal(significand: -value.significand, scale: value.scale)
+    }
+
+    /// Exact product (scales add; operands are normalised first so they stay small).
+    public static func * (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        let a = lhs.normalized, b = rhs.normalized
+        return ExactDecimal(significand: a.significand * b.significand, scale: a.scale + b.scale)
+    }
+
+    public static func += (lhs: inout ExactDecimal, rhs: ExactDecimal) { lhs = lhs + rhs }
+    public static func -= (lhs: inout ExactDecimal, rhs: ExactDecimal) { lhs = lhs - rhs }
+
+    /// `self / divisor`, the exact quotient rounded once to `places` decimals. Nil when dividing by zero.
+    public func divided(by divisor: ExactDecimal, places: Int, _ rule: RoundingRule = .halfUp) -> ExactDecimal? {
+        precondition((0...Self.maxScale).contains(places), "division scale \(places) out of range")
+        let a = normalized, b = divisor.normalized
+        guard !b.isZero else { return nil }
+        // a/b = (a.sig · 10^(places + b.scale)) / (b.sig · 10^a.scale) · 10^−places
+        var numerator = a.significand
+        var denominator = b.significand
+        let up = places + b.scale - a.scale
+        if up >= 0 { numerator *= Self.pow10(up) } else { denominator *= Self.pow10(-up) }
+        return ExactDecimal(significand: Self.divide(numerator, denominator, rule), scale: places)
+    }
+
+    /// The number rounded to `places` decimals (exact when it has no more than that).
+    public func rounded(places: Int, _ rule: RoundingRule = .halfUp) -> ExactDecimal {
+        precondition((0...Self.maxScale).contains(places), "rounding scale \(places) out of range")
+        if scale <= places { return ExactDecimal(significand: significand(at: places), scale: places) }
+        return ExactDecimal(significand: Self.divide(significand, Self.pow10(scale - places), rule), scale: places)
+    }
+
+    /// Integer division with the rule applied to the remainder.
+    private static func divide(_ numerator: Int128, _ denominator: Int128, _ rule: RoundingRule) -> Int128 {
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        guard remainder != 0, rule == .halfUp else { return quotient }
+        // Round away from zero when |remainder| ≥ |denominator| / 2, i.e. 2|r| ≥ |d|.
+        let twice = remainder.magnitude * 2
+        guard twice >= denominator.magnitude else { return quotient }
+        return (numerator < 0) != (denominator < 0) ? quotient - 1 : quotient + 1
+    }
+
+    public static func min(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal { a < b ? a : b }
+    public static func max(_ a: ExactDecimal, _ b: ExactDecimal) -> ExactDecimal { a < b ? b : a }
+
+    /// Sum of a list (exact).
+    public static func sum<S: Sequence>(_ values: S) -> ExactDecimal where S.Element == ExactDecimal {
+        values.reduce(.zero, +)
+    }
+}

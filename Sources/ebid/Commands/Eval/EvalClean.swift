@@ -1,0 +1,56 @@
+import ArgumentParser
+import BidCore
+import Foundation
+
+extension Eval {
+    /// `ebid eval clean`: bid cleaning (清标) of a priced bill of quantities.
+    struct EvalClean: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "clean",
+            abstract: "Check a priced bill of quantities: arithmetic, corrections, unbalanced unit prices, items missing or added.",
+            discussion: """
+            Bid cleaning (清标) applies 评标委员会和评标方法暂行规定 art. 19: words prevail over figures;
+            the unit price prevails over the line total, unless its decimal point is plainly misplaced
+            (the moved price gives the total and is nearer the control price); the lines prevail over
+            the stated total. It flags unit prices more than --unbalanced percent from the control
+            unit price (不平衡报价), and items missing, added, or with changed quantities or units.
+            Findings are evidence for the committee — never a rejection by themselves.
+
+            The bill layouts (docs/evaluation.md, "Bills of quantities"):
+              tender:  code,name,unit,quantity,controlUnitPrice
+              bid:     code,name,unit,quantity,unitPrice,total[,words]   … then  TOTAL,,,,,<total>[,<words>]
+
+              ebid eval clean --bill seeds/bills/bidder-01.csv --tender-bill seeds/bills/tender.csv
+            """
+        )
+
+        @Option(help: "The bid's priced bill (CSV).")
+        var bill: String
+
+        @Option(name: .customLong("tender-bill"), help: "The tender's bill with control unit prices (CSV).")
+        var tenderBill: String
+
+        @Option(help: "Unbalanced unit price threshold, percent (default: 15, or the rubric's).")
+        var unbalanced: String = "15"
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let percent = ExactDecimal(unbalanced), percent > .zero, percent <= 100 else { throw CLIError("--unbalanced must be a percentage above 0 and at most 100") }
+                func text(_ path: String, _ what: String) throws -> String {
+                    guard let text = String(data: try readFile(path, what: what), encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
+                    return text
+                }
+                let report = BidCleaning.clean(bid: try BillOfQuantities.parseBidBill(try text(bill, "bill")),
+                                               tender: try BillOfQuantities.parseTenderBill(try text(tenderBill, "tender bill")), unbalancedPercent: percent)
+                if json { return try printJSON(report) }
+                printTable([("stated total", report.statedTotal.description), ("corrected total", report.correctedTotal.description),
+                            ("findings", report.findings.isEmpty ? "none" : "\(report.findings.count)")])
+                for finding in report.findings { print("  \(finding.kind.rawValue)  \(finding.item)  \(finding.detail)") }
+                if report.needsConfirmation { print("the corrected total differs from the bid's: the bidder confirms the correction (评标委员会和评标方法暂行规定 art. 19)") }
+            }
+        }
+    }
+}
