@@ -107,11 +107,12 @@ struct CollusionScreeningTests {
 
     @Test("prices are parsed as exact fen")
     func fen() {
-        #expect(Fen.parse("12345678.9") == 1_234_567_890)
-        #expect(Fen.parse("0.01") == 1)
-        #expect(Fen.parse("999999999999999.99") == 99_999_999_999_999_999)
-        #expect(Fen.parse("1e6") == nil)
-        #expect(Fen.parse("-1") == nil)
-        #expect(Fen.format(1_234_567_890) == "12345678.90")
+        #expect(ExactDecimal.price("12345678.9") == ExactDecimal(significand: 1_234_567_890, scale: 2))
+        #expect(ExactDecimal.price("0.01") == ExactDecimal(significand: 1, scale: 2))
+        #expect(ExactDecimal.price("999999999999999.99")?.description == "999999999999999.99")
+        #expect(ExactDecimal.price("1e6") == nil)
+        #expect(ExactDecimal.price("-1") == nil)
+        #expect(ExactDecimal.price("0.123") == nil)
+        #expect(ExactDecimal.price("12345678.9")?.rounded(places: 2).description == "12345678.90")
     }
 }

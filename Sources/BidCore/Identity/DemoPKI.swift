@@ -57,26 +57,54 @@ public enum DemoPKI {
 
             var revoked: [(Certificate, Date)] = []
             for party in parties.parties {
-                let key = try PrivateKey.generate(type)
-                var attributes: [DistinguishedName.Attribute] = [.init("C", "CN")]
-                switch party.kind {
-                case .organization:
-                    attributes.append(.init("O", party.name))
-                case .person:
-                    if let organization = party.organization { attributes.append(.init("O", organization)) }
-                }
-                if let serial = party.subjectSerialNumber { attributes.append(.init("serialNumber", serial)) }
-                attributes.append(.init("CN", party.name))
-                let expired = party.certificate == .expired
-                let certificate = try ca.issue(subject: DistinguishedName(attributes), publicKey: key.publicKey,
-                                               notBefore: expired ? expiredFrom : validFrom, notAfter: expired ? expiredTo : validTo,
-                                               profile: .dualUse)
+                let (certificate, key) = try issue(party, by: ca, type: type)
                 if party.certificate == .revoked { revoked.append((certificate, revokedAt)) }
                 try save("\(party.id).crt.pem", certificate.pem)
                 try save("\(party.id).key.pem", try key.pemPKCS8(), secret: true)
             }
             let crl = try ca.issueCRL(revoked: revoked, thisUpdate: revokedAt.addingTimeInterval(86_400), nextUpdate: validTo, number: 1)
             try save("crl.pem", crl.pem)
+        }
+        return written
+    }
+
+    /// A demo certificate and key for one party, as `generate` makes them.
+    static func issue(_ party: PartyRecord, by ca: CertificateAuthority, type: KeyType) throws -> (Certificate, PrivateKey) {
+        let key = try PrivateKey.generate(type)
+        var attributes: [DistinguishedName.Attribute] = [.init("C", "CN")]
+        switch party.kind {
+        case .organization:
+            attributes.append(.init("O", party.name))
+        case .person:
+            if let organization = party.organization { attributes.append(.init("O", organization)) }
+        }
+        if let serial = party.subjectSerialNumber { attributes.append(.init("serialNumber", serial)) }
+        attributes.append(.init("CN", party.name))
+        let expired = party.certificate == .expired
+        let certificate = try ca.issue(subject: DistinguishedName(attributes), publicKey: key.publicKey,
+                                       notBefore: expired ? expiredFrom : validFrom, notAfter: expired ? expiredTo : validTo, profile: .dualUse)
+        return (certificate, key)
+    }
+
+    /// Issues demo certificates, with the existing demo CA of each suite, for the parties that
+    /// have none yet in `directory` (new parties added to the seeds); everything else stays as it
+    /// is, so sealed fixtures keep verifying. Revoked parties must be made with `generate`.
+    @discardableResult
+    public static func addMissing(parties: PartiesFile, into directory: String) throws -> [String] {
+        var written: [String] = []
+        for suite in Suite.allCases {
+            let folder = "\(directory)/\(directoryName(suite))"
+            let ca = try CertificateAuthority(certificate: try Certificate(file: "\(folder)/ca.crt.pem"), key: try PrivateKey(pemFile: "\(folder)/ca.key.pem"))
+            for party in parties.parties where !FileManager.default.fileExists(atPath: "\(folder)/\(party.id).crt.pem") {
+                guard party.certificate != .revoked else { throw BidCoreError(.invalidInput, "\(party.id) is to be revoked: regenerate the whole demo PKI") }
+                let (certificate, key) = try issue(party, by: ca, type: suite == .gm ? .sm2 : .p256)
+                for (name, text, secret) in [("\(party.id).crt.pem", certificate.pem, false), ("\(party.id).key.pem", try key.pemPKCS8(), true)] {
+                    let output = try FileOutput(path: "\(folder)/\(name)", mode: secret ? 0o600 : 0o644)
+                    try output.write(Array(text.utf8))
+                    try output.close(sync: true)
+                    written.append("\(folder)/\(name)")
+                }
+            }
         }
         return written
     }

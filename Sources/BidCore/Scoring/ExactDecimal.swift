@@ -59,6 +59,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.init(significand: negative ? -value : value, scale: fraction.count)
     }
 
+    /// A bid price in yuan as the bid summary writes it (`BidSummary.isValidPrice`: 1–15 digits,
+    /// at most 2 decimals, no sign); nil otherwise.
+    public static func price(_ text: String?) -> ExactDecimal? {
+        guard let text, BidSummary.isValidPrice(text) else { return nil }
+        return ExactDecimal(text)
+    }
+
     /// The plain decimal text with exactly `scale` decimals ("1.50" stays "1.50").
     public var description: String {
         let digits = String(significand.magnitude)

@@ -139,24 +139,24 @@ public enum CollusionScreening {
         return signals
     }
 
-    /// Prices forming an arithmetic or geometric progression across 3 or more bids (exact: prices
-    /// in fen, ratios compared by cross-multiplication in 128 bits). Each maximal progression is one signal.
+    /// Prices forming an arithmetic or geometric progression across 3 or more bids (exact decimals;
+    /// ratios compared by cross-multiplication). Each maximal progression is one signal.
     static func pricePatterns(_ facts: [BidFacts]) -> [CollusionSignal] {
-        let priced = facts.compactMap { fact in Fen.parse(fact.price).map { (fact, $0) } }.sorted { $0.1 < $1.1 }
+        let priced = facts.compactMap { fact in ExactDecimal.price(fact.price).map { (fact, $0) } }.sorted { $0.1 < $1.1 }
         guard priced.count >= 3 else { return [] }
         var signals: [CollusionSignal] = []
         var reported: [(CollusionSignalKind, Set<String>)] = []
         for i in 0..<priced.count {
             for j in (i + 1)..<priced.count {
                 let step = priced[j].1 - priced[i].1
-                guard step > 0 else { continue }
+                guard step > .zero else { continue }
                 // Extend greedily: the longest arithmetic progression starting with (i, j).
                 var arithmetic = [priced[i], priced[j]]
                 var geometric = [priced[i], priced[j]]
                 for k in (j + 1)..<priced.count {
                     if priced[k].1 - arithmetic.last!.1 == step { arithmetic.append(priced[k]) }
                     let a = geometric[geometric.count - 2].1, b = geometric[geometric.count - 1].1, c = priced[k].1
-                    if a > 0, sameRatio(a, b, b, c) { geometric.append(priced[k]) }
+                    if a > .zero, b * b == a * c { geometric.append(priced[k]) }
                 }
                 for (kind, run) in [(CollusionSignalKind.priceConstantDifference, arithmetic), (.priceConstantRatio, geometric)] where run.count >= 3 {
                     let ids = Set(run.map(\.0.bidId))
@@ -165,8 +165,8 @@ public enum CollusionScreening {
                     reported.append((kind, ids))
                     let prices = run.map(\.0.price!).joined(separator: ", ")
                     let evidence = kind == .priceConstantDifference
-                        ? "prices \(prices) step by \(Fen.format(step)) yuan each"
-                        : "prices \(prices) rise by the same ratio \(Fen.format(run[1].1)) / \(Fen.format(run[0].1))"
+                        ? "prices \(prices) step by \(step.rounded(places: 2)) yuan each"
+                        : "prices \(prices) rise by the same ratio \(run[1].1.rounded(places: 2)) / \(run[0].1.rounded(places: 2))"
                     signals.append(signal(kind, run.map(\.0), evidence, "Reg. art. 40(4)"))
                 }
             }
@@ -177,34 +177,5 @@ public enum CollusionScreening {
                 other.kind == candidate.kind && other.bidIds.count > candidate.bidIds.count && Set(candidate.bidIds).isSubset(of: Set(other.bidIds))
             }
         }
-    }
-
-    /// b/a == d/c exactly, i.e. b·c == a·d, in 128-bit arithmetic.
-    private static func sameRatio(_ a: Int64, _ b: Int64, _ c: Int64, _ d: Int64) -> Bool {
-        let left = b.multipliedFullWidth(by: c)
-        let right = a.multipliedFullWidth(by: d)
-        return left.high == right.high && left.low == right.low
-    }
-}
-
-/// A yuan amount as integer fen (分): exact, no floating point.
-enum Fen {
-    /// "12345678.9" → 1234567890. Nil for anything but 1–15 digits with at most 2 decimals.
-    static func parse(_ text: String?) -> Int64? {
-        guard let text, BidSummary.isValidPrice(text) else { return nil }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = Int64(parts[0])!
-        var fraction: Int64 = 0
-        if parts.count == 2 {
-            let digits = String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0)
-            fraction = Int64(digits)!
-        }
-        return whole * 100 + fraction
-    }
-
-    static func format(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let magnitude = fen.magnitude
-        return "\(sign)\(magnitude / 100).\(String(format: "%02d", Int(magnitude % 100)))"
     }
 }

@@ -2,10 +2,11 @@ import BidCore
 import Foundation
 
 /// Registers the demo parties of `<seeds>/parties.json` with their certificates from
-/// `<keys>/<suite>/<id>.crt.pem`, and imports `<seeds>/credit-records.json`. Idempotent: a
+/// `<keys>/<suite>/<id>.crt.pem`, loads the expert pool of `<seeds>/experts.json`, and imports
+/// `<seeds>/credit-records.json`. Idempotent: a
 /// restart with `--seed` adds nothing that is already there.
 public enum Seeder {
-    public struct Result: Sendable { public var parties: Int; public var creditRecords: Int }
+    public struct Result: Sendable { public var parties: Int; public var experts: Int; public var creditRecords: Int }
 
     public static func seed(directory: String, keysDirectory: String, environment: ServiceEnvironment) async throws -> Result {
         let file = try PartiesFile.load(file: "\(directory)/parties.json")
@@ -25,6 +26,15 @@ public enum Seeder {
             try await identities.register(record, certificates: certificates, actor: environment.platformActor)
             registered += 1
         }
+        var experts = 0
+        let poolPath = "\(directory)/experts.json"
+        if let data = FileManager.default.contents(atPath: poolPath) {
+            let pool: ExpertPoolFile
+            do { pool = try JSONDecoder.ebid.decodeStrict(ExpertPoolFile.self, from: data) } catch {
+                throw ServiceError.unprocessable("seed.invalid", "\(poolPath) is not an expert pool file: \(describeDecodingError(error))")
+            }
+            experts = try await ExpertRegistry(environment).importPool(pool, by: environment.platformActor)
+        }
         var imported = 0
         let recordsPath = "\(directory)/credit-records.json"
         if let data = FileManager.default.contents(atPath: recordsPath) {
@@ -34,6 +44,6 @@ public enum Seeder {
             }
             imported = try await CreditRegister(environment).importRecords(records.records, by: environment.platformActor).imported
         }
-        return Result(parties: registered, creditRecords: imported)
+        return Result(parties: registered, experts: experts, creditRecords: imported)
     }
 }

@@ -9,6 +9,9 @@ public enum CreditLeadKind: String, Codable, Sendable, CaseIterable {
     case collusionSignal = "collusion-signal"
     /// An expert who withdrew from a committee without a lawful reason (Reg. art. 46).
     case expertWithdrawal = "expert-withdrawal"
+    /// An expert referred by the host or a supervisor: a score far off without reason, a leak, a
+    /// failure to recuse (Reg. art. 71; RULES.md, "Evaluation").
+    case expertMisconduct = "expert-misconduct"
 }
 
 public enum CreditLeadStatus: String, Codable, Sendable, CaseIterable {
@@ -46,7 +49,7 @@ public struct CreditLead: Codable, Sendable, Equatable {
         switch kind {
         case .decryptionFailure: return .decryptionFailure
         case .collusionSignal: return .collusion
-        case .expertWithdrawal: return .evaluatorMisconduct
+        case .expertWithdrawal, .expertMisconduct: return .evaluatorMisconduct
         }
     }
 }

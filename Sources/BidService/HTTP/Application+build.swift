@@ -10,7 +10,7 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
     let (environment, clock) = try makeEnvironment(configuration)
     if let seeds = configuration.seedDirectory {
         let result = try await Seeder.seed(directory: seeds, keysDirectory: configuration.keysDirectory, environment: environment)
-        logger.info("seeded \(result.parties) parties and \(result.creditRecords) credit records from \(seeds)")
+        logger.info("seeded \(result.parties) parties, \(result.experts) experts and \(result.creditRecords) credit records from \(seeds)")
     }
     let routes = buildRouter(environment, clock: clock)
     let onListening = configuration.onListening
@@ -100,5 +100,6 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> 
     OpeningController(room: OpeningRoom(environment)).addRoutes(to: routes)
     CeremonyController(ceremonies: KeyCeremonyDesk(environment)).addRoutes(to: routes)
     CreditController(register: CreditRegister(environment), supervision: Supervision(environment)).addRoutes(to: routes)
+    EvaluationController(experts: ExpertRegistry(environment), room: EvaluationRoom(environment)).addRoutes(to: routes)
     return routes
 }

@@ -10,6 +10,7 @@ enum Migrations {
         (4, "credit register: each subject's public page kept ready", v4),
         (5, "the opening key never exists: key ceremonies, partial decryptions, one key per tender; opening shares wiped and dropped", v5),
         (6, "ledger: events found by hash (the supervisors' views page by the last event shown)", v6),
+        (7, "sealed evaluation: the expert pool, each tender's evaluation and its entries (draw record, statements, sheets, report)", v7),
     ]
 
     /// Work a migration does beyond its SQL, in the same transaction.
@@ -438,5 +439,31 @@ enum Migrations {
 
     static let v6 = """
     CREATE INDEX ledger_hash ON ledger_events(hash);
+    """
+
+    static let v7 = """
+    CREATE TABLE experts (
+        id TEXT PRIMARY KEY,
+        profile TEXT NOT NULL,
+        status TEXT NOT NULL,
+        status_reason TEXT,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE evaluations (
+        tender_id TEXT PRIMARY KEY REFERENCES tenders(id),
+        phase TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX evaluations_phase ON evaluations(phase);
+    CREATE TABLE evaluation_entries (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        kind TEXT NOT NULL,
+        member TEXT NOT NULL,
+        round TEXT NOT NULL,
+        body BLOB NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (tender_id, kind, member, round)
+    );
     """
 }

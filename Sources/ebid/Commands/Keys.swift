@@ -19,6 +19,9 @@ extension Keys {
             platform.key.pem and <party-id>.crt.pem / <party-id>.key.pem for every party. Parties marked
             "certificate": "revoked" are listed in crl.pem; those marked "expired" get certificates that
             expired in 2021. Existing files are replaced.
+
+            With --add-missing, only parties without a certificate yet get one, issued by the existing
+            demo CA: add parties (e.g. experts) to the seeds without invalidating sealed fixtures.
             """
         )
 
@@ -28,10 +31,13 @@ extension Keys {
         @Option(help: "Parties file.")
         var parties: String = "seeds/parties.json"
 
+        @Flag(name: .customLong("add-missing"), help: "Only issue certificates for parties that have none, with the existing demo CA.")
+        var addMissing = false
+
         func run() async throws {
             try await reportingErrors {
                 let file = try PartiesFile.load(file: parties)
-                let written = try DemoPKI.generate(parties: file, into: out)
+                let written = addMissing ? try DemoPKI.addMissing(parties: file, into: out) : try DemoPKI.generate(parties: file, into: out)
                 print("wrote \(written.count) files for \(file.parties.count) parties into \(out)/gm and \(out)/nist")
                 print("these keys are for demos and tests only: never use them for real bids")
             }

@@ -17,13 +17,15 @@ struct OpeningSetup {
 
     /// Publishes a tender (GM suite) and has each bidder upload a bid built from the seeds.
     init(_ fixture: ServiceFixture, id: String, policy: DecryptionPolicy, bidders: [String], threshold: Int = 2,
-         overrides: [String: BidSealer.Overrides] = [:], configure: (inout TenderSpec) -> Void = { _ in }) async throws {
+         overrides: [String: BidSealer.Overrides] = [:], documents: [(name: String, bytes: [UInt8])] = [],
+         extraParts: [String: [BidSealer.PartInput]] = [:], configure: (inout TenderSpec) -> Void = { _ in }) async throws {
         self.fixture = fixture
         var spec = try fixture.spec(id: id, policy: policy)
         configure(&spec)
-        (self.spec, keys) = try await fixture.publishTender(spec, threshold: threshold)
+        (self.spec, keys) = try await fixture.publishTender(spec, threshold: threshold, documents: documents)
         for bidder in bidders {
-            let bytes = try fixture.seal(bidder: bidder, tender: self.spec, openingKey: keys[0], overrides: overrides[bidder] ?? .init())
+            let bytes = try fixture.seal(bidder: bidder, tender: self.spec, openingKey: keys[0], overrides: overrides[bidder] ?? .init(),
+                                         extraParts: extraParts[bidder] ?? [])
             receipts[bidder] = try await fixture.submit(bytes, tender: id, as: bidder).receipt
         }
     }

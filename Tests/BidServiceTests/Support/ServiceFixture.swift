@@ -121,7 +121,8 @@ final class ServiceFixture: @unchecked Sendable {
     /// Creates, documents and publishes a tender as agency-01 with the key ceremony's keys (or the
     /// given ones); returns its spec and opening keys.
     @discardableResult
-    func publishTender(_ spec: TenderSpec? = nil, threshold: Int = 2, keys given: [OpeningKeyFile]? = nil) async throws -> (TenderSpec, [OpeningKeyFile]) {
+    func publishTender(_ spec: TenderSpec? = nil, threshold: Int = 2, keys given: [OpeningKeyFile]? = nil,
+                       documents: [(name: String, bytes: [UInt8])] = []) async throws -> (TenderSpec, [OpeningKeyFile]) {
         let spec = try spec ?? self.spec()
         var keys = given ?? []
         if given == nil {
@@ -132,6 +133,10 @@ final class ServiceFixture: @unchecked Sendable {
         _ = try await desk.createDraft(spec, openingKeys: given ?? [], by: identity, role: .agency, address: "test")
         _ = try await desk.addDocument(tender: spec.id, name: "招标文件.txt", contentType: "text/plain", body: ByteBufferSequence([Array("招标文件正文".utf8)]),
                                        by: identity, role: .agency, address: "test")
+        for document in documents {
+            _ = try await desk.addDocument(tender: spec.id, name: document.name, contentType: "text/csv", body: ByteBufferSequence([document.bytes]),
+                                           by: identity, role: .agency, address: "test")
+        }
         _ = try await desk.publish(spec.id, by: identity, role: .agency, address: "test")
         return (spec, keys)
     }
@@ -140,7 +145,7 @@ final class ServiceFixture: @unchecked Sendable {
 
     /// Seals a bid from the seeds for `bidder` with the tender's opening key.
     func seal(bidder: String, tender: TenderSpec, openingKey: OpeningKeyFile, signer: (Certificate, PrivateKey)? = nil, suite: Suite = .gm,
-              overrides: BidSealer.Overrides = .init()) throws -> [UInt8] {
+              overrides: BidSealer.Overrides = .init(), extraParts: [BidSealer.PartInput] = []) throws -> [UInt8] {
         let folder = suite == .gm ? "gm" : "nist"
         let (certificate, key) = try signer ?? (Self.certificate(bidder, suite: folder), Self.key(bidder, suite: folder))
         let parts = "\(Self.seeds)/bids/parts/\(bidder)"
@@ -148,7 +153,8 @@ final class ServiceFixture: @unchecked Sendable {
             tenderId: tender.id, section: tender.section, suite: suite, signerCertificate: certificate, signerKey: key,
             openingKey: try openingKey.openingPublicKey,
             summary: try JSONDecoder.ebid.decode(BidSummary.self, from: Data(contentsOf: URL(fileURLWithPath: "\(Self.seeds)/bids/\(bidder).summary.json"))),
-            parts: [BidSealer.PartInput(kind: .technical, path: "\(parts)/technical.txt"), BidSealer.PartInput(kind: .commercial, path: "\(parts)/commercial.txt")],
+            parts: [BidSealer.PartInput(kind: .technical, path: "\(parts)/technical.txt"), BidSealer.PartInput(kind: .commercial, path: "\(parts)/commercial.txt")]
+                + extraParts,
             machineFingerprint: "test-\(bidder)")
         request.chunkSize = 4096
         let output = TemporaryDirectory()

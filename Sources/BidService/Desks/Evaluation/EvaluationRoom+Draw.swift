@@ -1,0 +1,221 @@
+import BidCore
+import Foundation
+
+/// The verifiable draw (抽取专家, Reg. art. 46; docs/evaluation.md, "The verifiable draw"): the
+/// host starts it after the opening, fixing the pool snapshot and the exclusions; the host and at
+/// least one supervisor commit to secret values, then reveal them; the last reveal draws the
+/// committee, δ and the bids' codes.
+extension EvaluationRoom {
+    public struct DrawView: Codable, Sendable {
+        public struct Contribution: Codable, Sendable {
+            public var party: String
+            public var role: String
+            public var committed: Bool
+            public var revealed: Bool
+        }
+        public var tenderId: String
+        public var phase: EvaluationPhase
+        public var poolSize: Int
+        public var excluded: Int
+        public var poolDigest: String
+        public var exclusionsDigest: String
+        public var contributions: [Contribution]
+        /// The full record (committee included): host and supervisors only, until the award.
+        public var record: DrawRecord?
+    }
+
+    /// Starts the draw: the opening must be complete and the tender must define its committee.
+    public func startDraw(tender id: String, by identity: Identity, role: PartyRole, address: String) async throws -> DrawView {
+        let now = environment.clock.now()
+        let actor = identity.actor(role: role, address: address)
+        // The identity-leak scan reads the technical parts: before the write, outside it.
+        let (tender, bids) = try await store.read { tx -> (Tender, [EvaluatedBid]) in
+            guard let tender = try tx.tender(id: id), tender.status.isPublic else { throw ServiceError.notFound("tender.not-found", "there is no published tender \(id)") }
+            guard tender.isManaged(by: identity) else { throw ServiceError.forbidden("evaluation.host-only", "only the host of tender \(id) may start its draw") }
+            return (tender, try Self.evaluatedBids(tx, tender: id))
+        }
+        guard tender.spec.evaluation.committee != nil else {
+            throw ServiceError.unprocessable("draw.no-committee", "tender \(id) does not define its committee (evaluation.committee)")
+        }
+        let leaks = try IdentityScan.scan(bids, blobs: store.blobs)
+        return try await store.write { tx in
+            guard try tx.evaluation(tender: id) == nil else { throw ServiceError.conflict("draw.started", "the draw of tender \(id) has started already") }
+            guard tender.status == .opened, let record = try tx.openingRecord(tender: id) else {
+                throw ServiceError.conflict("draw.not-opened", "the draw follows the signed opening record; tender \(id) is \(tender.status.rawValue)")
+            }
+            guard bids.count >= 1 else { throw ServiceError.conflict("draw.no-bids", "no bid of tender \(id) opened: there is nothing to evaluate") }
+            let spec = tender.spec.evaluation
+            let experts = try tx.experts()
+            let bidders = bids.map(\.bidder)
+            let excluded = try ExpertRegistry.exclusions(experts: experts, tender: tender, bidders: bidders, tx: tx, at: now)
+            let hash: HashAlgorithm = tender.spec.acceptedSuites.first == .gm ? .sm3 : .sha256
+            var deltaSet: [ExactDecimal]?
+            if case .benchmark(let formula) = spec.rubric.price, case .drawn(let set) = formula.delta { deltaSet = set }
+            let draw = DrawRecord(hash: hash, tenderId: id, section: tender.section, openingRecordDigest: Self.digest(record.document),
+                                  committee: spec.committee!, pool: experts.map { PoolExpert(id: $0.id, specialties: $0.profile.specialties, region: $0.profile.region) },
+                                  excluded: excluded, contributions: [], deltaSet: deltaSet)
+            var state = EvaluationState(tenderId: id, section: tender.section, phase: .drawing, hash: hash, startedBy: identity.party.id, startedAt: now)
+            state.leaks = leaks
+            let body = [UInt8](try JSONEncoder.ebid.encode(draw))
+            state.drawDigest = Self.digest(body)
+            _ = try tx.insertEvaluationEntry(tender: id, kind: .drawRecord, member: "", round: "", body: body, at: now)
+            let context = Context(tender: tender, state: state)
+            struct Payload: Encodable { var poolDigest: String; var exclusionsDigest: String; var pool: Int; var excluded: Int; var openingRecordDigest: String }
+            try Self.save(state, try Self.entry(actor, "draw.start", context, Payload(poolDigest: draw.poolDigest, exclusionsDigest: draw.exclusionsDigest,
+                                                                                      pool: draw.pool.count, excluded: excluded.count,
+                                                                                      openingRecordDigest: draw.openingRecordDigest)), tx: tx, at: now)
+            return Self.drawView(draw, state: state, full: true)
+        }
+    }
+
+    /// The draw as its contributors follow it; the record with the committee only for the host and supervisors.
+    public func draw(tender id: String, for identity: Identity) async throws -> DrawView {
+        try await store.read { tx in
+            let context = try Self.context(tx, id)
+            let standing = try Self.requireInside(identity, context)
+            guard standing != .member else { throw ServiceError.forbidden("draw.hosts-only", "the draw record is for the host and supervisors until the result") }
+            return Self.drawView(try Self.drawRecord(tx, id), state: context.state, full: true)
+        }
+    }
+
+    /// A contributor commits to its secret value (hex of H(…), `DrawCommitment`); before any reveal.
+    public func commitDraw(tender id: String, commitment: String, by identity: Identity, role: PartyRole, address: String) async throws -> DrawView {
+        guard let bytes = Hex.decode(commitment), bytes.count == 32 else {
+            throw ServiceError.badRequest("draw.commitment-malformed", "the commitment is 32 bytes in hex")
+        }
+        let now = environment.clock.now()
+        return try await store.write { tx in
+            let context = try Self.context(tx, id)
+            let standing = try Self.requireInside(identity, context)
+            guard standing == .host || standing == .supervisor else { throw ServiceError.forbidden("draw.contributors-only", "the host and supervisors contribute to the draw") }
+            guard context.state.phase == .drawing else { throw ServiceError.conflict("draw.done", "the committee of tender \(id) is drawn") }
+            var record = try Self.drawRecord(tx, id)
+            guard !record.contributions.contains(where: { $0.value != nil }) else {
+                throw ServiceError.conflict("draw.revealing", "values are being revealed: no more commitments")
+            }
+            guard !record.contributions.contains(where: { $0.party == identity.party.id }) else {
+                throw ServiceError.conflict("draw.committed", "\(identity.party.name) has committed already")
+            }
+            record.contributions.append(.init(party: identity.party.id, role: standing == .host ? "host" : "supervisor", commitment: Hex.encode(bytes)))
+            var state = context.state
+            try Self.saveRecord(record, &state, tx: tx, at: now)
+            try Self.save(state, try Self.entry(identity.actor(role: role, address: address), "draw.commit", context, ["commitment": Hex.encode(bytes)]), tx: tx, at: now)
+            return Self.drawView(record, state: state, full: true)
+        }
+    }
+
+    /// A contributor reveals its value; the last reveal draws the committee.
+    public func revealDraw(tender id: String, value: String, by identity: Identity, role: PartyRole, address: String) async throws -> DrawView {
+        guard let bytes = Hex.decode(value), bytes.count == DrawCommitment.valueLength else {
+            throw ServiceError.badRequest("draw.value-malformed", "the value is \(DrawCommitment.valueLength) bytes in hex")
+        }
+        let now = environment.clock.now()
+        return try await store.write { tx in
+            let context = try Self.context(tx, id)
+            _ = try Self.requireInside(identity, context)
+            guard context.state.phase == .drawing else { throw ServiceError.conflict("draw.done", "the committee of tender \(id) is drawn") }
+            var record = try Self.drawRecord(tx, id)
+            guard let index = record.contributions.firstIndex(where: { $0.party == identity.party.id }) else {
+                throw ServiceError.forbidden("draw.not-contributor", "\(identity.party.name) has not committed to this draw")
+            }
+            guard record.contributions.contains(where: { $0.role == "host" }), record.contributions.contains(where: { $0.role == "supervisor" }) else {
+                throw ServiceError.conflict("draw.commitments-missing", "the host and at least one supervisor commit before anyone reveals")
+            }
+            guard record.contributions[index].value == nil else { throw ServiceError.conflict("draw.revealed", "\(identity.party.name) has revealed already") }
+            let expected = Hex.encode(DrawCommitment.commitment(value: bytes, party: identity.party.id, context: record.context, hash: record.hash))
+            guard expected == record.contributions[index].commitment else {
+                throw ServiceError.unprocessable("draw.value-mismatch", "this value does not match \(identity.party.name)'s commitment")
+            }
+            record.contributions[index].value = Hex.encode(bytes)
+            var state = context.state
+            let actor = identity.actor(role: role, address: address)
+            if record.contributions.allSatisfy({ $0.value != nil }) {
+                do { try record.run() } catch let error as BidCoreError {
+                    throw ServiceError.unprocessable(error.code.rawValue, "\(error.reason); add experts to the pool or change the committee")
+                }
+                state.picks = record.picks
+                state.seed = record.seed
+                state.delta = record.delta
+                state.phase = .scoring
+                let bids = try Self.evaluatedBids(tx, tender: id).map(\.bidId)
+                state.codes = Self.assignCodes(bids, seed: Hex.decode(record.seed!)!, hash: record.hash)
+                state.rounds = [.technical: Self.criteria(.technical, context.rubric).isEmpty ? .locked : .committing, .commercial: .waiting]
+                try Self.saveRecord(record, &state, tx: tx, at: now)
+                try Self.save(state, try Self.entry(actor, "draw.reveal", context, ["value": Hex.encode(bytes)]), tx: tx, at: now)
+                // The ledger names no member: the record's digest is enough to hold it fixed.
+                try Self.save(state, try Self.entry(environment.platformActor, "draw.complete", context,
+                                                    ["seed": record.seed!, "record": state.drawDigest!, "delta": record.delta?.description ?? ""]), tx: tx, at: now)
+            } else {
+                try Self.saveRecord(record, &state, tx: tx, at: now)
+                try Self.save(state, try Self.entry(actor, "draw.reveal", context, ["value": Hex.encode(bytes)]), tx: tx, at: now)
+            }
+            return Self.drawView(record, state: state, full: true)
+        }
+    }
+
+    /// Draws a replacement for a member who declined, did not arrive or cannot be reached (the
+    /// host), or who recused (its declaration does this). Only before the technical reveals: a
+    /// replaced member's scores are void (RULES.md), and nobody may join after seeing scores.
+    public func replaceMember(tender id: String, expert: String, reason: String, by identity: Identity, role: PartyRole, address: String) async throws -> DrawPick {
+        let now = environment.clock.now()
+        return try await store.write { tx in
+            let context = try Self.context(tx, id)
+            try Self.requireHost(identity, context)
+            guard reason != "recused" else { throw ServiceError.unprocessable("draw.recusal-by-member", "a member recuses itself with its signed declaration") }
+            return try Self.replace(expert, reason: reason, context: context, actor: identity.actor(role: role, address: address), tx: tx, at: now)
+        }
+    }
+
+    static func replace(_ expert: String, reason: String, context: Context, actor: Actor, tx: any StoreTransaction, at now: Date) throws -> DrawPick {
+        guard context.state.phase == .scoring, context.state.rounds[.technical] == .committing else {
+            throw ServiceError.conflict("draw.replacement-closed", "members are replaced only before the technical scores are revealed")
+        }
+        var record = try drawRecord(tx, context.tender.id)
+        let pick: DrawPick
+        do { pick = try record.replace(expert, reason: reason) } catch let error as BidCoreError {
+            throw ServiceError.unprocessable(error.code.rawValue, error.reason)
+        }
+        var state = context.state
+        state.picks = record.picks
+        state.declarations[expert] = nil
+        state.committed[.technical]?.removeAll { $0 == expert }
+        try saveRecord(record, &state, tx: tx, at: now)
+        let event = try save(state, try entry(actor, "draw.replace", context, ["reason": reason, "record": state.drawDigest!]), tx: tx, at: now)
+        if reason == "absent", let party = try tx.party(id: expert) {
+            // Not arriving without a lawful reason may call for a record (Reg. art. 46).
+            try CreditRegister.raiseLead(.expertWithdrawal, about: party, tender: context.tender.id, summary: "drawn for tender \(context.tender.id) and did not arrive",
+                                         evidence: ["reason": reason], event: event, tx: tx)
+        }
+        return pick
+    }
+
+    // MARK: Helpers
+
+    static func drawRecord(_ tx: any StoreTransaction, _ id: String) throws -> DrawRecord {
+        guard let body = try tx.evaluationEntry(tender: id, kind: .drawRecord, member: "", round: "") else { throw notFound(id) }
+        return try JSONDecoder.ebid.decode(DrawRecord.self, from: Data(body))
+    }
+
+    static func saveRecord(_ record: DrawRecord, _ state: inout EvaluationState, tx: any StoreTransaction, at time: Date) throws {
+        let body = [UInt8](try JSONEncoder.ebid.encode(record))
+        state.drawDigest = digest(body)
+        try tx.replaceEvaluationEntry(tender: record.tenderId, kind: .drawRecord, member: "", round: "", body: body, at: time)
+    }
+
+    /// Codes T01, T02… in the order of H(frame("ebid/evaluation/code/v1") ‖ frame(seed) ‖ frame(bid id)).
+    static func assignCodes(_ bids: [String], seed: [UInt8], hash: HashAlgorithm) -> [String: String] {
+        let ordered = bids.map { bid in
+            (bid, StreamingDigest.hash(DrawFraming.frame("ebid/evaluation/code/v1") + DrawFraming.frame(seed) + DrawFraming.frame(bid), using: hash))
+        }.sorted { $0.1.lexicographicallyPrecedes($1.1) }
+        var codes: [String: String] = [:]
+        for (index, (bid, _)) in ordered.enumerated() { codes[bid] = String(format: "T%02d", index + 1) }
+        return codes
+    }
+
+    static func drawView(_ record: DrawRecord, state: EvaluationState, full: Bool) -> DrawView {
+        DrawView(tenderId: record.tenderId, phase: state.phase, poolSize: record.pool.count, excluded: record.excluded.count, poolDigest: record.poolDigest,
+                 exclusionsDigest: record.exclusionsDigest,
+                 contributions: record.contributions.map { .init(party: $0.party, role: $0.role, committed: true, revealed: $0.value != nil) },
+                 record: full ? record : nil)
+    }
+}
