@@ -13,7 +13,7 @@ struct ServiceDemo {
     let tenderId = "FZGC-2026-0001"
 
     func run() async throws -> Int {
-        narrator.title("ebid demo — the service: publication, sealed uploads, receipts, refusals, the ledger")
+        narrator.title("ebid demo — the service: publication, sealed uploads, receipts, refusals, the opening, sealed evaluation, the award, the ledger")
         let keys = "\(root)/keys"
         var configuration = ServiceConfiguration()
         configuration.dataDirectory = "\(work)/data"
@@ -90,6 +90,9 @@ struct ServiceDemo {
         try Data("福州市鼓楼区东街口片区道路提升改造工程施工招标文件（演示）\n".utf8).write(to: URL(fileURLWithPath: document))
         struct Created: Decodable { var name: String }
         let _: Created = try await agency.upload("PUT", "/v1/tenders/\(tenderId)/documents/\(EBidClient.pathComponent("招标文件.txt"))", file: document, contentType: "text/plain")
+        // The bill of quantities with the control unit prices (bid cleaning checks the priced bills against it).
+        let _: Created = try await agency.upload("PUT", "/v1/tenders/\(tenderId)/documents/bill-of-quantities.csv", file: "\(root)/seeds/tenders/bill-of-quantities.csv",
+                                                 contentType: "text/csv")
         let published: TenderView = try await agency.send("POST", "/v1/tenders/\(tenderId)/publish")
         let openingKeys: [OpeningKeyFile] = try await EBidClient(server: server).get("/v1/tenders/\(tenderId)/opening-keys")
         narrator.result("published; bid deadline \(displayTime(published.deadline)); anyone can read it and download the documents without logging in, and nobody can learn who did")
@@ -140,7 +143,10 @@ struct ServiceDemo {
 
         failures += try await leads(server: server)
 
-        // 6. The ledger.
+        // 6. The sealed evaluation, the report, publicity and the award.
+        failures += try await evaluation(server: server, platform: platform)
+
+        // 7. The ledger.
         narrator.step("A supervisor audits the ledger: every event's hash and link, every signed checkpoint, every receipt's ledger position, and each tender's bid events against the checkpoint that sealed them at the deadline.")
         let report = try LedgerAudit.run(try SQLiteStore(dataDirectory: configuration.dataDirectory), platformCertificates: [platform])
         failures += narrator.expect(report.isIntact && report.sealedTenders == 1,
@@ -162,10 +168,13 @@ struct ServiceDemo {
     private func seal(_ bidder: String, suite: Suite, openingKey: OpeningKeyFile) throws -> String {
         let folder = DemoPKI.directoryName(suite)
         let (certificate, key) = try loadIdentity(certificate: "\(root)/keys/\(folder)/\(bidder).crt.pem", key: "\(root)/keys/\(folder)/\(bidder).key.pem")
-        let parts = BidPartKind.allCases.compactMap { kind -> BidSealer.PartInput? in
+        var parts = BidPartKind.allCases.compactMap { kind -> BidSealer.PartInput? in
             let path = "\(root)/seeds/bids/parts/\(bidder)/\(kind.rawValue).txt"
             return FileManager.default.fileExists(atPath: path) ? BidSealer.PartInput(kind: kind, path: path) : nil
         }
+        // The priced bill of quantities, a commercial part (docs/evaluation.md, "Bills of quantities").
+        let bill = "\(root)/seeds/bids/parts/\(bidder)/bill-of-quantities.csv"
+        if FileManager.default.fileExists(atPath: bill) { parts.append(BidSealer.PartInput(kind: .commercial, path: bill)) }
         let request = BidSealer.Request(tenderId: tenderId, section: "1", suite: suite, signerCertificate: certificate, signerKey: key,
                                         openingKey: try openingKey.openingPublicKey,
                                         summary: try decodeJSON(BidSummary.self, from: "\(root)/seeds/bids/\(bidder).summary.json", what: "bid summary"),

@@ -69,6 +69,12 @@ extension EvaluationRoom {
         public var code: String
         public var criterion: String
         public var text: String
+        public init(round: ScoringRound, code: String, criterion: String, text: String) {
+            self.round = round
+            self.code = code
+            self.criterion = criterion
+            self.text = text
+        }
     }
 
     /// A member explains one of its flagged scores in writing.
@@ -99,6 +105,13 @@ extension EvaluationRoom {
         public var criterion: String
         public var score: ExactDecimal
         public var reason: String
+        public init(round: ScoringRound, code: String, criterion: String, score: ExactDecimal, reason: String) {
+            self.round = round
+            self.code = code
+            self.criterion = criterion
+            self.score = score
+            self.reason = reason
+        }
     }
 
     /// A member changes one of its revealed scores, with the reason — recorded, never silent.

@@ -59,7 +59,8 @@ extension EvaluationRoom {
         public var drawRecord: DrawRecord?
     }
 
-    /// The host publishes the candidates for `days` (at least 3, Reg. art. 54) once the report is final.
+    /// The host publishes the candidates for `days` (at least 3, Reg. art. 54; statutory days of
+    /// the tender's profile) once the report is final.
     public func publish(tender id: String, days: Int, by identity: Identity, role: PartyRole, address: String) async throws -> SignedDocument {
         guard (3...30).contains(days) else { throw ServiceError.unprocessable("result.publicity-days", "candidates are published for 3…30 days (Reg. art. 54: at least 3)") }
         let now = environment.clock.now()
@@ -73,7 +74,7 @@ extension EvaluationRoom {
                 Publicity.Candidate(rank: $0.rank!, bidder: $0.bidder, creditCode: $0.creditCode, price: $0.price, total: $0.total, evaluatedPrice: $0.evaluatedPrice)
             }
             let publicity = Publicity(tenderId: id, section: context.tender.section, title: context.tender.spec.title, from: now,
-                                      until: now.addingTimeInterval(TimeInterval(days) * 86_400), candidates: candidates, reportDigest: context.state.reportDigest!)
+                                      until: now.addingTimeInterval(TimeInterval(days) * context.tender.profile.day), candidates: candidates, reportDigest: context.state.reportDigest!)
             let signed = try platform.signDocument(publicity)
             _ = try tx.insertEvaluationEntry(tender: id, kind: .publicity, member: "", round: "", body: [UInt8](try JSONEncoder.ebid.encode(signed.wire)), at: now)
             var state = context.state

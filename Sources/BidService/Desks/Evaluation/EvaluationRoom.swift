@@ -129,7 +129,7 @@ public struct EvaluationRoom: Sendable {
     static func digest(_ bytes: [UInt8]) -> String { Hex.encode(StreamingDigest.hash(bytes, using: .sha256)) }
 
     /// The criteria a round scores.
-    static func criteria(_ round: ScoringRound, _ rubric: Rubric) -> [Criterion] {
+    public static func criteria(_ round: ScoringRound, _ rubric: Rubric) -> [Criterion] {
         rubric.scoredCriteria.filter { round == .technical ? $0.isTechnical : !$0.isTechnical }
     }
 

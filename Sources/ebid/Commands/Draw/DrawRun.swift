@@ -1,0 +1,33 @@
+import ArgumentParser
+import BidService
+import Foundation
+
+extension Draw {
+    struct DrawRun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Start the expert draw of an opened tender (host): the pool snapshot and the exclusions are fixed.",
+            discussion: """
+            The draw takes the committee the tender defines (evaluation.committee). Everyone who must
+            recuse is excluded with the reason: the tenderer's and agency's staff, anyone employed by or
+            related to a bidder, evaluation bans and debarments in force, supervisors, suspended
+            experts. Then the host and at least one supervisor commit (`ebid draw commit`) and reveal
+            (`ebid draw reveal`); the last reveal draws the committee.
+            """
+        )
+
+        @OptionGroup var options: EvalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let (client, _, _) = try await options.login()
+                let view: EvaluationRoom.DrawView = try await client.send("POST", "\(options.path)/draw")
+                if json { return try printJSON(view) }
+                print("the draw of \(options.tender) is set up: pool of \(view.poolSize), \(view.excluded) excluded (pool digest \(view.poolDigest.prefix(16))…)")
+                for exclusion in view.record?.excluded ?? [] { print("  \(exclusion.expert): \(exclusion.reasons.map(\.detail).joined(separator: "; "))") }
+                print("next: the host and a supervisor run `ebid draw commit`, then `ebid draw reveal`")
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+extension Eval {
+    struct EvalBids: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bids",
+            abstract: "The bids under codes (暗标): technical parts only until the technical scores are locked.",
+            discussion: """
+            Before the technical round is locked you see codes (T01, T02…), the technical parts under
+            neutral names, and any identity-leak flag (a part that names a bidder). After it: names,
+            prices, every part, compliance decisions, and with --cleaning the bid-cleaning findings.
+            --download DIR saves every part you may see into DIR.
+            """
+        )
+
+        @OptionGroup var options: EvalOptions
+
+        @Option(help: "Save the parts into this directory.")
+        var download: String?
+
+        @Flag(help: "Show bid cleaning (清标) of the priced bills, once names are shown.")
+        var cleaning = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let (client, _, _) = try await options.login()
+                let view: EvaluationRoom.BidsView = try await client.get("\(options.path)/evaluation/bids")
+                if json { return try printJSON(view) }
+                print("tender \(view.tenderId): \(view.bids.count) bids, \(view.namesShown ? "names shown" : "under codes"); rounds: "
+                      + ScoringRound.allCases.map { "\($0.rawValue) \(view.rounds[$0]?.rawValue ?? "-")" }.joined(separator: ", "))
+                if let delta = view.delta { print("δ drawn: \(delta)") }
+                for bid in view.bids {
+                    let who = bid.bidder.map { "  \($0)  \(bid.price?.description ?? "")\(bid.aboveMaximumPrice == true ? " (above the maximum price)" : "")" } ?? ""
+                    let decision = bid.compliance.map { $0.rejected ? "  REJECTED: \($0.reasons.joined(separator: "; "))" : "  compliant" } ?? ""
+                    print("\(bid.code)\(who)\(decision)")
+                    for part in bid.parts {
+                        print("  \(part.index)  \(part.name)  \(formatBytes(UInt64(part.size)))\(part.leaks.map { "  ⚠ names a bidder (\($0.joined(separator: ", ")))" } ?? "")")
+                        if let download {
+                            try FileManager.default.createDirectory(atPath: download, withIntermediateDirectories: true)
+                            _ = try await client.download("\(options.path)/evaluation/bids/\(bid.code)/parts/\(part.index)", to: "\(download)/\(part.name)")
+                        }
+                    }
+                }
+                if cleaning {
+                    struct Line: Decodable { var code: String; var report: CleaningReport }
+                    let lines: [Line] = try await client.get("\(options.path)/evaluation/cleaning")
+                    for line in lines {
+                        print("\(line.code) bill: stated \(line.report.statedTotal), corrected \(line.report.correctedTotal)")
+                        for finding in line.report.findings { print("  \(finding.kind.rawValue)  \(finding.item)  \(finding.detail)") }
+                    }
+                }
+            }
+        }
+    }
+}

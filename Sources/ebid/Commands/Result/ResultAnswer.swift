@@ -1,0 +1,21 @@
+import ArgumentParser
+import BidService
+import Foundation
+
+extension ResultCommand {
+    struct ResultAnswer: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "answer", abstract: "Answer an objection to the candidates (host; within 3 days, Reg. art. 54).")
+
+        @OptionGroup var options: EvalOptions
+        @Option(help: "Objection number.") var number: Int
+        @Option(help: "The answer.") var text: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let (client, _, _) = try await options.login()
+                let objection: Objection = try await client.send("POST", "\(options.path)/result/objections/\(number)/answer", json: ["text": text])
+                print("objection \(objection.number) answered")
+            }
+        }
+    }
+}
