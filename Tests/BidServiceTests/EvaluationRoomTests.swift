@@ -272,7 +272,7 @@ struct EvaluationRoomTests {
         await expectServiceError("draw.recusal-by-member") { _ = try await setup.room.replaceMember(tender: setup.id, expert: members[2], reason: "recused", by: host, role: .agency, address: "x") }
         _ = try await setup.room.replaceMember(tender: setup.id, expert: members[2], reason: "absent", by: host, role: .agency, address: "x")
         // Not arriving is a lead for the credit register (Reg. art. 46).
-        #expect(try await fixture.store.read { try $0.creditLeads(status: .open, tender: setup.id, limit: 10) }.contains { $0.kind == .expertWithdrawal && $0.partyId == members[2] })
+        #expect(try await fixture.store.read { try $0.creditLeads(status: .open, tender: setup.id, limit: 1000) }.contains { $0.kind == .expertWithdrawal && $0.partyId == members[2] })
         // The replaced member is out: it sees nothing.
         await expectServiceError("evaluation.not-found") { _ = try await setup.room.bids(tender: setup.id, for: try await setup.identity(members[1])) }
         try await setup.declareAll()
@@ -312,5 +312,47 @@ struct EvaluationRoomTests {
         let opening = try await OpeningSetup(fixture, id: "T-EVAL-EARLY", policy: .bidder, bidders: ["bidder-01", "bidder-02", "bidder-03"])
         let room = EvaluationRoom(fixture.environment)
         await expectServiceError("draw.not-opened") { _ = try await room.startDraw(tender: opening.id, by: try await fixture.identity("agency-01"), role: .agency, address: "x") }
+    }
+
+    @Test("an insider who edits a revealed score, a compliance review or a re-score is caught: the report refuses, the audit names it")
+    func insiderEditsAreCaught() async throws {
+        let fixture = try await ServiceFixture()
+        let setup = try await EvaluationSetup(fixture, id: "T-EVAL-INSIDER", bidders: Array(EvaluationSetup.bidders.prefix(4)))
+        let members = try await setup.draw().members
+        try await setup.declareAll()
+        try await setup.scoreRound(.technical, EvaluationSetup.typical)
+        try await setup.complianceAll()
+        try await setup.scoreRound(.commercial, EvaluationSetup.typical)
+        #expect(try fixture.audit().problems.isEmpty)
+        func sql(_ statement: String, _ values: [SQLValue]) throws {
+            try fixture.store.database.writeNow { tx in _ = try tx.connection.run(statement, values) }
+        }
+        let host = try await setup.identity("agency-01")
+
+        // 1. A revealed sheet rewritten in the database (a higher T1 for T01), digest and all.
+        let row = try #require(try await fixture.store.read { try $0.evaluationEntry(tender: setup.id, kind: .sheet, member: members[0], round: "technical") })
+        let (salt, sheet) = EvaluationRoom.splitSheetEntry(row)
+        var edited = try JSONDecoder.ebid.decode(ScoreSheet.self, from: Data(sheet))
+        edited.scores["T01"]?["T1"] = ExactDecimal(25)
+        let forged = EvaluationRoom.sheetEntry(salt: salt, sheet: [UInt8](try JSONEncoder.ebid.encode(edited)))
+        try sql("UPDATE evaluation_entries SET body = ? WHERE tender_id = ? AND kind = 'sheet' AND member = ? AND round = 'technical'",
+                [.blob(forged), .text(setup.id), .text(members[0])])
+        await expectServiceError("evaluation.integrity") { _ = try await setup.room.generateReport(tender: setup.id, deadlineMinutes: 60, by: host, role: .agency, address: "x") }
+        #expect(try fixture.audit().problems.contains { $0.kind == "evaluation" && $0.detail.contains("do not open its signed commitment") })
+        try sql("UPDATE evaluation_entries SET body = ? WHERE tender_id = ? AND kind = 'sheet' AND member = ? AND round = 'technical'",
+                [.blob(row), .text(setup.id), .text(members[0])])
+        #expect(try fixture.audit().problems.isEmpty)
+
+        // 2. A re-score slipped into the state, or a compliance review changed to reject a bid.
+        var state = try await setup.state()
+        let saved = state
+        state.rescores.append(Rescore(member: members[1], round: .technical, code: "T02", criterion: "T1", from: 20, to: 5, reason: "—", at: Date()))
+        let forgedState = state
+        try await fixture.store.write { try $0.saveEvaluation(forgedState, at: Date()) }
+        #expect(try fixture.audit().problems.contains { $0.detail.contains("re-score of \(members[1])") && $0.detail.contains("not in the ledger") })
+        try await fixture.store.write { try $0.saveEvaluation(saved, at: Date()) }
+        let opinions = [UInt8](try JSONEncoder.ebid.encode(try await setup.codes(.technical, as: members[2]).map { ComplianceOpinion(code: $0, reject: $0 == "T01", reasons: ["伪造"]) }))
+        try sql("UPDATE evaluation_entries SET body = ? WHERE tender_id = ? AND kind = 'compliance' AND member = ?", [.blob(opinions), .text(setup.id), .text(members[2])])
+        #expect(try fixture.audit().problems.contains { $0.detail.contains("compliance review of \(members[2])") })
     }
 }

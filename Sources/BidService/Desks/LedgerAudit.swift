@@ -158,6 +158,11 @@ public enum LedgerAudit {
                              now: evidence.now, report: &report)
             try checkExternal(evidence, tx: tx, certificates: certificates, hashes: hashes, byHash: byHash, report: &report)
             try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
+            for evaluation in try tx.evaluations(phase: nil) {
+                for problem in try EvaluationIntegrity.problems(tx, tender: evaluation.tenderId, platformCertificates: certificates) {
+                    report.problems.append(.init(seq: nil, kind: "evaluation", detail: "tender \(evaluation.tenderId): \(problem)"))
+                }
+            }
         }
         report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
         return report

@@ -99,11 +99,15 @@ public struct MemberStatement: Codable, Sendable, Equatable {
     /// DER signature, base64, by the member's login certificate.
     public var signature: String
     public var scheme: SignatureScheme
+    /// SHA-256 of the signing certificate: set by the service when it stores the statement (the
+    /// certificate the member was logged in with), so that anyone can check it later.
+    public var certificate: String?
 
-    public init(document: [UInt8], signature: [UInt8], scheme: SignatureScheme) {
+    public init(document: [UInt8], signature: [UInt8], scheme: SignatureScheme, certificate: String? = nil) {
         self.document = Data(document).base64EncodedString()
         self.signature = Data(signature).base64EncodedString()
         self.scheme = scheme
+        self.certificate = certificate
     }
 
     public var documentBytes: [UInt8]? { Data(base64Encoded: document).map { [UInt8]($0) } }

@@ -7,7 +7,7 @@ extension EvaluationRoom {
     static func sheets(_ tx: any StoreTransaction, _ context: Context, round: ScoringRound) throws -> [String: [String: [String: ExactDecimal]]] {
         var sheets: [String: [String: [String: ExactDecimal]]] = [:]
         for (member, body) in try tx.evaluationEntries(tender: context.tender.id, kind: .sheet, round: round.rawValue) where context.state.members.contains(member) {
-            sheets[member] = try JSONDecoder.ebid.decode(ScoreSheet.self, from: Data(body)).scores
+            sheets[member] = try JSONDecoder.ebid.decode(ScoreSheet.self, from: Data(splitSheetEntry(body).sheet)).scores
         }
         for rescore in context.state.rescores where rescore.round == round { sheets[rescore.member]?[rescore.code]?[rescore.criterion] = rescore.to }
         return sheets
@@ -212,6 +212,13 @@ extension EvaluationRoom {
                                             "scores far from the others' mean need their members' written explanations first: "
                                                 + unexplained.map { "\($0.1.member) on \($0.1.bid)/\($0.1.criterion)" }.joined(separator: ", "))
             }
+            // Everything the report rests on must still prove itself: signed commitments that the
+            // revealed sheets open, the draw record, the members' statements, the ledger's record of
+            // every compliance review, explanation and re-score.
+            let problems = try EvaluationIntegrity.problems(tx, tender: id, platformCertificates: environment.platformCertificates)
+            guard problems.isEmpty else {
+                throw ServiceError(status: 500, code: "evaluation.integrity", title: "Evaluation records altered", detail: problems.joined(separator: "; "))
+            }
             let report = try Self.buildReport(tx, context, cleaning: cleaning, at: now, deadline: now.addingTimeInterval(TimeInterval(deadlineMinutes) * 60))
             let signed = try platform.signDocument(report)
             _ = try tx.insertEvaluationEntry(tender: id, kind: .report, member: "", round: "", body: [UInt8](try JSONEncoder.ebid.encode(signed.wire)), at: now)
@@ -314,7 +321,7 @@ extension EvaluationRoom {
                 }
             }
             guard try tx.insertEvaluationEntry(tender: id, kind: .reportSignature, member: identity.party.id, round: "",
-                                               body: [UInt8](try JSONEncoder.ebid.encode(statement)), at: now) else {
+                                               body: try Self.stored(statement, by: identity), at: now) else {
                 throw ServiceError.conflict("evaluation.signed", "\(identity.party.name) has signed the report already")
             }
             var state = context.state

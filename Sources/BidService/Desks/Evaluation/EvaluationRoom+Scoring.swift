@@ -54,7 +54,7 @@ extension EvaluationRoom {
             }
             let actor = identity.actor(role: .expert, address: address)
             _ = try tx.insertEvaluationEntry(tender: id, kind: .declaration, member: identity.party.id, round: document.kind.rawValue,
-                                             body: [UInt8](try JSONEncoder.ebid.encode(statement)), at: now)
+                                             body: try Self.stored(statement, by: identity), at: now)
             var state = context.state
             state.declarations[identity.party.id] = document.kind
             try Self.save(state, try Self.entry(actor, "evaluation.declare", context, ["kind": document.kind.rawValue, "statement": Self.digest(bytes)]), tx: tx, at: now)
@@ -186,7 +186,7 @@ extension EvaluationRoom {
                 throw ServiceError.conflict("evaluation.round-not-committing", "the \(round.rawValue) round is \(context.state.rounds[round]?.rawValue ?? "closed"), not taking commitments")
             }
             guard try tx.insertEvaluationEntry(tender: id, kind: .commitment, member: identity.party.id, round: round.rawValue,
-                                               body: [UInt8](try JSONEncoder.ebid.encode(statement)), at: now) else {
+                                               body: try Self.stored(statement, by: identity), at: now) else {
                 throw ServiceError.conflict("evaluation.committed", "\(identity.party.name) has committed to its \(round.rawValue) scores already")
             }
             var state = context.state
@@ -246,7 +246,8 @@ extension EvaluationRoom {
             try Self.checkNames(tender: sheet.tenderId, section: sheet.section, member: sheet.member, context, identity)
             guard sheet.type == "ebid-score-sheet", sheet.round == round else { throw ServiceError.unprocessable("evaluation.sheet-invalid", "the sheet is for another round") }
             try Self.checkSheet(sheet, context: context, bids: try Self.evaluatedBids(tx, tender: id))
-            guard try tx.insertEvaluationEntry(tender: id, kind: .sheet, member: identity.party.id, round: round.rawValue, body: sheetBytes, at: now) else {
+            guard try tx.insertEvaluationEntry(tender: id, kind: .sheet, member: identity.party.id, round: round.rawValue,
+                                               body: Self.sheetEntry(salt: salt, sheet: sheetBytes), at: now) else {
                 throw ServiceError.conflict("evaluation.revealed", "\(identity.party.name) has revealed its \(round.rawValue) scores already")
             }
             var state = context.state
@@ -298,14 +299,14 @@ extension EvaluationRoom {
                     throw ServiceError.unprocessable("evaluation.compliance-invalid", "rejecting \(opinion.code) needs its reasons (Reg. art. 51)")
                 }
             }
-            guard try tx.insertEvaluationEntry(tender: id, kind: .compliance, member: identity.party.id, round: "",
-                                               body: [UInt8](try JSONEncoder.ebid.encode(opinions)), at: now) else {
+            let body = [UInt8](try JSONEncoder.ebid.encode(opinions))
+            guard try tx.insertEvaluationEntry(tender: id, kind: .compliance, member: identity.party.id, round: "", body: body, at: now) else {
                 throw ServiceError.conflict("evaluation.compliance-given", "\(identity.party.name) has given its compliance review already")
             }
             var state = context.state
             state.complianceBy.append(identity.party.id)
             try Self.save(state, try Self.entry(identity.actor(role: .expert, address: address), "evaluation.compliance", context,
-                                                ["rejects": opinions.filter(\.reject).map(\.code).joined(separator: ",")]), tx: tx, at: now)
+                                                ["rejects": opinions.filter(\.reject).map(\.code).joined(separator: ","), "opinions": Self.digest(body)]), tx: tx, at: now)
             if Set(state.complianceBy).isSuperset(of: state.members) {
                 state.compliance = try Self.decideCompliance(tx, context: Context(tender: context.tender, state: state), bids: bids)
                 state.rounds[.commercial] = Self.criteria(.commercial, context.rubric).isEmpty ? .locked : .committing

@@ -91,7 +91,8 @@ public struct EvaluationRoom: Sendable {
 
     // MARK: Members' statements
 
-    /// Checks a statement the member signed with its login certificate's key and decodes it.
+    /// Checks a statement the member signed with its login certificate's key and decodes it; the
+    /// stored form (`stored`) names that certificate.
     static func verifyStatement<T: Decodable>(_ statement: MemberStatement, as type: T.Type, by identity: Identity, tx: any StoreTransaction) throws -> (T, [UInt8]) {
         guard let document = statement.documentBytes, let signature = statement.signatureBytes, document.count <= 1 << 20 else {
             throw ServiceError.badRequest("evaluation.statement-malformed", "document and signature must be base64 (document at most 1 MiB)")
@@ -105,6 +106,20 @@ public struct EvaluationRoom: Sendable {
         do { return (try JSONDecoder.ebid.decodeStrict(T.self, from: Data(document)), document) } catch {
             throw ServiceError.unprocessable("evaluation.statement-malformed", "the signed document is not a valid \(T.self): \(describeDecodingError(error))")
         }
+    }
+
+    static func stored(_ statement: MemberStatement, by identity: Identity) throws -> [UInt8] {
+        var named = statement
+        named.certificate = identity.certificateFingerprint
+        return [UInt8](try JSONEncoder.ebid.encode(named))
+    }
+
+    /// A revealed sheet entry: the salt (32 bytes) then the sheet's exact bytes, so that anyone can
+    /// check it against the member's signed commitment again.
+    static func sheetEntry(salt: [UInt8], sheet: [UInt8]) -> [UInt8] { salt + sheet }
+
+    static func splitSheetEntry(_ body: [UInt8]) -> (salt: [UInt8], sheet: [UInt8]) {
+        (Array(body.prefix(ScoreCommitment.saltLength)), Array(body.dropFirst(ScoreCommitment.saltLength)))
     }
 
     static func checkNames(tender: String, section: String, member: String, _ context: Context, _ identity: Identity) throws {

@@ -12,6 +12,7 @@ extension Draw {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "Save the draw record (JSON).") var out: String?
+        @Flag(help: "Print only the current members' ids, one per line.") var members = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -19,6 +20,10 @@ extension Draw {
                 let (client, _, _) = try await options.login()
                 let view: EvaluationRoom.DrawView = try await client.get("\(options.path)/draw")
                 if let out, let record = view.record { try JSONEncoder.ebidPretty.encode(record).write(to: URL(fileURLWithPath: out)) }
+                if members {
+                    for pick in view.record?.members ?? [] { print(pick.expert) }
+                    return
+                }
                 if json { return try printJSON(view) }
                 printTable([("phase", view.phase.rawValue), ("pool", "\(view.poolSize) (\(view.excluded) excluded)"),
                             ("contributors", view.contributions.map { "\($0.party) (\($0.role)\($0.revealed ? ", revealed" : ""))" }.joined(separator: ", ")),

@@ -12,7 +12,10 @@ extension Eval {
             Before the technical round is locked you see codes (T01, T02…), the technical parts under
             neutral names, and any identity-leak flag (a part that names a bidder). After it: names,
             prices, every part, compliance decisions, and with --cleaning the bid-cleaning findings.
-            --download DIR saves every part you may see into DIR.
+            --download DIR saves every part you may see into DIR. --template FILE --round R writes a
+            score sheet to fill in for `ebid eval commit`: one CODE,CRITERION,SCORE line per bid and
+            criterion of the round, each score set to the criterion's maximum (with its bounds in a
+            comment above), ready to be edited.
             """
         )
 
@@ -20,6 +23,12 @@ extension Eval {
 
         @Option(help: "Save the parts into this directory.")
         var download: String?
+
+        @Option(help: "Write a score sheet template for --round to this file.")
+        var template: String?
+
+        @Option(help: "The round of the template: technical or commercial.")
+        var round: ScoringRound = .technical
 
         @Flag(help: "Show bid cleaning (清标) of the priced bills, once names are shown.")
         var cleaning = false
@@ -31,6 +40,18 @@ extension Eval {
             try await reportingErrors {
                 let (client, _, _) = try await options.login()
                 let view: EvaluationRoom.BidsView = try await client.get("\(options.path)/evaluation/bids")
+                if let template {
+                    let codes = round == .technical ? view.technicalCodes : (view.commercialCodes ?? [])
+                    guard !codes.isEmpty else { throw CLIError("the \(round.rawValue) round has no bids to score yet") }
+                    var lines = ["CODE,CRITERION,SCORE"]
+                    for criterion in EvaluationRoom.criteria(round, view.evaluation.rubric) {
+                        lines.append("# \(criterion.id) \(criterion.name): \(criterion.lowest)…\(criterion.maximum), at most \(view.evaluation.rubric.places) decimals")
+                        for code in codes { lines.append("\(code),\(criterion.id),\(criterion.maximum)") }
+                    }
+                    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: template))
+                    print("wrote \(template): \(codes.count) bids × \(EvaluationRoom.criteria(round, view.evaluation.rubric).count) criteria; edit the scores, then `ebid eval commit --round \(round.rawValue) --scores \(template)`")
+                    return
+                }
                 if json { return try printJSON(view) }
                 print("tender \(view.tenderId): \(view.bids.count) bids, \(view.namesShown ? "names shown" : "under codes"); rounds: "
                       + ScoringRound.allCases.map { "\($0.rawValue) \(view.rounds[$0]?.rawValue ?? "-")" }.joined(separator: ", "))
