@@ -97,3 +97,21 @@ struct BidCleaningTests {
         #expect(throws: BidCoreError.self) { try BillOfQuantities.parseBidBill(text) }
     }
 }
+
+extension BidCleaningTests {
+    @Test("hostile amounts: words that overflow, digits beyond the bounds, a flood of lines — refused, never a trap")
+    func hostileAmounts() throws {
+        #expect(ChineseAmount.parse("壹亿亿亿亿亿亿亿元") == nil)
+        #expect(ChineseAmount.parse("玖仟玖佰玖拾玖万玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元") == nil)  // 10^16 − 1
+        #expect(ChineseAmount.parse(String(repeating: "壹拾", count: 40) + "元") == nil)
+        let huge = String(repeating: "9", count: 30)
+        #expect(throws: BidCoreError.self) {
+            try BillOfQuantities.parseBidBill("code,name,unit,quantity,unitPrice,total\nA,x,m,\(huge),\(huge),1\nTOTAL,,,,,1")
+        }
+        // The largest values the bounds allow still clean without overflow, the misplaced-point search included.
+        let big = try BillOfQuantities.parseBidBill("code,name,unit,quantity,unitPrice,total\nA,x,m,999999999999.999999,9999999999999.999999,999999999999999.99\nTOTAL,,,,,1")
+        let tender = try BillOfQuantities.parseTenderBill("code,name,unit,quantity,controlUnitPrice\nA,x,m,1,9999999999999.999999")
+        #expect(!BidCleaning.clean(bid: big, tender: tender, unbalancedPercent: 15).findings.isEmpty)
+        #expect(throws: BidCoreError.self) { try BillOfQuantities.parseBidBill("code,name,unit,quantity,unitPrice,total\n" + String(repeating: "\n", count: 200_000)) }
+    }
+}

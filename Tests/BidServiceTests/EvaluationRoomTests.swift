@@ -16,8 +16,8 @@ struct EvaluationRoomTests {
         let fixture = try await ServiceFixture()
         let setup = try await EvaluationSetup(fixture, id: "T-EVAL-ALL")
         let state = try await setup.draw()
-        // Law art. 37: 7 members, one tenderer representative not drawn → 6 drawn.
-        #expect(state.members.count == 6)
+        // Law art. 37: 7 members, an odd number, all drawn.
+        #expect(state.members.count == 7)
         #expect(state.phase == .scoring)
         let record = try #require(try await setup.room.draw(tender: setup.id, for: try await setup.identity("supervisor-01")).record)
         // Anyone can recompute the committee from the record.
@@ -242,12 +242,20 @@ struct EvaluationRoomTests {
         await expectServiceError("evaluation.not-flagged") {
             _ = try await setup.room.explain(tender: setup.id, .init(round: .technical, code: "T02", criterion: "T1", text: "理由"), by: identity, address: "x")
         }
+        // Only a flagged score is re-scored, and only into the others' range.
+        await expectServiceError("evaluation.rescore-not-flagged") {
+            _ = try await setup.room.rescore(tender: setup.id, .init(round: .technical, code: "T02", criterion: "T1", score: ExactDecimal(22), reason: "改"), by: identity, address: "x")
+        }
+        await expectServiceError("evaluation.rescore-still-flagged") {
+            _ = try await setup.room.rescore(tender: setup.id, .init(round: .technical, code: "T01", criterion: "T1", score: ExactDecimal(6), reason: "改"), by: identity, address: "x")
+        }
         // A re-score with its reason brings the score back; it is recorded with both values.
         let rescore = try await setup.room.rescore(tender: setup.id, .init(round: .technical, code: "T01", criterion: "T1", score: ExactDecimal(22), reason: "复核后更正笔误"),
                                                    by: identity, address: "x")
         #expect(rescore.from == ExactDecimal(5) && rescore.to == ExactDecimal(22))
-        await expectServiceError("evaluation.rescore-invalid") {
-            _ = try await setup.room.rescore(tender: setup.id, .init(round: .technical, code: "T01", criterion: "T1", score: ExactDecimal(26), reason: "超出"), by: identity, address: "x")
+        // Once back in range it is no longer flagged: no second change.
+        await expectServiceError("evaluation.rescore-not-flagged") {
+            _ = try await setup.room.rescore(tender: setup.id, .init(round: .technical, code: "T01", criterion: "T1", score: ExactDecimal(23), reason: "再改"), by: identity, address: "x")
         }
         let report = try await setup.room.generateReport(tender: setup.id, deadlineMinutes: 60, by: host, role: .agency, address: "x").decode(EvaluationRoom.Report.self)
         #expect(report.scores[.technical]?[odd]?["T01"]?["T1"] == ExactDecimal(22))
@@ -276,6 +284,10 @@ struct EvaluationRoomTests {
         // The replaced member is out: it sees nothing.
         await expectServiceError("evaluation.not-found") { _ = try await setup.room.bids(tender: setup.id, for: try await setup.identity(members[1])) }
         try await setup.declareAll()
+        // A member who declared is not replaced by the host.
+        await expectServiceError("draw.member-declared") {
+            _ = try await setup.room.replaceMember(tender: setup.id, expert: try await setup.state().members[0], reason: "unreachable", by: host, role: .agency, address: "x")
+        }
         try await setup.scoreRound(.technical, EvaluationSetup.typical)
         await expectServiceError("draw.replacement-closed") {
             _ = try await setup.room.replaceMember(tender: setup.id, expert: try await setup.state().members[0], reason: "absent", by: host, role: .agency, address: "x")
@@ -312,6 +324,11 @@ struct EvaluationRoomTests {
         let opening = try await OpeningSetup(fixture, id: "T-EVAL-EARLY", policy: .bidder, bidders: ["bidder-01", "bidder-02", "bidder-03"])
         let room = EvaluationRoom(fixture.environment)
         await expectServiceError("draw.not-opened") { _ = try await room.startDraw(tender: opening.id, by: try await fixture.identity("agency-01"), role: .agency, address: "x") }
+        // A seat the pool can barely fill would be a chosen seat: refused.
+        let narrow = try await EvaluationSetup(fixture, id: "T-EVAL-NARROW", bidders: Array(EvaluationSetup.bidders.prefix(3))) { spec in
+            spec.evaluation.committee = CommitteeSpec(size: 5, seats: [.init(specialty: "水利", count: 1), .init(specialty: "市政道路", count: 4)], region: "350100")
+        }
+        await expectServiceError("draw.pool-too-small") { _ = try await room.startDraw(tender: narrow.id, by: try await fixture.identity("agency-01"), role: .agency, address: "x") }
     }
 
     @Test("an insider who edits a revealed score, a compliance review or a re-score is caught: the report refuses, the audit names it")
@@ -349,10 +366,20 @@ struct EvaluationRoomTests {
         state.rescores.append(Rescore(member: members[1], round: .technical, code: "T02", criterion: "T1", from: 20, to: 5, reason: "—", at: Date()))
         let forgedState = state
         try await fixture.store.write { try $0.saveEvaluation(forgedState, at: Date()) }
-        #expect(try fixture.audit().problems.contains { $0.detail.contains("re-score of \(members[1])") && $0.detail.contains("not in the ledger") })
+        #expect(try fixture.audit().problems.contains { $0.detail.contains("the re-scores: 1 row(s) the ledger does not record") })
         try await fixture.store.write { try $0.saveEvaluation(saved, at: Date()) }
         let opinions = [UInt8](try JSONEncoder.ebid.encode(try await setup.codes(.technical, as: members[2]).map { ComplianceOpinion(code: $0, reject: $0 == "T01", reasons: ["伪造"]) }))
         try sql("UPDATE evaluation_entries SET body = ? WHERE tender_id = ? AND kind = 'compliance' AND member = ?", [.blob(opinions), .text(setup.id), .text(members[2])])
-        #expect(try fixture.audit().problems.contains { $0.detail.contains("compliance review of \(members[2])") })
+        let problems = try fixture.audit().problems.map(\.detail)
+        #expect(problems.contains { $0.contains("the compliance reviews: 1 row(s) the ledger does not record") })
+        #expect(problems.contains { $0.contains("the compliance decisions do not follow") })
+        // 3. A member's sheet deleted: the ledger still records its reveal.
+        try sql("UPDATE evaluation_entries SET body = ? WHERE tender_id = ? AND kind = 'compliance' AND member = ?",
+                [.blob(try #require(try await fixture.store.read { try $0.evaluationEntry(tender: setup.id, kind: .compliance, member: members[3], round: "") })),
+                 .text(setup.id), .text(members[2])])
+        try sql("DELETE FROM evaluation_entries WHERE tender_id = ? AND kind = 'sheet' AND member = ? AND round = 'commercial'", [.text(setup.id), .text(members[4])])
+        let afterDelete = try fixture.audit().problems.map(\.detail)
+        #expect(afterDelete.contains { $0.contains("the revealed sheets: 0 row(s) the ledger does not record, 1 recorded in the ledger but missing") })
+        #expect(afterDelete.contains { $0.contains("lacks sheets of members \(members[4])") })
     }
 }

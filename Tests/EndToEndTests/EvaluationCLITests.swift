@@ -59,7 +59,7 @@ struct EvaluationCLITests {
         }
         let members = try run(["draw", "show", "--server", s, "--tender", Self.tender, "--members"], "supervisor-01").text
             .split(separator: "\n").map(String.init)
-        #expect(members.count == 6)
+        #expect(members.count == 7)
         _ = try run(["draw", "show", "--server", s, "--tender", Self.tender, "--out", dir.file("draw.json")], "agency-01")
         let verified = try run(["draw", "verify", "--in", dir.file("draw.json")])
         #expect(verified.text.contains("the draw verifies"))

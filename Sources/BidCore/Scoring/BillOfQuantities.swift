@@ -43,7 +43,19 @@ public struct BillOfQuantities: Sendable, Equatable {
         try parse(text, columns: bidColumns, priced: true)
     }
 
+    /// Largest bill text accepted (100,000 lines of a few dozen characters).
+    public static let maxBytes = 16 << 20
+
+    /// A plain decimal of at most `digits` integer digits and `places` decimals, not negative.
+    static func amount(_ text: String, digits: Int, places: Int) -> ExactDecimal? {
+        guard let value = ExactDecimal(text), !value.isNegative, value.normalized.scale <= places else { return nil }
+        let whole = text.split(separator: ".", maxSplits: 1).first.map { $0.drop { $0 == "0" }.count } ?? 0
+        return whole <= digits ? value : nil
+    }
+
     private static func parse(_ text: String, columns: [String], priced: Bool) throws -> BillOfQuantities {
+        guard text.utf8.count <= maxBytes else { throw BidCoreError(.billInvalid, "a bill is at most \(maxBytes >> 20) MiB") }
+        guard text.utf8.lazy.filter({ $0 == 0x0a }).count <= maxLines + 1 else { throw BidCoreError(.billInvalid, "at most \(maxLines) lines") }
         var rows = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         while rows.last?.isEmpty == true { rows.removeLast() }
         guard let header = rows.first else { throw BidCoreError(.billInvalid, "the bill is empty") }
@@ -64,18 +76,18 @@ public struct BillOfQuantities: Sendable, Equatable {
             let code = cells[0]
             let words = wordsColumn && !cells[6].isEmpty ? cells[6] : nil
             if priced && code == "TOTAL" {
-                guard let total = ExactDecimal(cells[5]), !total.isNegative else { throw fail("the TOTAL line needs the total in yuan") }
+                guard let total = amount(cells[5], digits: 15, places: 2) else { throw fail("the TOTAL line needs the total in yuan (at most 15 digits, 2 decimals)") }
                 bill.statedTotal = total
                 bill.statedTotalWords = words
                 continue
             }
             guard !code.isEmpty, code.count <= 64 else { throw fail("an item code is required (at most 64 characters)") }
             guard codes.insert(code).inserted else { throw fail("item \(code) appears twice") }
-            guard let quantity = ExactDecimal(cells[3]), !quantity.isNegative, quantity.normalized.scale <= 6 else { throw fail("quantity must be a decimal of 0 or more") }
-            guard let unitPrice = ExactDecimal(cells[4]), !unitPrice.isNegative, unitPrice.normalized.scale <= 6 else { throw fail("the unit price must be a decimal of 0 or more") }
+            guard let quantity = amount(cells[3], digits: 12, places: 6) else { throw fail("quantity must be a decimal of 0 or more (at most 12 digits and 6 decimals)") }
+            guard let unitPrice = amount(cells[4], digits: 13, places: 6) else { throw fail("the unit price must be a decimal of 0 or more (at most 13 digits and 6 decimals)") }
             var line = BillLine(code: code, name: cells[1], unit: cells[2], quantity: quantity, unitPrice: unitPrice)
             if priced {
-                guard let total = ExactDecimal(cells[5]), !total.isNegative, total.normalized.scale <= 2 else { throw fail("the line total must be a yuan amount") }
+                guard let total = amount(cells[5], digits: 15, places: 2) else { throw fail("the line total must be a yuan amount (at most 15 digits, 2 decimals)") }
                 line.total = total
                 line.words = words
             }
@@ -205,7 +217,9 @@ public enum BidCleaning {
         for exponent in [1, -1, 2, -2, 3, -3] {
             let factor = exponent > 0 ? ExactDecimal(significand: pow(exponent), scale: 0) : ExactDecimal(significand: 1, scale: -exponent)
             let shifted = (unitPrice * factor).normalized
-            guard shifted.scale <= 6, (quantity * shifted).rounded(places: 2) == total else { continue }
+            // Within the bounds a unit price may have (13 digits, 6 decimals), so no product overflows.
+            guard shifted.scale <= 6, shifted < ExactDecimal(significand: 10_000_000_000_000, scale: 0),
+                  (quantity * shifted).rounded(places: 2) == total else { continue }
             return nearer(shifted, than: unitPrice, to: control) ? shifted : nil
         }
         return nil

@@ -5,11 +5,15 @@ import Foundation
 public enum ChineseAmount {
     private static let digits: [Character: Int128] = ["零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9]
     private static let units: [Character: Int128] = ["拾": 10, "佰": 100, "仟": 1000]
+    /// Nothing at or above 10^15 yuan is an amount (a bid price has at most 15 digits).
+    private static let limit: Int128 = 1_000_000_000_000_000
 
     /// Parses an amount in financial numerals, yuan with up to 角 and 分: an optional 人民币, digits
     /// 零壹贰叁肆伍陆柒捌玖, units 拾佰仟万亿, then 元 (or 圆), optional 角 / 分, optional 整 (or 正).
     /// Nil for anything else.
     public static func parse(_ text: String) -> ExactDecimal? {
+        // An amount in words of at most 10^15 yuan needs far fewer than 64 characters.
+        guard text.count <= 64 else { return nil }
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         if rest.hasPrefix("人民币") { rest = rest.dropFirst(3) }
         guard !rest.isEmpty else { return nil }
@@ -31,6 +35,7 @@ public enum ChineseAmount {
             if let unit = units[char] {
                 guard yuan == nil else { return nil }
                 section += (number == 0 && unit == 10 && !sawDigit ? 1 : number) * unit
+                guard section < limit else { return nil }
                 sawDigit = true
                 number = 0
                 continue
@@ -40,8 +45,10 @@ public enum ChineseAmount {
                 guard yuan == nil, section + number > 0 else { return nil }
                 total += (section + number) * 10_000
                 section = 0; number = 0
+                guard total < limit else { return nil }
             case "亿":
                 guard yuan == nil, total + section + number > 0 else { return nil }
+                guard total + section + number < limit / 100_000_000 else { return nil }
                 total = (total + section + number) * 100_000_000
                 section = 0; number = 0
             case "元", "圆":
@@ -60,7 +67,7 @@ public enum ChineseAmount {
                 return nil
             }
         }
-        guard let yuan, number == 0 else { return nil }
+        guard let yuan, number == 0, yuan < limit else { return nil }
         return ExactDecimal(significand: yuan * 100 + jiao * 10 + fen, scale: 2)
     }
 }

@@ -344,13 +344,15 @@ public struct CreditRegister: Sendable {
     }
 
     /// Raises a lead in the caller's transaction, pointing at the ledger event that raised it.
+    @discardableResult
     static func raiseLead(_ kind: CreditLeadKind, about party: Party, tender: String?, summary: String, evidence: some Encodable, event: LedgerEvent,
-                          tx: any StoreTransaction) throws {
+                          tx: any StoreTransaction) throws -> CreditLead {
         let subject = CreditRecordInput.Subject(kind: party.kind, code: party.subjectCode, name: party.name)
         let lead = CreditLead(id: "LD-\(UUID().uuidString.prefix(12).lowercased())", kind: kind, status: .open, subject: subject, partyId: party.id,
                               tenderId: tender, summary: summary, evidence: String(decoding: try JSONEncoder.ebid.encode(evidence), as: UTF8.self),
                               ledgerSeq: event.seq, createdAt: event.at)
         try tx.insertCreditLead(lead)
+        return lead
     }
 }
 

@@ -261,8 +261,10 @@ public struct EvaluationState: Codable, Sendable, Equatable {
     public var picks: [DrawPick] = []
     public var seed: String?
     public var delta: ExactDecimal?
-    /// Bid id → code shown to the committee (T01, T02…, in the order of the draw seed).
+    /// Bid id → code shown to the committee (T01, T02…, in the order of a fresh key's hashes).
     public var codes: [String: String] = [:]
+    /// The key the codes were made with (hex): in the report, so that anyone can check them then.
+    public var codeKey: String?
     public var declarations: [String: DeclarationKind] = [:]
     public var rounds: [ScoringRound: RoundStatus] = [:]
     public var committed: [ScoringRound: [String]] = [:]

@@ -30,7 +30,7 @@ extension ServiceDemo {
         guard let record = drawn?.record else { throw CLIError("the draw did not complete") }
         let members = record.members.map(\.expert)
         failures += narrator.expect((try? record.verify().map(\.expert)) == members,
-                                    "committee of \(members.count) drawn (\(record.committee.representatives) seat for the tenderer's representative): \(members.joined(separator: ", ")); δ = \(record.delta?.description ?? "—"); the record verifies offline")
+                                    "committee of \(members.count) drawn by specialty (2 from other cities' pools, 异地评标): \(members.joined(separator: ", ")); δ = \(record.delta?.description ?? "—"); the record verifies offline")
         narrator.result("the list stays with the agency and the supervisors until the award (Law art. 37)")
 
         // The members, each on its own machine.

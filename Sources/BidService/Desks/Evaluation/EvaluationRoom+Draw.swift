@@ -34,9 +34,14 @@ extension EvaluationRoom {
             guard tender.isManaged(by: identity) else { throw ServiceError.forbidden("evaluation.host-only", "only the host of tender \(id) may start its draw") }
             return (tender, try Self.evaluatedBids(tx, tender: id))
         }
-        guard tender.spec.evaluation.committee != nil else {
+        guard let committee = tender.spec.evaluation.committee else {
             throw ServiceError.unprocessable("draw.no-committee", "tender \(id) does not define its committee (evaluation.committee)")
         }
+        guard committee.representatives == 0 else {
+            throw ServiceError.unprocessable("draw.representatives-unsupported",
+                                             "seating the tenderer's representatives is not supported yet: define a committee of drawn experts only (tendererRepresentatives 0)")
+        }
+        guard try await store.read({ try $0.evaluation(tender: id) }) == nil else { throw ServiceError.conflict("draw.started", "the draw of tender \(id) has started already") }
         let leaks = try IdentityScan.scan(bids, blobs: store.blobs)
         return try await store.write { tx in
             guard try tx.evaluation(tender: id) == nil else { throw ServiceError.conflict("draw.started", "the draw of tender \(id) has started already") }
@@ -48,11 +53,22 @@ extension EvaluationRoom {
             let experts = try tx.experts()
             let bidders = bids.map(\.bidder)
             let excluded = try ExpertRegistry.exclusions(experts: experts, tender: tender, bidders: bidders, tx: tx, at: now)
+            // A seat the pool can barely fill is a seat someone chose: at least three eligible
+            // experts per place, or the draw is refused.
+            let out = Set(excluded.map(\.expert))
+            let eligible = experts.filter { !out.contains($0.id) }
+            for (index, seat) in committee.seats.enumerated() {
+                let candidates = eligible.filter { $0.profile.specialties.contains(seat.specialty) && (seat.origin == .anyRegion || $0.profile.region != committee.region) }.count
+                guard candidates >= 3 * seat.count else {
+                    throw ServiceError.unprocessable("draw.pool-too-small",
+                                                     "seat \(index + 1) (\(seat.specialty)\(seat.origin == .otherRegions ? ", other regions" : "")) has \(candidates) eligible experts for \(seat.count) place(s): at least \(3 * seat.count) are needed for a random draw")
+                }
+            }
             let hash: HashAlgorithm = tender.spec.acceptedSuites.first == .gm ? .sm3 : .sha256
             var deltaSet: [ExactDecimal]?
             if case .benchmark(let formula) = spec.rubric.price, case .drawn(let set) = formula.delta { deltaSet = set }
             let draw = DrawRecord(hash: hash, tenderId: id, section: tender.section, openingRecordDigest: Self.digest(record.document),
-                                  committee: spec.committee!, pool: experts.map { PoolExpert(id: $0.id, specialties: $0.profile.specialties, region: $0.profile.region) },
+                                  committee: committee, pool: experts.map { PoolExpert(id: $0.id, specialties: $0.profile.specialties, region: $0.profile.region) },
                                   excluded: excluded, contributions: [], deltaSet: deltaSet)
             var state = EvaluationState(tenderId: id, section: tender.section, phase: .drawing, hash: hash, startedBy: identity.party.id, startedAt: now)
             state.leaks = leaks
@@ -137,8 +153,12 @@ extension EvaluationRoom {
                 state.seed = record.seed
                 state.delta = record.delta
                 state.phase = .scoring
-                let bids = try Self.evaluatedBids(tx, tender: id).map(\.bidId)
-                state.codes = Self.assignCodes(bids, seed: Hex.decode(record.seed!)!, hash: record.hash)
+                // The codes come from a fresh key nobody outside the service sees before the
+                // technical scores are locked (the host knows the seed and the bid ids; it must not
+                // be able to tell the members which code is whose).
+                let codeKey = SecureRandom.bytes(32)
+                state.codeKey = Hex.encode(codeKey)
+                state.codes = Self.assignCodes(try Self.evaluatedBids(tx, tender: id).map(\.bidId), key: codeKey, hash: record.hash)
                 state.rounds = [.technical: Self.criteria(.technical, context.rubric).isEmpty ? .locked : .committing, .commercial: .waiting]
                 try Self.saveRecord(record, &state, tx: tx, at: now)
                 try Self.save(state, try Self.entry(actor, "draw.reveal", context, ["value": Hex.encode(bytes)]), tx: tx, at: now)
@@ -170,7 +190,16 @@ extension EvaluationRoom {
         guard context.state.phase == .scoring, context.state.rounds[.technical] == .committing else {
             throw ServiceError.conflict("draw.replacement-closed", "members are replaced only before the technical scores are revealed")
         }
+        // The host replaces only members who have not declared (a declared member recuses itself
+        // or stays), and at most as many as the committee has seats: no re-rolling until a
+        // favourite comes up.
+        if reason != "recused" && context.state.declarations[expert] != nil {
+            throw ServiceError.conflict("draw.member-declared", "\(expert) has declared: it recuses itself with a signed declaration, or it stays")
+        }
         var record = try drawRecord(tx, context.tender.id)
+        guard record.picks.count - record.committee.drawnSeats < record.committee.drawnSeats else {
+            throw ServiceError.conflict("draw.replacements-exhausted", "\(record.committee.drawnSeats) replacements have been drawn already: set the draw up again with the supervisors")
+        }
         let pick: DrawPick
         do { pick = try record.replace(expert, reason: reason) } catch let error as BidCoreError {
             throw ServiceError.unprocessable(error.code.rawValue, error.reason)
@@ -202,10 +231,10 @@ extension EvaluationRoom {
         try tx.replaceEvaluationEntry(tender: record.tenderId, kind: .drawRecord, member: "", round: "", body: body, at: time)
     }
 
-    /// Codes T01, T02… in the order of H(frame("ebid/evaluation/code/v1") ‖ frame(seed) ‖ frame(bid id)).
-    static func assignCodes(_ bids: [String], seed: [UInt8], hash: HashAlgorithm) -> [String: String] {
+    /// Codes T01, T02… in the order of H(frame("ebid/evaluation/code/v1") ‖ frame(code key) ‖ frame(bid id)).
+    static func assignCodes(_ bids: [String], key: [UInt8], hash: HashAlgorithm) -> [String: String] {
         let ordered = bids.map { bid in
-            (bid, StreamingDigest.hash(DrawFraming.frame("ebid/evaluation/code/v1") + DrawFraming.frame(seed) + DrawFraming.frame(bid), using: hash))
+            (bid, StreamingDigest.hash(DrawFraming.frame("ebid/evaluation/code/v1") + DrawFraming.frame(key) + DrawFraming.frame(bid), using: hash))
         }.sorted { $0.1.lexicographicallyPrecedes($1.1) }
         var codes: [String: String] = [:]
         for (index, (bid, _)) in ordered.enumerated() { codes[bid] = String(format: "T%02d", index + 1) }

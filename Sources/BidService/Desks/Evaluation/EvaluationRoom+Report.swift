@@ -43,16 +43,22 @@ extension EvaluationRoom {
         try await store.read { tx in
             let context = try Self.context(tx, id)
             let standing = try Self.requireInside(identity, context)
-            // A member sees the others as M1, M2… (by seat): the list stays with the host and
-            // supervisors until the report the members sign together.
-            let label: (String) -> String = { member in
-                guard standing == .member, member != identity.party.id else { return member }
-                return "M\((context.state.members.firstIndex(of: member) ?? -1) + 1)"
+            // A member sees the others as #1, #2… (by seat): the list stays with the host and
+            // supervisors until the report the members sign together
+            // (labels #1, #2… cannot be an expert id). Until every round is locked a member sees
+            // only its own sheets and flags: nobody scores a round knowing another's scores.
+            let member = standing == .member
+            let label: (String) -> String = { id in
+                guard member, id != identity.party.id else { return id }
+                return "#\((context.state.members.firstIndex(of: id) ?? -1) + 1)"
             }
+            let allLocked = context.state.rounds.values.allSatisfy { $0 == .locked }
             let rounds = try ScoringRound.allCases.map { round -> ScoresView.Round in
                 let status = context.state.rounds[round] ?? .waiting
-                let sheets = status == .locked ? try Self.sheets(tx, context, round: round) : nil
-                let flags = sheets.map { DeviationCheck.flags($0, rubric: context.rubric) }
+                var sheets = status == .locked ? try Self.sheets(tx, context, round: round) : nil
+                let flagsAll = sheets.map { DeviationCheck.flags($0, rubric: context.rubric) }
+                if member && !allLocked { sheets = sheets?.filter { $0.key == identity.party.id } }
+                let flags = member && !allLocked ? flagsAll?.filter { $0.member == identity.party.id } : flagsAll
                 return ScoresView.Round(round: round, status: status, committed: context.state.committed[round]?.count ?? 0,
                                         revealed: context.state.revealed[round]?.count ?? 0,
                                         sheets: sheets.map { Dictionary(uniqueKeysWithValues: $0.map { (label($0.key), $0.value) }) },
@@ -95,7 +101,8 @@ extension EvaluationRoom {
             try Self.save(state, try Self.entry(identity.actor(role: .expert, address: address), "evaluation.explain", context,
                                                 ["round": input.round.rawValue, "code": input.code, "criterion": input.criterion, "text": text]), tx: tx, at: now)
             return ScoresView.Round(round: input.round, status: .locked, committed: 0, revealed: 0, sheets: nil,
-                                    flags: try Self.flags(tx, Context(tender: context.tender, state: state)).filter { $0.0 == input.round }.map(\.1))
+                                    flags: try Self.flags(tx, Context(tender: context.tender, state: state))
+                                        .filter { $0.0 == input.round && $0.1.member == identity.party.id }.map(\.1))
         }
     }
 
@@ -132,9 +139,22 @@ extension EvaluationRoom {
             do { try Evaluator.checkScores([criterion.id: input.score], rubric: Rubric(places: context.rubric.places, criteria: [criterion], price: nil), what: input.code) }
             catch let error as BidCoreError { throw ServiceError.unprocessable("evaluation.rescore-invalid", error.reason) }
             guard before != input.score else { throw ServiceError.conflict("evaluation.rescore-unchanged", "the score is \(before) already") }
+            // Only a flagged score, and only into the range of the others: a re-score corrects an
+            // outlier, it does not move a bid once names and everyone's scores are known.
+            func flagged(_ state: EvaluationState) throws -> Bool {
+                try Self.flags(tx, Context(tender: context.tender, state: state)).contains {
+                    $0.0 == input.round && $0.1.member == identity.party.id && $0.1.bid == input.code && $0.1.criterion == input.criterion
+                }
+            }
+            guard try flagged(context.state) else {
+                throw ServiceError.conflict("evaluation.rescore-not-flagged", "only a score flagged as far from the others' mean may be re-scored; explain it or let it stand")
+            }
             let rescore = Rescore(member: identity.party.id, round: input.round, code: input.code, criterion: input.criterion, from: before, to: input.score, reason: reason, at: now)
             var state = context.state
             state.rescores.append(rescore)
+            guard try !flagged(state) else {
+                throw ServiceError.unprocessable("evaluation.rescore-still-flagged", "\(input.score) is still more than \(context.rubric.deviationPercent) % from the others' mean")
+            }
             try Self.save(state, try Self.entry(identity.actor(role: .expert, address: address), "evaluation.rescore", context, rescore), tx: tx, at: now)
             return rescore
         }
@@ -169,6 +189,8 @@ extension EvaluationRoom {
         public var signingDeadline: Date
         public var drawRecordDigest: String
         public var seed: String
+        /// The key the bids' codes were made with (docs/evaluation.md): anyone can check the codes now.
+        public var codeKey: String
         public var committee: [Member]
         public var delta: ExactDecimal?
         public var price: PriceFigures?
@@ -194,7 +216,11 @@ extension EvaluationRoom {
     /// The host generates the report once both rounds are locked and every flagged score is
     /// explained; members then sign it until `deadlineMinutes` from now.
     public func generateReport(tender id: String, deadlineMinutes: Int, by identity: Identity, role: PartyRole, address: String) async throws -> SignedDocument {
-        guard (1...10_080).contains(deadlineMinutes) else { throw ServiceError.unprocessable("evaluation.deadline-invalid", "the signing deadline is 1…10080 minutes away") }
+        // Silence counts as agreeing after the deadline: it must leave the members time to read.
+        let minimum = environment.profile == .demo ? 1 : 60
+        guard (minimum...10_080).contains(deadlineMinutes) else {
+            throw ServiceError.unprocessable("evaluation.deadline-invalid", "the signing deadline is \(minimum)…10080 minutes away")
+        }
         let now = environment.clock.now()
         let platform = environment.platform
         let cleaning = try await cleaningReports(tender: id)
@@ -240,6 +266,11 @@ extension EvaluationRoom {
         var byRound: [ScoringRound: [String: [String: [String: ExactDecimal]]]] = [:]
         for round in ScoringRound.allCases {
             let sheets = try sheets(tx, context, round: round)
+            // Every current member's sheet of every round with criteria, or no report.
+            if !criteria(round, context.rubric).isEmpty && Set(sheets.keys) != Set(context.state.members) {
+                throw ServiceError(status: 500, code: "evaluation.integrity", title: "Evaluation records altered",
+                                   detail: "the \(round.rawValue) sheets are not those of the committee's members")
+            }
             byRound[round] = sheets
             for (member, sheet) in sheets {
                 for (code, scores) in sheet where !rejected.contains(code) { merged[member, default: [:]][code, default: [:]].merge(scores) { $1 } }
@@ -263,7 +294,7 @@ extension EvaluationRoom {
         }.sorted { ($0.rank ?? Int.max, $0.code) < ($1.rank ?? Int.max, $1.code) }
         let price = outcome.price.map { PriceFigures(lowest: $0.lowest, base: $0.base, benchmark: $0.benchmark, droppedFromBase: $0.droppedFromBase) }
         return Report(tenderId: context.tender.id, section: context.tender.section, method: context.spec.method, generatedAt: now, signingDeadline: deadline,
-                      drawRecordDigest: context.state.drawDigest ?? "", seed: context.state.seed ?? "", committee: members, delta: context.state.delta, price: price,
+                      drawRecordDigest: context.state.drawDigest ?? "", seed: context.state.seed ?? "", codeKey: context.state.codeKey ?? "", committee: members, delta: context.state.delta, price: price,
                       bids: lines, ranking: outcome.ranking.map(\.id), candidates: outcome.candidates.map(\.id), scores: byRound, rescores: context.state.rescores,
                       compliance: compliance, deviations: context.state.explanations, identityLeaks: context.state.leaks, collusionSignals: try tx.signals(tender: context.tender.id))
     }

@@ -100,6 +100,9 @@ extension EvaluationRoom {
                 throw ServiceError.forbidden("result.not-a-bidder", "only the tender's bidders object to its candidates")
             }
             guard now < state.publicityUntil! else { throw ServiceError.conflict("result.publicity-ended", "the publicity ended at \(state.publicityUntil!)") }
+            guard state.resultObjections.filter({ $0.party == identity.party.id }).count < 3 else {
+                throw ServiceError.conflict("result.objections-limit", "a bidder raises at most 3 objections to the candidates; put everything in them")
+            }
             var updated = state
             let objection = Objection(number: state.resultObjections.count + 1, party: identity.party.id, text: text, raisedAt: now)
             updated.resultObjections.append(objection)
@@ -217,8 +220,7 @@ extension EvaluationRoom {
             }
             let event = try tx.appendLedger(try Self.entry(identity.actor(role: role, address: address), "evaluation.refer", context,
                                                            ["expert": input.expert, "summary": input.summary]), at: now)
-            try CreditRegister.raiseLead(.expertMisconduct, about: party, tender: id, summary: input.summary, evidence: ["evidence": input.evidence], event: event, tx: tx)
-            return try tx.creditLeads(status: .open, tender: id, limit: 1000).first { $0.ledgerSeq == event.seq }!
+            return try CreditRegister.raiseLead(.expertMisconduct, about: party, tender: id, summary: input.summary, evidence: ["evidence": input.evidence], event: event, tx: tx)
         }
     }
 }

@@ -137,9 +137,14 @@ extension EvaluationRoom {
         try await store.read { try $0.evaluation(tender: id)?.codes ?? [:] }
     }
 
+    /// File types a part keeps in its shown name; anything else (which could carry a mark, e.g.
+    /// `.acmeco`) is shown without one.
+    static let shownExtensions: Set<String> = ["pdf", "txt", "csv", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "tif", "tiff",
+                                               "dwg", "dxf", "zip", "rar", "7z", "ofd", "xml", "json"]
+
     static func partName(_ code: String, _ part: OpenedPart) -> String {
-        let ext = part.name.split(separator: ".").last.map(String.init).flatMap { $0.count <= 8 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } ? $0 : nil }
-        return "\(code)-\(part.kind)-\(part.position)" + (ext.map { ".\($0.lowercased())" } ?? "")
+        let ext = part.name.split(separator: ".").last.map { $0.lowercased() }.flatMap { part.name.contains(".") && shownExtensions.contains($0) ? $0 : nil }
+        return "\(code)-\(part.kind)-\(part.position)" + (ext.map { ".\($0)" } ?? "")
     }
 
     static func requireDeclared(_ identity: Identity, _ context: Context) throws {
@@ -216,9 +221,9 @@ extension EvaluationRoom {
     /// A member reveals its sheet and salt once every member has committed; the server checks
     /// them against the commitment and the sheet against the rubric.
     public func reveal(tender id: String, _ input: RevealInput, by identity: Identity, address: String) async throws -> TaskView {
-        guard let sheetBytes = Data(base64Encoded: input.sheet).map({ [UInt8]($0) }), sheetBytes.count <= 64 << 20,
+        guard let sheetBytes = Data(base64Encoded: input.sheet).map({ [UInt8]($0) }), sheetBytes.count <= 6 << 20,
               let salt = Hex.decode(input.salt), salt.count == ScoreCommitment.saltLength else {
-            throw ServiceError.badRequest("evaluation.reveal-malformed", "sheet is base64 (at most 64 MiB), salt \(ScoreCommitment.saltLength) bytes in hex")
+            throw ServiceError.badRequest("evaluation.reveal-malformed", "sheet is base64 (at most 6 MiB), salt \(ScoreCommitment.saltLength) bytes in hex")
         }
         let now = environment.clock.now()
         return try await store.write { tx in
@@ -288,6 +293,7 @@ extension EvaluationRoom {
         return try await store.write { tx in
             let context = try Self.context(tx, id)
             try Self.requireMember(identity, context)
+            try Self.requireDeclared(identity, context)
             guard context.state.rounds[.technical] == .locked, context.state.compliance == nil else {
                 throw ServiceError.conflict("evaluation.compliance-closed", "compliance review follows the technical round and closes once every member has given it")
             }
@@ -327,6 +333,10 @@ extension EvaluationRoom {
         var decisions: [ComplianceDecision] = []
         for bid in bids {
             guard let code = context.state.codes[bid.bidId] else { continue }
+            if bid.price.isZero {
+                decisions.append(ComplianceDecision(code: code, rejected: true, reasons: ["a price of zero is no price (Reg. art. 51(5): below cost)"], rejectedBy: [], automatic: true))
+                continue
+            }
             if let maximum, bid.price > maximum {
                 decisions.append(ComplianceDecision(code: code, rejected: true, reasons: ["the price \(bid.price) is above the maximum price \(maximum) (Reg. art. 51(5))"],
                                                     rejectedBy: [], automatic: true))

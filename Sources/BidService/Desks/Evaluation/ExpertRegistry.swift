@@ -136,7 +136,11 @@ public struct ExpertRegistry: Sendable {
             }
             for relation in expert.profile.relations {
                 if let bidder = bidderCodes[relation.creditCode] { add("bidder-relation", "declared \(relation.kind) of the bidder \(bidder)") }
-                if relation.creditCode == tenderer?.creditCode { add("bidder-relation", "declared \(relation.kind) of the tenderer") }
+                if relation.creditCode == tenderer?.creditCode { add("tenderer-relation", "declared \(relation.kind) of the tenderer") }
+                if let agency, relation.creditCode == agency.creditCode { add("agency-relation", "declared \(relation.kind) of the agency \(agency.name)") }
+            }
+            if bidders.contains(where: { $0.id == expert.id }) || expert.id == tender.tendererParty || expert.id == tender.agencyParty {
+                add("party", "is itself a party of this tender")
             }
             if party?.roles.contains(.supervisor) == true { add("supervisor", "is a supervisor: supervisors never evaluate what they supervise") }
             if let party {

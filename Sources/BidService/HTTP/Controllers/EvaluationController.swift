@@ -111,7 +111,7 @@ struct EvaluationController: Sendable {
         }
         routes.add(.post, "/v1/tenders/:id/evaluation/reveals", Self.members, "Reveal a round's sheet {round, sheet (base64), salt (hex)} once every member committed") { request, context, caller in
             let (identity, _) = try caller.required
-            let body = try await JSONBody.decode(EvaluationRoom.RevealInput.self, from: request, context: context, limit: 96 << 20)
+            let body = try await JSONBody.decode(EvaluationRoom.RevealInput.self, from: request, context: context, limit: 8 << 20)
             return try JSONBody.response(try await room.reveal(tender: try context.parameters.require("id"), body, by: identity, address: caller.address))
         }
         routes.add(.post, "/v1/tenders/:id/evaluation/compliance", Self.members, "Your compliance review {opinions: [{code, reject, reasons}]} (Reg. art. 51)") { request, context, caller in
