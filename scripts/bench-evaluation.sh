@@ -32,6 +32,7 @@ done
 printf '%-44s %10s\n' "ebid cost per bid (ms, scoring end to end)" "$(value scoring.per-bid-ms)"
 printf '%-44s %10s\n' "peer (Python decimal) draw" "$(value peer.draw)"
 printf '%-44s %10s\n' "peer (Python decimal) aggregation+price+rank" "$(value peer.scoring)"
+echo "deviation flags: ebid $(value scoring.flags), peer $(value peer.flags)"
 echo "peer agrees with ebid's committee and totals: $(value peer.agrees)"
 awk -v a="$draw" -v b="$(value peer.draw)" 'BEGIN { printf "ratio draw ebid/peer: %.3f\n", a / b }'
 awk -v a="$evaluate" -v b="$(value peer.scoring)" 'BEGIN { printf "ratio aggregation+price+rank ebid/peer: %.3f\n", a / b }'

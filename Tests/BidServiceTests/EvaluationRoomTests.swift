@@ -382,4 +382,36 @@ struct EvaluationRoomTests {
         #expect(afterDelete.contains { $0.contains("the revealed sheets: 0 row(s) the ledger does not record, 1 recorded in the ledger but missing") })
         #expect(afterDelete.contains { $0.contains("lacks sheets of members \(members[4])") })
     }
+
+    @Test("supervisors keep the pool: a suspended expert stays out of the draw with the reason; changes and referrals are in the ledger")
+    func poolKeptBySupervisors() async throws {
+        let fixture = try await ServiceFixture()
+        let registry = ExpertRegistry(fixture.environment)
+        let supervisor = try await fixture.identity("supervisor-01")
+        let actor = supervisor.actor(role: .supervisor, address: "10.9.2.1")
+        let suspended = try await registry.setStatus("expert-04", .suspended, reason: "健康原因暂停", by: actor)
+        #expect(suspended.status == .suspended)
+        await expectServiceError("expert.status-unchanged") { _ = try await registry.setStatus("expert-04", .suspended, reason: "再次", by: actor) }
+        await expectServiceError("expert.reason-required") { _ = try await registry.setStatus("expert-04", .active, reason: " ", by: actor) }
+        // Only a registered party with the expert role joins the pool, with valid relations.
+        await expectServiceError("expert.not-registered") { _ = try await registry.add(ExpertProfile(id: "bidder-01", specialties: ["桥梁"], region: "350100"), by: actor) }
+        await expectServiceError("expert.invalid") {
+            _ = try await registry.add(ExpertProfile(id: "expert-05", specialties: ["桥梁"], region: "350100", relations: [.init(creditCode: "123", kind: "friend")]), by: actor)
+        }
+        let setup = try await EvaluationSetup(fixture, id: "T-EVAL-POOL", bidders: Array(EvaluationSetup.bidders.prefix(3)))
+        let state = try await setup.draw()
+        let record = try #require(try await setup.room.draw(tender: setup.id, for: supervisor).record)
+        #expect(record.excluded.first { $0.expert == "expert-04" }?.reasons.map(\.code) == ["suspended"])
+        #expect(!state.members.contains("expert-04"))
+        _ = try await registry.setStatus("expert-04", .active, reason: "恢复", by: actor)
+        let actions = try await fixture.store.read { try $0.ledgerEvents(after: 0, limit: 100_000) }.filter { $0.object == "expert/expert-04" }.map(\.action)
+        #expect(actions.suffix(2) == ["expert.suspend", "expert.restore"])
+        // A supervisor refers a member to the credit register: a lead, not a record.
+        let lead = try await setup.room.referExpert(tender: setup.id, .init(expert: state.members[0], summary: "评分明显偏离且拒不说明", evidence: "T01 T1"),
+                                                    by: supervisor, role: .supervisor, address: "x")
+        #expect(lead.kind == .expertMisconduct && lead.status == .open && lead.suggestedCategory == .evaluatorMisconduct)
+        await expectServiceError("evaluation.not-a-member") {
+            _ = try await setup.room.referExpert(tender: setup.id, .init(expert: "expert-03", summary: "x", evidence: ""), by: supervisor, role: .supervisor, address: "x")
+        }
+    }
 }

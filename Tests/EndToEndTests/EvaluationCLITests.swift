@@ -113,6 +113,10 @@ struct EvaluationCLITests {
         let report = try run(["eval", "report", "--server", s, "--tender", Self.tender, "--finalize", "--platform-cert", dir.file("platform.pem"),
                               "--out", dir.file("report.json")], "agency-01").text
         #expect(report.contains("#1") && report.contains("candidate"), "\(report)")
+        // The final report verifies offline: the platform's signatures and every member's signed opinion.
+        let offline = try run(["eval", "verify", "--in", dir.file("report.json"), "--platform-cert", dir.file("platform.pem"), "--trust", "\(CLI.keys)/gm/ca.crt.pem"])
+        #expect(offline.text.contains("the report verifies") && offline.text.contains("\(members.count) member(s) signed"), "\(offline.text)")
+        _ = try run(["eval", "verify", "--in", dir.file("report.json"), "--platform-cert", "\(CLI.keys)/nist/platform.crt.pem"], expect: 1)
         // openssl checks the report's signature on its own.
         struct Served: Decodable { struct Wire: Decodable { var document: String; var signature: String }; var signed: Wire }
         let served = try JSONDecoder().decode(Served.self, from: Data(dir.read("report.json")))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The peer of scripts/bench-evaluation.sh: the same arithmetic in Python's `decimal`
-(ROUND_HALF_UP) — trimmed-mean aggregation per criterion, the benchmark price formula, totals and
-the ranking — and the same draw algorithm (docs/evaluation.md) over the same pool. Prints its
+(ROUND_HALF_UP) — deviation flags and trimmed-mean aggregation per criterion, the benchmark price
+formula, totals and the ranking — and the same draw algorithm (docs/evaluation.md) over the same pool. Prints its
 times and checks that its ranking and committee equal ebid's.
 
     python3 scripts/bench/evaluation-peer.py DIR     (DIR: what `ebid dev bench-evaluation --out DIR` wrote)
@@ -42,6 +42,7 @@ def main(directory):
     criteria = sorted(next(iter(next(iter(sheets.values())).values())).keys())
     members = sorted(sheets)
     totals = {}
+    flags = 0
     # Benchmark price: drop the highest and the lowest (≥ 7 valid), base = mean (fen), benchmark = base × 0.97.
     ordered = sorted(codes, key=lambda c: (prices[c], c))
     kept = ordered[1:-1] if len(ordered) >= 7 else ordered
@@ -50,7 +51,14 @@ def main(directory):
     for code in codes:
         total = D(0)
         for criterion in criteria:
-            scores = sorted(sheets[m][code][criterion] for m in members)
+            given = [sheets[m][code][criterion] for m in members]
+            whole = sum(given)
+            # Deviation flags: a score more than 30 % from the mean of the others.
+            for s_ in given:
+                rest = whole - s_
+                if abs(s_ * (len(given) - 1) - rest) * 100 > 30 * rest:
+                    flags += 1
+            scores = sorted(given)
             if len(scores) >= 7:
                 scores = scores[1:-1]
             total += q(sum(scores) / len(scores))
@@ -62,6 +70,7 @@ def main(directory):
     ranking = sorted(codes, key=lambda c: (-totals[c], prices[c]))
     scoring_seconds = time.perf_counter() - start
     print(f"peer.scoring {scoring_seconds:.4f}")
+    print(f"peer.flags {flags}")
     expected = [line.split(",") for line in open(os.path.join(directory, "ranking.csv")).read().split("\n") if line]
     # Ties beyond the price are broken by the draw in ebid; compare totals in ebid's order.
     assert [D(t) for _, t in expected] == [totals[c] for c, _ in expected], "totals differ from ebid's"

@@ -58,9 +58,11 @@ public enum Evaluator {
             price = try PriceScoring.score(valid.map { PricedBid(id: $0.id, price: $0.price) }, rubric: rubric, delta: delta)
         }
         var results: [BidResult] = []
+        let memberSheets = Array(sheets.values)
         for bid in bids {
             var result = BidResult(id: bid.id, price: bid.price, rejected: bid.rejected, criteria: [:], candidate: false)
             guard !bid.rejected else { results.append(result); continue }
+            let perMember = memberSheets.map { $0[bid.id]! }
             var total = ExactDecimal.zero
             var technical = ExactDecimal.zero
             for criterion in rubric.criteria {
@@ -68,7 +70,7 @@ public enum Evaluator {
                 if criterion.kind == .price {
                     score = price!.scores[bid.id]!
                 } else {
-                    score = ScoreAggregation.aggregate(sheets.values.map { $0[bid.id]![criterion.id]! }, rubric: rubric)
+                    score = ScoreAggregation.aggregate(perMember.map { $0[criterion.id]! }, rubric: rubric)
                 }
                 result.criteria[criterion.id] = score
                 let contribution = (score * criterion.factor).rounded(places: rubric.places, rubric.rounding)
@@ -85,8 +87,9 @@ public enum Evaluator {
             results.append(result)
         }
         let order = try rankOrder(results.filter { !$0.rejected }, method: method, rubric: rubric, tieSeed: tieSeed, hash: hash)
+        let indices = Dictionary(uniqueKeysWithValues: results.enumerated().map { ($1.id, $0) })
         for (position, id) in order.enumerated() {
-            let index = results.firstIndex { $0.id == id }!
+            let index = indices[id]!
             results[index].rank = position + 1
             results[index].candidate = position < rubric.candidates
         }
@@ -135,7 +138,7 @@ public enum Evaluator {
     /// at most the rubric's decimal places.
     public static func checkScores(_ scores: [String: ExactDecimal], rubric: Rubric, what: String) throws {
         let scored = rubric.scoredCriteria
-        guard Set(scores.keys) == Set(scored.map(\.id)) else {
+        guard scores.count == scored.count, scored.allSatisfy({ scores[$0.id] != nil }) else {
             throw BidCoreError(.scoringInvalid, "\(what): give a score for exactly the criteria \(scored.map(\.id).joined(separator: ", "))")
         }
         for criterion in scored {
@@ -143,7 +146,7 @@ public enum Evaluator {
             guard score >= criterion.lowest, score <= criterion.maximum else {
                 throw BidCoreError(.scoringInvalid, "\(what): \(criterion.id) must be \(criterion.lowest)…\(criterion.maximum), not \(score)")
             }
-            guard score.normalized.scale <= rubric.places else {
+            guard score.scale <= rubric.places || score.normalized.scale <= rubric.places else {
                 throw BidCoreError(.scoringInvalid, "\(what): \(criterion.id) has more than \(rubric.places) decimals")
             }
         }

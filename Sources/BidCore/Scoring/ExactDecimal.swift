@@ -43,20 +43,28 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// Parses "12", "-0.5", "38000000.00": an optional minus, digits, an optional point and
     /// digits. No plus sign, exponent, spaces or grouping. Nil otherwise.
     public init?(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        var negative = false
-        if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
-        let point = bytes.firstIndex(of: UInt8(ascii: "."))
-        let whole = bytes[..<(point ?? bytes.endIndex)]
-        let fraction = point.map { bytes[($0 + 1)...] } ?? []
-        guard !whole.isEmpty, point == nil || !fraction.isEmpty else { return nil }
-        guard whole.count + fraction.count <= Self.maxDigits, fraction.count <= Self.maxScale else { return nil }
         var value: Int128 = 0
-        for byte in Array(whole) + Array(fraction) {
+        var negative = false
+        var digits = 0, fraction = 0
+        var sawPoint = false, first = true, lastWasPoint = false
+        for byte in text.utf8 {
+            defer { first = false }
+            if first && byte == UInt8(ascii: "-") { negative = true; continue }
+            if byte == UInt8(ascii: ".") {
+                guard !sawPoint, digits > 0 else { return nil }
+                sawPoint = true
+                lastWasPoint = true
+                continue
+            }
             guard (0x30...0x39).contains(byte) else { return nil }
+            lastWasPoint = false
+            digits += 1
+            if sawPoint { fraction += 1 }
+            guard digits <= Self.maxDigits, fraction <= Self.maxScale else { return nil }
             value = value * 10 + Int128(byte - 0x30)
         }
-        self.init(significand: negative ? -value : value, scale: fraction.count)
+        guard digits > 0, !lastWasPoint else { return nil }
+        self.init(significand: negative ? -value : value, scale: fraction)
     }
 
     /// A bid price in yuan as the bid summary writes it (`BidSummary.isValidPrice`: 1–15 digits,
@@ -99,11 +107,16 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     // MARK: Comparison and hashing (numeric)
 
+    /// 10^0 … 10^38 (all that fit in an Int128).
+    private static let powers: [Int128] = {
+        var table: [Int128] = [1]
+        for _ in 1...38 { table.append(table.last! * 10) }
+        return table
+    }()
+
     private static func pow10(_ exponent: Int) -> Int128 {
         precondition(exponent >= 0 && exponent <= 38, "10^\(exponent) does not fit")
-        var result: Int128 = 1
-        for _ in 0..<exponent { result *= 10 }
-        return result
+        return powers[exponent]
     }
 
     /// The significand at a larger scale (exact).
@@ -156,8 +169,11 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStrin
         ExactDecimal(significand: -value.significand, scale: value.scale)
     }
 
-    /// Exact product (scales add; operands are normalised first so they stay small).
+    /// Exact product (scales add). Operands are normalised only when the plain product would not
+    /// fit (normalising costs 128-bit divisions).
     public static func * (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        let (product, overflow) = lhs.significand.multipliedReportingOverflow(by: rhs.significand)
+        if !overflow && lhs.scale + rhs.scale <= 2 * maxScale { return ExactDecimal(significand: product, scale: lhs.scale + rhs.scale) }
         let a = lhs.normalized, b = rhs.normalized
         return ExactDecimal(significand: a.significand * b.significand, scale: a.scale + b.scale)
     }
@@ -168,13 +184,19 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// `self / divisor`, the exact quotient rounded once to `places` decimals. Nil when dividing by zero.
     public func divided(by divisor: ExactDecimal, places: Int, _ rule: RoundingRule = .halfUp) -> ExactDecimal? {
         precondition((0...Self.maxScale).contains(places), "division scale \(places) out of range")
-        let a = normalized, b = divisor.normalized
-        guard !b.isZero else { return nil }
-        // a/b = (a.sig · 10^(places + b.scale)) / (b.sig · 10^a.scale) · 10^−places
-        var numerator = a.significand
-        var denominator = b.significand
-        let up = places + b.scale - a.scale
-        if up >= 0 { numerator *= Self.pow10(up) } else { denominator *= Self.pow10(-up) }
+        guard !divisor.isZero else { return nil }
+        // a/b = (a.sig · 10^(places + b.scale)) / (b.sig · 10^a.scale) · 10^−places; normalised
+        // first only when that would not fit.
+        func operands(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128)? {
+            let up = places + b.scale - a.scale
+            guard abs(up) <= 38 else { return nil }
+            let (value, overflow) = (up >= 0 ? a.significand : b.significand).multipliedReportingOverflow(by: Self.pow10(abs(up)))
+            if overflow { return nil }
+            return up >= 0 ? (value, b.significand) : (a.significand, value)
+        }
+        guard let (numerator, denominator) = operands(self, divisor) ?? operands(normalized, divisor.normalized) else {
+            preconditionFailure("ExactDecimal division out of range")
+        }
         return ExactDecimal(significand: Self.divide(numerator, denominator, rule), scale: places)
     }
 

@@ -30,24 +30,31 @@ public enum DeviationCheck {
     /// on the same bid and criterion (tested as |s·k − Σ| × 100 > p × Σ over the k others, no
     /// rounding). Where the others all gave 0, any other score is flagged.
     public static func flags(_ sheets: [String: [String: [String: ExactDecimal]]], rubric: Rubric) -> [DeviationFlag] {
-        // sheets: member → bid → criterion → score
-        var flags: [DeviationFlag] = []
+        // sheets: member → bid → criterion → score. One pass per bid and criterion: the others'
+        // sum is the total less the member's own.
         let members = sheets.keys.sorted()
         guard members.count >= 2 else { return [] }
-        for member in members {
-            for (bid, scores) in sheets[member]!.sorted(by: { $0.key < $1.key }) {
-                for (criterion, score) in scores.sorted(by: { $0.key < $1.key }) {
-                    let others = members.filter { $0 != member }.compactMap { sheets[$0]?[bid]?[criterion] }
-                    guard !others.isEmpty else { continue }
-                    let sum = ExactDecimal.sum(others)
-                    let spread = (score * ExactDecimal(others.count) - sum).magnitude * .hundred
+        var flags: [DeviationFlag] = []
+        let bids = Set(sheets.values.flatMap(\.keys)).sorted()
+        let memberSheets = members.map { sheets[$0]! }
+        for bid in bids {
+            let perMember = memberSheets.map { $0[bid] }
+            let criteria = Set(perMember.flatMap { $0?.keys.map { $0 } ?? [] }).sorted()
+            for criterion in criteria {
+                let scores = zip(members, perMember).compactMap { member, sheet in sheet?[criterion].map { (member, $0) } }
+                guard scores.count >= 2 else { continue }
+                let total = ExactDecimal.sum(scores.map(\.1))
+                let others = ExactDecimal(scores.count - 1)
+                for (member, score) in scores {
+                    let sum = total - score
+                    let spread = (score * others - sum).magnitude * .hundred
                     if spread > rubric.deviationPercent * sum {
                         flags.append(DeviationFlag(member: member, bid: bid, criterion: criterion, score: score,
-                                                   othersMean: sum.divided(by: ExactDecimal(others.count), places: rubric.places, rubric.rounding)!))
+                                                   othersMean: sum.divided(by: others, places: rubric.places, rubric.rounding)!))
                     }
                 }
             }
         }
-        return flags
+        return flags.sorted { ($0.member, $0.bid, $0.criterion) < ($1.member, $1.bid, $1.criterion) }
     }
 }

@@ -140,6 +140,7 @@ extension Dev {
             print("scoring.total \(String(format: "%.4f", total))")
             print("scoring.per-bid-ms \(String(format: "%.4f", total * 1000 / Double(bids)))")
             print("ranking.first \(outcome.ranking.first!.id) \(outcome.ranking.first!.total!)")
+            print("scoring.flags \(outcome.deviations.count)")
             // The peer's input: the prices, the sheets, the rubric's parameters.
             struct PeerInput: Encodable { var prices: [String: ExactDecimal]; var sheets: [String: [String: [String: ExactDecimal]]] }
             try JSONEncoder.ebid.encode(PeerInput(prices: Dictionary(uniqueKeysWithValues: zip(codes, prices)), sheets: revealed)).write(to: URL(fileURLWithPath: "\(out)/scoring.json"))

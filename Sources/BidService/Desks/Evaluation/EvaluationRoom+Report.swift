@@ -372,6 +372,8 @@ extension EvaluationRoom {
             public var statement: MemberStatement?
             /// Silent past the deadline: counts as agreeing (Reg. art. 53).
             public var silent: Bool
+            /// The certificate (PEM) the member signed with, so the final report verifies offline.
+            public var certificate: String?
         }
         public var type = "ebid-evaluation-report-final"
         public var tenderId: String
@@ -400,9 +402,11 @@ extension EvaluationRoom {
             let opinions = context.state.members.map { member -> FinalReport.Opinion in
                 guard let statement = statements[member], let bytes = statement.documentBytes,
                       let document = try? JSONDecoder.ebid.decode(ReportSignatureDocument.self, from: Data(bytes)) else {
-                    return FinalReport.Opinion(expert: member, opinion: .agree, reasons: nil, statement: nil, silent: true)
+                    return FinalReport.Opinion(expert: member, opinion: .agree, reasons: nil, statement: nil, silent: true, certificate: nil)
                 }
-                return FinalReport.Opinion(expert: member, opinion: document.opinion, reasons: document.reasons, statement: statement, silent: false)
+                let certificate = try? statement.certificate.flatMap { try tx.certificate(fingerprint: $0) }?.pem
+                return FinalReport.Opinion(expert: member, opinion: document.opinion, reasons: document.reasons, statement: statement, silent: false,
+                                           certificate: certificate)
             }
             let report = try Self.signedReport(tx, id).decode(Report.self)
             let final = try platform.signDocument(FinalReport(tenderId: id, section: context.tender.section, reportDigest: context.state.reportDigest!,

@@ -12,12 +12,14 @@ extension Draw {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "Where to keep the value (default: ebid-<tender>-<you>-draw.secret.json).") var secret: String?
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, party, _) = try await options.login()
                 let path = secret ?? DrawWork.defaultSecretPath(tender: options.tender, party: party)
                 let view = try await DrawWork.commit(client, tender: options.tender, party: party, secretPath: path)
+                if json { return try printJSON(view) }
                 print("committed; value kept in \(path). Contributors: \(view.contributions.map { "\($0.party) (\($0.role))" }.joined(separator: ", "))")
             }
         }

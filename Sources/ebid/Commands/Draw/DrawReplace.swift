@@ -14,12 +14,14 @@ extension Draw {
         @OptionGroup var options: EvalOptions
         @Option(help: "The member to replace.") var expert: String
         @Option(help: "declined, absent, unreachable or conflict-found.") var reason: String
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, _, _) = try await options.login()
                 struct Body: Encodable { var expert: String; var reason: String }
                 let pick: DrawPick = try await client.send("POST", "\(options.path)/draw/replacements", json: Body(expert: expert, reason: reason))
+                if json { return try printJSON(pick) }
                 print("\(expert) replaced by \(pick.expert) in seat \(pick.seat + 1) (\(reason))")
             }
         }

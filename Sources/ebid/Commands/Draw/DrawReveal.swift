@@ -12,11 +12,13 @@ extension Draw {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "The file `ebid draw commit` wrote.") var secret: String?
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, party, _) = try await options.login()
                 let view = try await DrawWork.reveal(client, secretPath: secret ?? DrawWork.defaultSecretPath(tender: options.tender, party: party))
+                if json { return try printJSON(view) }
                 if view.phase == .drawing {
                     print("revealed; waiting for \(view.contributions.filter { !$0.revealed }.map(\.party).joined(separator: ", "))")
                 } else if let record = view.record {

@@ -25,6 +25,6 @@ struct Eval: AsyncParsableCommand {
           ebid eval clean --bill bid-bill.csv --tender-bill tender-bill.csv
         """,
         subcommands: [EvalTasks.self, EvalDeclare.self, EvalBids.self, EvalCommit.self, EvalReveal.self, EvalCompliance.self, EvalScores.self,
-                      EvalExplain.self, EvalRescore.self, EvalReport.self, EvalSign.self, EvalPreview.self, EvalClean.self]
+                      EvalExplain.self, EvalRescore.self, EvalReport.self, EvalSign.self, EvalVerify.self, EvalPreview.self, EvalClean.self]
     )
 }

@@ -28,12 +28,16 @@ extension Eval {
         @Option(help: "Where to keep the sheet and salt until the reveal (default: ebid-<tender>-<you>-<round>.secret.json).")
         var secret: String?
 
+        @Flag(help: "Print JSON (your task as the service sees it).")
+        var json = false
+
         func run() async throws {
             try await reportingErrors {
                 let (client, party, key) = try await options.login()
                 guard let text = String(data: try readFile(scores, what: "scores"), encoding: .utf8) else { throw CLIError("\(scores) is not UTF-8") }
                 let path = secret ?? EvalWork.defaultSecretPath(tender: options.tender, member: party, round: round)
                 let task = try await EvalWork.commit(client, tender: options.tender, member: party, round: round, scores: try EvalWork.parseScores(text), key: key, secretPath: path)
+                if json { return try printJSON(task) }
                 print("committed to your \(round.rawValue) scores; sheet and salt kept in \(path) until the reveal (round now \(task.rounds[round]?.rawValue ?? "?"))")
             }
         }

@@ -20,6 +20,9 @@ extension Eval {
         @Option(help: "CODE=REASON; repeat for several.")
         var reject: [String] = []
 
+        @Flag(help: "Print JSON.")
+        var json = false
+
         func run() async throws {
             try await reportingErrors {
                 let (client, _, _) = try await options.login()
@@ -33,6 +36,7 @@ extension Eval {
                 struct Body: Encodable { var opinions: [ComplianceOpinion] }
                 let opinions = view.technicalCodes.map { ComplianceOpinion(code: $0, reject: reasons[$0] != nil, reasons: reasons[$0]) }
                 let task: EvaluationRoom.TaskView = try await client.send("POST", "\(options.path)/evaluation/compliance", json: Body(opinions: opinions))
+                if json { return try printJSON(task) }
                 print("compliance review given: \(reasons.isEmpty ? "every bid passes" : "rejecting \(reasons.keys.sorted().joined(separator: ", "))"); commercial round \(task.rounds[.commercial]?.rawValue ?? "?")")
             }
         }

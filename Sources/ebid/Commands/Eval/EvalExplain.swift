@@ -15,12 +15,14 @@ extension Eval {
         @Option(help: "Bid code, e.g. T03.") var code: String
         @Option(help: "Criterion id.") var criterion: String
         @Option(help: "Your explanation.") var text: String
+        @Flag(help: "Print JSON (your flags in the round).") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, _, _) = try await options.login()
                 let input = EvaluationRoom.ExplanationInput(round: round, code: code, criterion: criterion, text: text)
-                let _: EvaluationRoom.ScoresView.Round = try await client.send("POST", "\(options.path)/evaluation/explanations", json: input)
+                let round: EvaluationRoom.ScoresView.Round = try await client.send("POST", "\(options.path)/evaluation/explanations", json: input)
+                if json { return try printJSON(round) }
                 print("explanation recorded for \(code) \(criterion)")
             }
         }

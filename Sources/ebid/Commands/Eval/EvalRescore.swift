@@ -17,6 +17,7 @@ extension Eval {
         @Option(help: "Criterion id.") var criterion: String
         @Option(help: "The new score.") var score: String
         @Option(help: "Why.") var reason: String
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
@@ -24,6 +25,7 @@ extension Eval {
                 let (client, _, _) = try await options.login()
                 let input = EvaluationRoom.RescoreInput(round: round, code: code, criterion: criterion, score: value, reason: reason)
                 let rescore: Rescore = try await client.send("POST", "\(options.path)/evaluation/rescores", json: input)
+                if json { return try printJSON(rescore) }
                 print("re-scored \(code) \(criterion): \(rescore.from) → \(rescore.to)")
             }
         }

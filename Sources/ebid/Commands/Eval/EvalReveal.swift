@@ -18,11 +18,15 @@ extension Eval {
         @Option(help: "The secret file `ebid eval commit` wrote.")
         var secret: String?
 
+        @Flag(help: "Print JSON (your task as the service sees it).")
+        var json = false
+
         func run() async throws {
             try await reportingErrors {
                 let (client, party, _) = try await options.login()
                 let path = secret ?? EvalWork.defaultSecretPath(tender: options.tender, member: party, round: round)
                 let task = try await EvalWork.reveal(client, secretPath: path)
+                if json { return try printJSON(task) }
                 print("revealed your \(round.rawValue) scores (round now \(task.rounds[round]?.rawValue ?? "?"))")
             }
         }

@@ -14,11 +14,13 @@ extension Eval {
         @OptionGroup var options: EvalOptions
         @Option(help: "Dissent, with these reasons.") var dissent: String?
         @Option(name: .customLong("platform-cert"), help: "Check the platform's signature on the report first.") var platformCert: String?
+        @Flag(help: "Print JSON (your task as the service sees it).") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, party, key) = try await options.login()
-                _ = try await EvalWork.sign(client, tender: options.tender, member: party, dissent: dissent, key: key, platform: try platformCert.map { try Certificate(file: $0) })
+                let task = try await EvalWork.sign(client, tender: options.tender, member: party, dissent: dissent, key: key, platform: try platformCert.map { try Certificate(file: $0) })
+                if json { return try printJSON(task) }
                 print(dissent == nil ? "you signed the report of \(options.tender): agree" : "you signed the report of \(options.tender): dissent, with your reasons")
             }
         }

@@ -9,11 +9,13 @@ extension ResultCommand {
         @OptionGroup var options: EvalOptions
         @Option(help: "Objection number.") var number: Int
         @Option(help: "The answer.") var text: String
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, _, _) = try await options.login()
                 let objection: Objection = try await client.send("POST", "\(options.path)/result/objections/\(number)/answer", json: ["text": text])
+                if json { return try printJSON(objection) }
                 print("objection \(objection.number) answered")
             }
         }

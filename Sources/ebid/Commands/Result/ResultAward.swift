@@ -14,6 +14,7 @@ extension ResultCommand {
         @OptionGroup var options: EvalOptions
         @Option(help: "The candidate's rank (default 1).") var rank: Int?
         @Option(help: "Why not the first candidate.") var reason: String?
+        @Flag(help: "Print JSON (the award).") var json = false
 
         func run() async throws {
             try await reportingErrors {
@@ -22,6 +23,7 @@ extension ResultCommand {
                 struct Served: Decodable { var signed: SignedDocument.Wire }
                 let served: Served = try await client.send("POST", "\(options.path)/result/award", json: Body(rank: rank, reason: reason))
                 let award = try served.signed.signed!.decode(EvaluationRoom.Award.self)
+                if json { return try printJSON(award) }
                 print("awarded to \(award.winner.bidder) at \(award.winner.price); \(award.notices.count) result notices issued; the committee is now public")
             }
         }

@@ -8,11 +8,13 @@ extension ResultCommand {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "The objection.") var text: String
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 let (client, _, _) = try await options.login()
                 let objection: Objection = try await client.send("POST", "\(options.path)/result/objections", json: ["text": text])
+                if json { return try printJSON(objection) }
                 print("objection \(objection.number) recorded; the award waits for its answer")
             }
         }

@@ -9,6 +9,7 @@ extension ResultCommand {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "Statutory days of publicity (3…30).") var days: Int = 3
+        @Flag(help: "Print JSON (the publicity).") var json = false
 
         func run() async throws {
             try await reportingErrors {
@@ -16,6 +17,7 @@ extension ResultCommand {
                 struct Served: Decodable { var signed: SignedDocument.Wire }
                 let served: Served = try await client.send("POST", "\(options.path)/result/publicity", json: ["days": days])
                 let publicity = try served.signed.signed!.decode(EvaluationRoom.Publicity.self)
+                if json { return try printJSON(publicity) }
                 print("candidates of \(options.tender) published until \(displayTime(publicity.until)):")
                 for candidate in publicity.candidates { print("  \(candidate.rank). \(candidate.bidder)  \(candidate.price)  \(candidate.total?.description ?? "")") }
             }
