@@ -381,6 +381,10 @@ struct EvaluationRoomTests {
         let afterDelete = try fixture.audit().problems.map(\.detail)
         #expect(afterDelete.contains { $0.contains("the revealed sheets: 0 row(s) the ledger does not record, 1 recorded in the ledger but missing") })
         #expect(afterDelete.contains { $0.contains("lacks sheets of members \(members[4])") })
+        // 4. The maximum price raised in the tenders row (to let a bid above it be scored): the
+        //    signed opening record still names the published one.
+        try sql("UPDATE tenders SET spec = replace(spec, '38000000.00', '39000000.00') WHERE id = ?", [.text(setup.id)])
+        #expect(try fixture.audit().problems.contains { $0.detail.contains("maximum price is not the one the opening record names") })
     }
 
     @Test("supervisors keep the pool: a suspended expert stays out of the draw with the reason; changes and referrals are in the ledger")

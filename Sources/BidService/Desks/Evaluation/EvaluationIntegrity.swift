@@ -176,6 +176,19 @@ enum EvaluationIntegrity {
         agree("evaluation.compliance", rows: complianceRows, what: "the compliance reviews")
 
         let bids = try EvaluationRoom.evaluatedBids(tx, tender: id)
+        // The prices scored are the ones the signed opening record read out, and the maximum price
+        // the one it names (the tenders row is the platform's to rewrite, the record is signed).
+        if let opening = try tx.openingRecord(tender: id), let certificate = platformCertificates[opening.certificateFingerprint],
+           (try? opening.verify(with: certificate)) == true, let read = try? opening.decode(OpeningRecord.self) {
+            for bid in bids {
+                if let entry = read.bids.first(where: { $0.bidder == bid.bidder.id }), let price = entry.items["price"], ExactDecimal.price(price) != bid.price {
+                    problems.append("the price of \(bid.bidder.id)'s bid is not the one the opening record read out")
+                }
+            }
+            if read.tender.maximumPrice != tender.spec.maximumPrice { problems.append("the tender's maximum price is not the one the opening record names") }
+        } else if try tx.openingRecord(tender: id) != nil {
+            problems.append("the opening record is not signed by a trusted platform certificate")
+        }
         if let key = state.codeKey.flatMap(Hex.decode), EvaluationRoom.assignCodes(bids.map(\.bidId), key: key, hash: state.hash) != state.codes {
             problems.append("the bids' codes are not the ones the code key gives")
         }
