@@ -27,6 +27,7 @@ struct DrawTests {
         var fresh = DrawRecord(hash: .sha256, tenderId: record.tenderId, section: record.section, openingRecordDigest: record.openingRecordDigest,
                                committee: record.committee, pool: record.pool.reversed(), excluded: record.excluded, contributions: record.contributions,
                                deltaSet: record.deltaSet)
+        fresh.representatives = record.representatives
         try fresh.run()
         let replaced = try #require(record.picks.last?.replaces)
         _ = try fresh.replace(replaced, reason: "declined")
@@ -63,6 +64,8 @@ struct DrawTests {
             ("a replacement without reason", { $0.picks[$0.picks.count - 1].reason = "disliked" }),
             ("a seat moved", { $0.committee.seats[0].count = 2; $0.committee.seats[2].count = 2 }),
             ("the seed replaced", { $0.seed = String(repeating: "22", count: 32) }),
+            ("a representative dropped", { $0.representatives = [] }),
+            ("a drawn member named as representative", { $0.representatives = [$0.picks[0].expert] }),
         ]
         changes.append(("a value not revealed", { $0.contributions[0].value = nil }))
         for (what, change) in changes {

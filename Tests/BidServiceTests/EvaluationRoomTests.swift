@@ -16,21 +16,22 @@ struct EvaluationRoomTests {
         let fixture = try await ServiceFixture()
         let setup = try await EvaluationSetup(fixture, id: "T-EVAL-ALL")
         let state = try await setup.draw()
-        // Law art. 37: 7 members, an odd number, all drawn.
+        // Law art. 37: 7 members, an odd number; 6 drawn, one tenderer's representative named.
         #expect(state.members.count == 7)
+        #expect(state.representatives == ["expert-15"] && state.members.last == "expert-15")
         #expect(state.phase == .scoring)
         let record = try #require(try await setup.room.draw(tender: setup.id, for: try await setup.identity("supervisor-01")).record)
         // Anyone can recompute the committee from the record.
-        #expect(try record.verify().map(\.expert) == state.members)
+        #expect(try record.verify().map(\.expert) + (record.representatives ?? []) == state.members)
         // The exclusions, each with its reason (RULES.md recusal; the credit register).
         let reasons = Dictionary(uniqueKeysWithValues: record.excluded.map { ($0.expert, Set($0.reasons.map(\.code))) })
         #expect(reasons["expert-03"]?.contains("evaluation-ban") == true)  // seeds/credit-records.json
         #expect(reasons["expert-07"]?.contains("bidder-staff") == true)  // works for bidder-08
         #expect(reasons["expert-12"]?.contains("bidder-relation") == true)  // former employee of bidder-01
-        #expect(reasons["expert-15"]?.contains("tenderer-staff") == true)
+        #expect(reasons["expert-15"]?.contains("tenderer-staff") == true && reasons["expert-15"]?.contains("representative") == true)
         #expect(reasons["expert-16"]?.contains("agency-staff") == true)
         #expect(reasons["expert-17"]?.contains("supervisor") == true)
-        #expect(Set(state.members).isDisjoint(with: reasons.keys))
+        #expect(Set(state.members).subtracting(state.representatives).isDisjoint(with: reasons.keys))
         // Seats from other regions hold experts registered outside 350100.
         for pick in record.picks where record.committee.seats[pick.seat].origin == .otherRegions {
             #expect(record.pool.first { $0.id == pick.expert }?.region != "350100")
@@ -93,7 +94,7 @@ struct EvaluationRoomTests {
         #expect(award.winner.bidder == report.bids.first { $0.rank == 1 }!.bidder)
         #expect(award.notices.count == EvaluationSetup.bidders.count - 1)
         let after = try await setup.room.result(tender: setup.id)
-        #expect(try after.drawRecord?.verify().map(\.expert) == members)
+        #expect(try after.drawRecord.map { try $0.verify().map(\.expert) + ($0.representatives ?? []) } == members)
         #expect(after.objections?.first?.party == "bidder")  // who objected is not published
         // Every step is in the ledger and the audit still passes.
         let actions = Set(try await fixture.store.read { try $0.ledgerEvents(after: 0, limit: 100_000) }.filter { $0.tenderId == setup.id }.map(\.action))
@@ -275,7 +276,7 @@ struct EvaluationRoomTests {
         #expect(after.members.count == members.count)
         let host = try await setup.identity("agency-01")
         let record = try #require(try await setup.room.draw(tender: setup.id, for: host).record)
-        #expect(try record.verify().map(\.expert) == after.members)
+        #expect(try record.verify().map(\.expert) + (record.representatives ?? []) == after.members)
         #expect(record.picks.last?.replaces == members[1] && record.picks.last?.reason == "recused")
         await expectServiceError("draw.recusal-by-member") { _ = try await setup.room.replaceMember(tender: setup.id, expert: members[2], reason: "recused", by: host, role: .agency, address: "x") }
         _ = try await setup.room.replaceMember(tender: setup.id, expert: members[2], reason: "absent", by: host, role: .agency, address: "x")
@@ -300,8 +301,13 @@ struct EvaluationRoomTests {
         let setup = try await EvaluationSetup(fixture, id: "T-EVAL-DRAW", bidders: Array(EvaluationSetup.bidders.prefix(4)))
         let room = setup.room
         await expectServiceError("evaluation.host-only") { _ = try await room.startDraw(tender: setup.id, by: try await setup.identity("tenderer-01"), role: .tenderer, address: "x") }
-        _ = try await room.startDraw(tender: setup.id, by: try await setup.identity("agency-01"), role: .agency, address: "x")
-        await expectServiceError("draw.started") { _ = try await room.startDraw(tender: setup.id, by: try await setup.identity("agency-01"), role: .agency, address: "x") }
+        // The committee seats one representative: none, two, or one not on the tenderer's staff are refused.
+        let host = try await setup.identity("agency-01")
+        await expectServiceError("draw.representatives") { _ = try await room.startDraw(tender: setup.id, by: host, role: .agency, address: "x") }
+        await expectServiceError("draw.representatives") { _ = try await room.startDraw(tender: setup.id, representatives: ["expert-15", "expert-16"], by: host, role: .agency, address: "x") }
+        await expectServiceError("draw.representatives") { _ = try await room.startDraw(tender: setup.id, representatives: ["expert-20"], by: host, role: .agency, address: "x") }
+        _ = try await room.startDraw(tender: setup.id, representatives: ["expert-15"], by: host, role: .agency, address: "x")
+        await expectServiceError("draw.started") { _ = try await room.startDraw(tender: setup.id, representatives: ["expert-15"], by: host, role: .agency, address: "x") }
         try await setup.commitDraw("agency-01", role: .agency)
         // No reveal before a supervisor committed.
         await expectServiceError("draw.commitments-missing") { try await setup.revealDraw("agency-01", role: .agency) }

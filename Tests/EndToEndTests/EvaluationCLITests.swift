@@ -37,7 +37,7 @@ struct EvaluationCLITests {
         }
         _ = try run(["admin", "clock", "--server", s, "--advance", "400"], "admin-01")
         // No draw before the opening record.
-        let early = try run(["draw", "run", "--server", s, "--tender", Self.tender], "agency-01", expect: 1)
+        let early = try run(["draw", "run", "--server", s, "--tender", Self.tender, "--representative", "expert-15"], "agency-01", expect: 1)
         #expect(early.stderr.contains("draw.not-opened"))
         _ = try run(["opening", "start", "--server", s, "--tender", Self.tender], "agency-01")
         for (bidder, suite) in bidders { _ = try run(["bid", "decrypt", "--server", s, "--tender", Self.tender], bidder, suite: suite) }
@@ -49,7 +49,7 @@ struct EvaluationCLITests {
         #expect(completed)
 
         // The draw: set up, commit, reveal; the record verifies offline and a changed one does not.
-        let setup = try run(["draw", "run", "--server", s, "--tender", Self.tender], "agency-01")
+        let setup = try run(["draw", "run", "--server", s, "--tender", Self.tender, "--representative", "expert-15"], "agency-01")
         #expect(setup.text.contains("expert-03") && setup.text.contains("banned from evaluation"), "\(setup.text)")
         for party in ["agency-01", "supervisor-01"] {
             _ = try run(["draw", "commit", "--server", s, "--tender", Self.tender, "--secret", dir.file("\(party)-draw.json")], party)

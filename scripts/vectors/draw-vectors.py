@@ -116,7 +116,7 @@ def main():
               "pool": sorted(pool, key=lambda e: key(e["id"])), "poolDigest": pool_digest(pool).hex(),
               "excluded": [{"expert": e, "reasons": [{"code": "bidder-staff", "detail": "vector"}]} for e in sorted(excluded)],
               "exclusionsDigest": exclusions_digest(excluded).hex(), "contributions": contributions, "seed": s.hex(),
-              "picks": picks, "deltaSet": delta_set, "delta": delta}
+              "picks": picks, "deltaSet": delta_set, "delta": delta, "representatives": ["R001"]}
     print(json.dumps({"source": "scripts/vectors/draw-vectors.py", "streamIndices": indices, "tieBreakKeys": tie, "record": record},
                      ensure_ascii=False, indent=1))
 

@@ -39,6 +39,9 @@ public struct DrawRecord: Codable, Sendable, Equatable {
     public var picks: [DrawPick]
     /// δ drawn from the price formula's published set, when it has one.
     public var deltaSet: [ExactDecimal]?
+    /// The tenderer's representatives (Law art. 37: at most a third), named by the host when the
+    /// draw is set up, not drawn.
+    public var representatives: [String]?
     public var delta: ExactDecimal?
 
     public init(hash: HashAlgorithm, tenderId: String, section: String, openingRecordDigest: String, committee: CommitteeSpec,
@@ -103,6 +106,10 @@ public struct DrawRecord: Codable, Sendable, Equatable {
         guard Hex.encode(ExpertDraw.exclusionsDigest(excluded.map(\.expert), hash: hash)) == exclusionsDigest.lowercased() else {
             throw mismatch("the exclusions do not match their digest")
         }
+        let named = representatives ?? []
+        guard named.count == committee.representatives, Set(named).count == named.count, named.allSatisfy(ExpertDraw.isExpertId) else {
+            throw BidCoreError(.drawInvalid, "the committee has \(committee.representatives) tenderer's representative(s); the record names \(named.count)")
+        }
         let computed = try computeSeed()
         if let seed, seed.lowercased() != Hex.encode(computed) { throw mismatch("the seed is not the one the revealed values give") }
         var drawer = CommitteeDrawer(committee: committee, pool: pool, excluded: Set(excluded.map(\.expert)), seed: computed, hash: hash)
@@ -117,6 +124,7 @@ public struct DrawRecord: Codable, Sendable, Equatable {
             let replacement = try drawer.replace(replaced, reason: reason)
             guard replacement == recorded else { throw mismatch("the replacement of \(replaced) is \(replacement.expert), the record says \(recorded.expert)") }
         }
+        if !Set(named).isDisjoint(with: drawer.picks.map(\.expert)) { throw mismatch("a representative was also drawn") }
         if let deltaSet {
             let drawnDelta = ExpertDraw.delta(from: deltaSet, seed: computed, hash: hash)
             guard delta == drawnDelta else { throw mismatch("δ is \(drawnDelta), the record says \(delta.map(\.description) ?? "nothing")") }

@@ -283,7 +283,11 @@ public struct EvaluationState: Codable, Sendable, Equatable {
     public var awardedAt: Date?
     public var winner: String?
 
-    public var members: [String] { ExpertDraw.currentMembers(picks).map(\.expert) }
+    /// The tenderer's representatives (named, not drawn; Law art. 37).
+    public var representatives: [String] = []
+
+    /// The committee: the drawn members (replacements applied), then the representatives.
+    public var members: [String] { ExpertDraw.currentMembers(picks).map(\.expert) + representatives }
     public func bid(code: String) -> String? { codes.first { $0.value == code }?.key }
 }
 

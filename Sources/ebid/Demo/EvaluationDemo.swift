@@ -15,7 +15,10 @@ extension ServiceDemo {
         struct Now: Decodable { var now: Date }
 
         narrator.step("The expert draw (抽取专家, Reg. art. 46). The agency sets it up: the pool snapshot (45 experts, some registered by other cities' centres) and every exclusion with its reason are fixed by digest before any value is revealed.")
-        let started: EvaluationRoom.DrawView = try await agency.send("POST", "\(path)/draw")
+        // The tender seats one tenderer's representative (at most a third, Law art. 37): 杨文彬 of the
+        // tenderer's staff, expert-15, named by the agency; the other six are drawn.
+        struct Start: Encodable { var representatives: [String] }
+        let started: EvaluationRoom.DrawView = try await agency.send("POST", "\(path)/draw", json: Start(representatives: ["expert-15"]))
         for exclusion in started.record?.excluded ?? [] {
             narrator.result("\(exclusion.expert) excluded: \(exclusion.reasons.map(\.detail).joined(separator: "; "))")
         }
@@ -28,9 +31,9 @@ extension ServiceDemo {
             drawn = try await DrawWork.reveal(api, secretPath: "\(work)/\(party)-draw.secret.json")
         }
         guard let record = drawn?.record else { throw CLIError("the draw did not complete") }
-        let members = record.members.map(\.expert)
-        failures += narrator.expect((try? record.verify().map(\.expert)) == members,
-                                    "committee of \(members.count) drawn by specialty (2 from other cities' pools, 异地评标): \(members.joined(separator: ", ")); δ = \(record.delta?.description ?? "—"); the record verifies offline")
+        let members = record.members.map(\.expert) + (record.representatives ?? [])
+        failures += narrator.expect((try? record.verify().map(\.expert)) == record.members.map(\.expert),
+                                    "committee of \(members.count): \(record.members.count) drawn by specialty (2 from other cities' pools, 异地评标) and the tenderer's representative \(record.representatives?.joined(separator: ", ") ?? "—"): \(members.joined(separator: ", ")); δ = \(record.delta?.description ?? "—"); the record verifies offline")
         narrator.result("the list stays with the agency and the supervisors until the award (Law art. 37)")
 
         // The members, each on its own machine.
@@ -108,7 +111,7 @@ extension ServiceDemo {
         narrator.result("award notice (中标通知书) to \(award.winner.bidder) at \(award.winner.price) yuan; \(award.notices.count) result notices; all signed by the platform")
 
         let result: EvaluationRoom.ResultView = try await EBidClient(server: server).get("\(path)/result")
-        let publicMembers = try result.drawRecord?.verify().map(\.expert)
+        let publicMembers = try result.drawRecord.map { try $0.verify().map(\.expert) + ($0.representatives ?? []) }
         failures += narrator.expect(publicMembers == members && award.winner.bidder == report.bids.first { $0.rank == 1 }?.bidder,
                                     "now public: the committee and the draw record, which anyone recomputes; the winner is the first-ranked candidate")
         return failures

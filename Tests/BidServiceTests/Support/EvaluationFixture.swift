@@ -59,7 +59,9 @@ struct EvaluationSetup {
     /// The host and supervisor-01 commit, then reveal: the committee is drawn.
     @discardableResult
     func draw() async throws -> EvaluationState {
-        _ = try await room.startDraw(tender: id, by: try await identity("agency-01"), role: .agency, address: "10.9.0.1")
+        // The demo tender seats one tenderer's representative: expert-15, on the tenderer's staff.
+        let representatives = (opening.spec.evaluation.committee?.representatives ?? 0) > 0 ? ["expert-15"] : []
+        _ = try await room.startDraw(tender: id, representatives: representatives, by: try await identity("agency-01"), role: .agency, address: "10.9.0.1")
         try await commitDraw("agency-01", role: .agency)
         try await commitDraw("supervisor-01", role: .supervisor)
         try await revealDraw("agency-01", role: .agency)

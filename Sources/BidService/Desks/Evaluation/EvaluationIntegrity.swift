@@ -74,9 +74,7 @@ enum EvaluationIntegrity {
             problems.append("the draw record is missing")
         }
         if let record {
-            struct Start: Encodable { var poolDigest: String; var exclusionsDigest: String; var pool: Int; var excluded: Int; var openingRecordDigest: String }
-            let start = digest(of: Start(poolDigest: record.poolDigest, exclusionsDigest: record.exclusionsDigest, pool: record.pool.count,
-                                         excluded: record.excluded.count, openingRecordDigest: record.openingRecordDigest))
+            let start = digest(of: EvaluationRoom.startPayload(record))
             if recorded("draw.start").map(\.digest) != [start].compactMap({ $0 }) { problems.append("the draw record's pool, exclusions or opening record are not those draw.start fixed") }
             if let opening = try tx.openingRecord(tender: id), EvaluationRoom.digest(opening.document) != record.openingRecordDigest {
                 problems.append("the draw record names another opening record")
@@ -87,7 +85,8 @@ enum EvaluationIntegrity {
                 agree("draw.reveal", rows: record.contributions.map { ($0.party, $0.value.flatMap { digest(of: ["value": $0]) }) }, what: "the draw's revealed values")
                 do {
                     let members = try record.verify()
-                    if members.map(\.expert) != state.members || record.picks != state.picks || record.seed != state.seed || record.delta != state.delta {
+                    if members.map(\.expert) + (record.representatives ?? []) != state.members || record.picks != state.picks || record.seed != state.seed
+                        || record.delta != state.delta || (record.representatives ?? []) != state.representatives {
                         problems.append("the draw record does not give the committee, seed or δ the evaluation uses")
                     }
                 } catch let error as BidCoreError { problems.append("the draw record does not verify: \(error.reason)") }

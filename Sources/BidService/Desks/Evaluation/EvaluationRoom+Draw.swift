@@ -25,7 +25,7 @@ extension EvaluationRoom {
     }
 
     /// Starts the draw: the opening must be complete and the tender must define its committee.
-    public func startDraw(tender id: String, by identity: Identity, role: PartyRole, address: String) async throws -> DrawView {
+    public func startDraw(tender id: String, representatives: [String] = [], by identity: Identity, role: PartyRole, address: String) async throws -> DrawView {
         let now = environment.clock.now()
         let actor = identity.actor(role: role, address: address)
         // The identity-leak scan reads the technical parts: before the write, outside it.
@@ -37,10 +37,6 @@ extension EvaluationRoom {
         guard let committee = tender.spec.evaluation.committee else {
             throw ServiceError.unprocessable("draw.no-committee", "tender \(id) does not define its committee (evaluation.committee)")
         }
-        guard committee.representatives == 0 else {
-            throw ServiceError.unprocessable("draw.representatives-unsupported",
-                                             "seating the tenderer's representatives is not supported yet: define a committee of drawn experts only (tendererRepresentatives 0)")
-        }
         guard try await store.read({ try $0.evaluation(tender: id) }) == nil else { throw ServiceError.conflict("draw.started", "the draw of tender \(id) has started already") }
         let leaks = try IdentityScan.scan(bids, blobs: store.blobs)
         return try await store.write { tx in
@@ -49,10 +45,32 @@ extension EvaluationRoom {
                 throw ServiceError.conflict("draw.not-opened", "the draw follows the signed opening record; tender \(id) is \(tender.status.rawValue)")
             }
             guard bids.count >= 1 else { throw ServiceError.conflict("draw.no-bids", "no bid of tender \(id) opened: there is nothing to evaluate") }
+            guard representatives.count == committee.representatives, Set(representatives).count == representatives.count else {
+                throw ServiceError.unprocessable("draw.representatives", "the committee seats \(committee.representatives) tenderer's representative(s): name exactly that many, once each")
+            }
             let spec = tender.spec.evaluation
             let experts = try tx.experts()
             let bidders = bids.map(\.bidder)
-            let excluded = try ExpertRegistry.exclusions(experts: experts, tender: tender, bidders: bidders, tx: tx, at: now)
+            // The representatives: the tenderer's own staff with the expert role (they log in to
+            // evaluate), never a supervisor, never barred from evaluation.
+            let tendererCode = try tx.party(id: tender.tendererParty)?.creditCode
+            for representative in representatives {
+                guard let party = try tx.party(id: representative), party.roles.contains(.expert), !party.roles.contains(.supervisor),
+                      party.employerCreditCode != nil, party.employerCreditCode == tendererCode else {
+                    throw ServiceError.unprocessable("draw.representatives", "\(representative) is not a registered expert-role member of the tenderer's staff")
+                }
+                if let chain = CreditEffect.activeRestriction(try tx.creditRecords(subject: party.subjectCode), kind: .evaluationBan, at: now) {
+                    throw chain.refusal("draw.representative-banned")
+                }
+            }
+            var excluded = try ExpertRegistry.exclusions(experts: experts, tender: tender, bidders: bidders, tx: tx, at: now)
+            for representative in representatives where experts.contains(where: { $0.id == representative }) {
+                if let index = excluded.firstIndex(where: { $0.expert == representative }) {
+                    excluded[index].reasons.append(.init(code: "representative", detail: "sits as the tenderer's representative"))
+                } else {
+                    excluded.append(DrawExclusion(expert: representative, reasons: [.init(code: "representative", detail: "sits as the tenderer's representative")]))
+                }
+            }
             // A seat the pool can barely fill is a seat someone chose: at least three eligible
             // experts per place, or the draw is refused.
             let out = Set(excluded.map(\.expert))
@@ -67,19 +85,18 @@ extension EvaluationRoom {
             let hash: HashAlgorithm = tender.spec.acceptedSuites.first == .gm ? .sm3 : .sha256
             var deltaSet: [ExactDecimal]?
             if case .benchmark(let formula) = spec.rubric.price, case .drawn(let set) = formula.delta { deltaSet = set }
-            let draw = DrawRecord(hash: hash, tenderId: id, section: tender.section, openingRecordDigest: Self.digest(record.document),
+            var draw = DrawRecord(hash: hash, tenderId: id, section: tender.section, openingRecordDigest: Self.digest(record.document),
                                   committee: committee, pool: experts.map { PoolExpert(id: $0.id, specialties: $0.profile.specialties, region: $0.profile.region) },
                                   excluded: excluded, contributions: [], deltaSet: deltaSet)
+            draw.representatives = representatives.isEmpty ? nil : representatives
             var state = EvaluationState(tenderId: id, section: tender.section, phase: .drawing, hash: hash, startedBy: identity.party.id, startedAt: now)
+            state.representatives = representatives
             state.leaks = leaks
             let body = [UInt8](try JSONEncoder.ebid.encode(draw))
             state.drawDigest = Self.digest(body)
             _ = try tx.insertEvaluationEntry(tender: id, kind: .drawRecord, member: "", round: "", body: body, at: now)
             let context = Context(tender: tender, state: state)
-            struct Payload: Encodable { var poolDigest: String; var exclusionsDigest: String; var pool: Int; var excluded: Int; var openingRecordDigest: String }
-            try Self.save(state, try Self.entry(actor, "draw.start", context, Payload(poolDigest: draw.poolDigest, exclusionsDigest: draw.exclusionsDigest,
-                                                                                      pool: draw.pool.count, excluded: excluded.count,
-                                                                                      openingRecordDigest: draw.openingRecordDigest)), tx: tx, at: now)
+            try Self.save(state, try Self.entry(actor, "draw.start", context, Self.startPayload(draw)), tx: tx, at: now)
             return Self.drawView(draw, state: state, full: true)
         }
     }
@@ -219,6 +236,21 @@ extension EvaluationRoom {
     }
 
     // MARK: Helpers
+
+    /// What `draw.start` records: everything fixed before any value is committed.
+    struct StartPayload: Encodable {
+        var poolDigest: String
+        var exclusionsDigest: String
+        var pool: Int
+        var excluded: Int
+        var openingRecordDigest: String
+        var representatives: [String]?
+    }
+
+    static func startPayload(_ record: DrawRecord) -> StartPayload {
+        StartPayload(poolDigest: record.poolDigest, exclusionsDigest: record.exclusionsDigest, pool: record.pool.count, excluded: record.excluded.count,
+                     openingRecordDigest: record.openingRecordDigest, representatives: record.representatives)
+    }
 
     static func drawRecord(_ tx: any StoreTransaction, _ id: String) throws -> DrawRecord {
         guard let body = try tx.evaluationEntry(tender: id, kind: .drawRecord, member: "", round: "") else { throw notFound(id) }

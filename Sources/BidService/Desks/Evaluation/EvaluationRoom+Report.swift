@@ -164,7 +164,12 @@ extension EvaluationRoom {
 
     /// The report (评标报告, Reg. art. 53) as signed by the platform and then by each member.
     public struct Report: Codable, Sendable, Equatable {
-        public struct Member: Codable, Sendable, Equatable { public var expert: String; public var name: String; public var seat: Int }
+        public struct Member: Codable, Sendable, Equatable {
+            public var expert: String
+            public var name: String
+            /// The drawn seat (index into the committee's seats); nil for the tenderer's representatives.
+            public var seat: Int?
+        }
         public struct BidLine: Codable, Sendable, Equatable {
             public var code: String
             public var bidId: String
@@ -285,7 +290,7 @@ extension EvaluationRoom {
         } catch let error as BidCoreError { throw ServiceError.unprocessable(error.code.rawValue, error.reason) }
         let members = try ExpertDraw.currentMembers(context.state.picks).map { pick in
             Report.Member(expert: pick.expert, name: try tx.party(id: pick.expert)?.name ?? pick.expert, seat: pick.seat)
-        }
+        } + context.state.representatives.map { Report.Member(expert: $0, name: try tx.party(id: $0)?.name ?? $0, seat: nil) }
         let lines = coded.map { code, bid -> Report.BidLine in
             let result = outcome.bids.first { $0.id == code }!
             return Report.BidLine(code: code, bidId: bid.bidId, bidder: bid.bidder.name, creditCode: bid.bidder.creditCode, price: bid.price, rejected: result.rejected,

@@ -52,6 +52,9 @@ extension EvaluationRoom {
             guard context.state.phase == .scoring, context.state.declarations[identity.party.id] == nil else {
                 throw ServiceError.conflict("evaluation.declared", "\(identity.party.name) has declared already")
             }
+            if document.kind == .recusal && context.state.representatives.contains(identity.party.id) {
+                throw ServiceError.conflict("draw.representative-recusal", "a representative who must recuse is replaced by the tenderer naming another when the draw is set up again")
+            }
             let actor = identity.actor(role: .expert, address: address)
             _ = try tx.insertEvaluationEntry(tender: id, kind: .declaration, member: identity.party.id, round: document.kind.rawValue,
                                              body: try Self.stored(statement, by: identity), at: now)

@@ -44,9 +44,14 @@ struct EvaluationController: Sendable {
         }
 
         // The draw
-        routes.add(.post, "/v1/tenders/:id/draw", Self.hosts, "Start the expert draw after the opening: pool snapshot and exclusions fixed (host)") { _, context, caller in
+        routes.add(.post, "/v1/tenders/:id/draw", Self.hosts,
+                   "Start the expert draw after the opening {representatives?: [party id]}: pool snapshot and exclusions fixed (host)") { request, context, caller in
             let (identity, role) = try caller.required
-            return try JSONBody.response(try await room.startDraw(tender: try context.parameters.require("id"), by: identity, role: role, address: caller.address), status: .created)
+            struct Body: Decodable { var representatives: [String]? }
+            let buffer = try await request.body.collect(upTo: 64 << 10)
+            let body = buffer.readableBytes == 0 ? Body() : try JSONDecoder.ebid.decodeStrict(Body.self, from: Data(buffer: buffer))
+            return try JSONBody.response(try await room.startDraw(tender: try context.parameters.require("id"), representatives: body.representatives ?? [],
+                                                                  by: identity, role: role, address: caller.address), status: .created)
         }
         routes.add(.get, "/v1/tenders/:id/draw", Access.roles([.tenderer, .agency, .supervisor]), "The draw and its record with the committee (host and supervisors, until the award)") { _, context, caller in
             let (identity, _) = try caller.required

@@ -22,6 +22,7 @@ extension Draw {
                 if let out, let record = view.record { try JSONEncoder.ebidPretty.encode(record).write(to: URL(fileURLWithPath: out)) }
                 if members {
                     for pick in view.record?.members ?? [] { print(pick.expert) }
+                    for representative in view.record?.representatives ?? [] { print(representative) }
                     return
                 }
                 if json { return try printJSON(view) }
