@@ -424,4 +424,30 @@ struct EvaluationRoomTests {
             _ = try await setup.room.referExpert(tender: setup.id, .init(expert: "expert-03", summary: "x", evidence: ""), by: supervisor, role: .supervisor, address: "x")
         }
     }
+
+    @Test("the lowest evaluated price method: no scores to seal, compliance review, the lowest compliant price first")
+    func lowestEvaluatedPrice() async throws {
+        let fixture = try await ServiceFixture()
+        let setup = try await EvaluationSetup(fixture, id: "T-EVAL-LEP", bidders: Array(EvaluationSetup.bidders.prefix(4))) { spec in
+            spec.evaluation = EvaluationSpec(method: .lowestEvaluatedPrice, rubric: Rubric(criteria: [], price: nil, tieBreaks: [.draw], candidates: 2),
+                                             committee: CommitteeSpec(size: 5, seats: [.init(specialty: "市政道路", count: 3), .init(specialty: "工程造价", count: 2)], region: "350100"))
+        }
+        let state = try await setup.draw()
+        // Nothing to score under codes: the technical round is locked at once and names are shown.
+        #expect(state.rounds[.technical] == .locked)
+        try await setup.declareAll()
+        let view = try await setup.room.bids(tender: setup.id, for: try await setup.identity(state.members[0]))
+        #expect(view.namesShown)
+        let cheapest = try #require(view.bids.min { $0.price! < $1.price! })
+        // The committee rejects the cheapest bid for not responding to a substantive term.
+        try await setup.complianceAll(rejecting: Dictionary(uniqueKeysWithValues: state.members.prefix(3).map { ($0, [cheapest.code]) }))
+        #expect(try await setup.state().rounds[.commercial] == .locked)
+        let host = try await setup.identity("agency-01")
+        let report = try await setup.room.generateReport(tender: setup.id, deadlineMinutes: 60, by: host, role: .agency, address: "x").decode(EvaluationRoom.Report.self)
+        let ranked = report.bids.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
+        #expect(ranked.count == 3 && !ranked.contains { $0.code == cheapest.code })
+        #expect(ranked.map(\.price) == ranked.map(\.price).sorted())
+        #expect(report.candidates.count == 2)
+        #expect(report.bids.first { $0.code == cheapest.code }?.rejectionReasons == ["未实质性响应"])
+    }
 }

@@ -101,6 +101,9 @@ struct EvaluationCLITests {
                 _ = try run(["eval", "reveal", "--server", s, "--tender", Self.tender, "--round", round, "--secret", dir.file("\(member)-\(round).secret")], member)
             }
         }
+        // Bid cleaning, as a member sees it once names are shown: bidder-05's unbalanced unit price.
+        let cleaning = try run(["eval", "clean", "--server", s, "--tender", Self.tender], members[0]).text
+        #expect(cleaning.contains("unbalanced-high"), "\(cleaning)")
         let scores = try run(["eval", "scores", "--server", s, "--tender", Self.tender], "supervisor-01").text
         #expect(scores.contains("technical: locked") && scores.contains("commercial: locked"), "\(scores)")
 
