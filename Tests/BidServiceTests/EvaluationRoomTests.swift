@@ -104,6 +104,12 @@ struct EvaluationRoomTests {
             #expect(actions.contains(action), "\(action)")
         }
         #expect(try fixture.audit().problems.isEmpty)
+        // A checkpoint was signed right after each milestone: the award is covered at once.
+        let awardEvent = try #require(try await setup.opening.ledger(action: "result.award").first)
+        #expect(try await fixture.store.read { try $0.checkpoint(covering: awardEvent.seq) } != nil)
+        let drawEvent = try #require(try await setup.opening.ledger(action: "draw.complete").first)
+        let drawCheckpoint = try #require(try await fixture.store.read { try $0.checkpoint(covering: drawEvent.seq) })
+        #expect(drawCheckpoint.seq <= (try await setup.opening.ledger(action: "evaluation.declare").first?.seq ?? 0))
     }
 
     @Test("nobody sees a score before every member committed; a reveal must open its commitment")

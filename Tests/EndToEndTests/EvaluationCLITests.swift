@@ -144,8 +144,14 @@ struct EvaluationCLITests {
         #expect(try run(["draw", "verify", "--in", dir.file("public-draw.json")]).text.contains("the draw verifies"))
         // The audit checks the evaluation's rows too.
         server.stop()
-        let audit = try run(["audit", "verify", "--data", dir.file("data"), "--platform-cert", dir.file("platform.pem")])
+        let audit = try run(["audit", "verify", "--data", dir.file("data"), "--platform-cert", dir.file("platform.pem"),
+                             "--trust", "\(CLI.keys)/gm/ca.crt.pem", "--trust", "\(CLI.keys)/nist/ca.crt.pem"])
         #expect(audit.text.contains("intact"), "\(audit.text)")
+        // Against another CA's roots, the members' statements do not pass.
+        let foreign = TemporaryDirectory()
+        _ = try run(["keys", "demo-pki", "--out", foreign.path, "--parties", "\(CLI.seeds)/parties.json"])
+        let wrongRoots = try run(["audit", "verify", "--data", dir.file("data"), "--platform-cert", dir.file("platform.pem"), "--trust", foreign.file("gm/ca.crt.pem")], expect: 1)
+        #expect(wrongRoots.stderr.contains("does not chain to the trusted CA roots"), "\(wrongRoots.stderr)")
     }
 
     /// `ebid eval preview` (a contract): ID,PRICE lines in, ID,PRICE,SCORE lines out. The rubric is

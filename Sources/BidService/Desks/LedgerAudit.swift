@@ -43,12 +43,16 @@ public enum LedgerAudit {
         public var hashBlobs = false
         /// The auditor's own time: in a statutory directory nothing may be dated after it.
         public var now = Date()
+        /// CA roots the auditor holds: evaluation members' certificates must chain to them.
+        public var memberTrust: TrustStore?
 
-        public init(receipts: [SignedDocument] = [], checkpoints: [Supervision.PublicCheckpoint] = [], hashBlobs: Bool = false, now: Date = Date()) {
+        public init(receipts: [SignedDocument] = [], checkpoints: [Supervision.PublicCheckpoint] = [], hashBlobs: Bool = false, now: Date = Date(),
+                    memberTrust: TrustStore? = nil) {
             self.receipts = receipts
             self.checkpoints = checkpoints
             self.hashBlobs = hashBlobs
             self.now = now
+            self.memberTrust = memberTrust
         }
     }
 
@@ -159,7 +163,7 @@ public enum LedgerAudit {
             try checkExternal(evidence, tx: tx, certificates: certificates, hashes: hashes, byHash: byHash, report: &report)
             try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
             for evaluation in try tx.evaluations(phase: nil) {
-                for problem in try EvaluationIntegrity.problems(tx, tender: evaluation.tenderId, platformCertificates: certificates) {
+                for problem in try EvaluationIntegrity.problems(tx, tender: evaluation.tenderId, platformCertificates: certificates, memberTrust: evidence.memberTrust) {
                     report.problems.append(.init(seq: nil, kind: "evaluation", detail: "tender \(evaluation.tenderId): \(problem)"))
                 }
             }

@@ -157,6 +157,9 @@ struct Audit: AsyncParsableCommand {
         @Flag(name: .customLong("hash-blobs"), help: "Hash every stored package again (reads every blob).")
         var hashBlobs = false
 
+        @Option(name: .customLong("trust"), help: "CA root(s) you hold: evaluation members' certificates must chain to them (else the registry's word is taken).")
+        var trustFiles: [String] = []
+
         func run() async throws {
             try await reportingErrors {
                 guard FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") else { throw CLIError("\(data) holds no ebid database") }
@@ -172,7 +175,7 @@ struct Audit: AsyncParsableCommand {
                 }
                 let evidence = LedgerAudit.Evidence(receipts: try receipts.map { try Self.loadReceipts($0, certificates: certificates) } ?? [],
                                                     checkpoints: try checkpoints.map { try decodeJSON([Supervision.PublicCheckpoint].self, from: $0, what: "checkpoint archive") } ?? [],
-                                                    hashBlobs: hashBlobs)
+                                                    hashBlobs: hashBlobs, memberTrust: trustFiles.isEmpty ? nil : try TrustStore(anchorFiles: trustFiles))
                 let report = try LedgerAudit.run(store, platformCertificates: certificates, evidence: evidence)
                 var rows: [(String, String)] = [
                     ("events", "\(report.events)"),

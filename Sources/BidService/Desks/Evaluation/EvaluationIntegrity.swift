@@ -20,7 +20,7 @@ import Foundation
 /// What an insider with the platform key could still do is rewrite the ledger itself and re-sign
 /// checkpoints: the copies archived outside (docs/ledger.md) are what catch that.
 enum EvaluationIntegrity {
-    static func problems(_ tx: any StoreTransaction, tender id: String, platformCertificates: [String: Certificate]) throws -> [String] {
+    static func problems(_ tx: any StoreTransaction, tender id: String, platformCertificates: [String: Certificate], memberTrust: TrustStore? = nil) throws -> [String] {
         guard let state = try tx.evaluation(tender: id), let tender = try tx.tender(id: id) else { return [] }
         var problems: [String] = []
         let events = try tx.ledgerEvents(LedgerQuery(tender: id, limit: 1_000_000))
@@ -49,6 +49,12 @@ enum EvaluationIntegrity {
             guard let certificate = try? tx.certificate(fingerprint: fingerprint), (try? tx.party(certificateFingerprint: fingerprint))??.id == member,
                   (try? certificate.publicKey.isValidSignature(signature, for: document, scheme: statement.scheme)) == true else {
                 problems.append("\(what) of \(member) is not signed by a certificate registered to \(member)")
+                return nil
+            }
+            // With CA roots the auditor holds, the certificate must chain to them (at the start of
+            // the evaluation): a certificate the platform made up for a member would not.
+            if let memberTrust, (try? memberTrust.verify(certificate, at: state.startedAt, for: .signing)) == nil {
+                problems.append("\(what) of \(member) is signed with a certificate that does not chain to the trusted CA roots")
                 return nil
             }
             guard let decoded = try? JSONDecoder.ebid.decodeStrict(T.self, from: Data(document)) else {

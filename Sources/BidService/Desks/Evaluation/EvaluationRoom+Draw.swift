@@ -143,7 +143,7 @@ extension EvaluationRoom {
             throw ServiceError.badRequest("draw.value-malformed", "the value is \(DrawCommitment.valueLength) bytes in hex")
         }
         let now = environment.clock.now()
-        return try await store.write { tx in
+        let view = try await store.write { tx in
             let context = try Self.context(tx, id)
             _ = try Self.requireInside(identity, context)
             guard context.state.phase == .drawing else { throw ServiceError.conflict("draw.done", "the committee of tender \(id) is drawn") }
@@ -188,6 +188,8 @@ extension EvaluationRoom {
             }
             return Self.drawView(record, state: state, full: true)
         }
+        if view.phase == .scoring { await checkpointMilestone() }
+        return view
     }
 
     /// Draws a replacement for a member who declined, did not arrive or cannot be reached (the

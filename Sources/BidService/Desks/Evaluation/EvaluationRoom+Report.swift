@@ -229,7 +229,7 @@ extension EvaluationRoom {
         let now = environment.clock.now()
         let platform = environment.platform
         let cleaning = try await cleaningReports(tender: id)
-        return try await store.write { tx in
+        let signed = try await store.write { tx in
             let context = try Self.context(tx, id)
             try Self.requireHost(identity, context)
             guard context.state.phase == .scoring, context.state.rounds.values.allSatisfy({ $0 == .locked }) else {
@@ -261,6 +261,8 @@ extension EvaluationRoom {
                                                 ["report": state.reportDigest!, "candidates": report.candidates.joined(separator: ",")]), tx: tx, at: now)
             return signed
         }
+        await checkpointMilestone()
+        return signed
     }
 
     static func buildReport(_ tx: any StoreTransaction, _ context: Context, cleaning: [String: CleaningReport], at now: Date, deadline: Date) throws -> Report {

@@ -138,7 +138,7 @@ extension EvaluationRoom {
     public func award(tender id: String, winnerRank: Int?, reason: String?, by identity: Identity, role: PartyRole, address: String) async throws -> SignedDocument {
         let now = environment.clock.now()
         let platform = environment.platform
-        return try await store.write { tx in
+        let awarded = try await store.write { tx in
             let context = try Self.context(tx, id)
             try Self.requireHost(identity, context)
             guard context.state.phase == .publicity else { throw ServiceError.conflict("result.not-in-publicity", "the award follows the candidates' publicity") }
@@ -172,6 +172,8 @@ extension EvaluationRoom {
                                                 ["award": Self.digest(signed.document), "winner": award.winner.party]), tx: tx, at: now)
             return signed
         }
+        await checkpointMilestone()
+        return awarded
     }
 
     /// The public result (anyone): nothing before the publicity; the committee and the draw only after the award.

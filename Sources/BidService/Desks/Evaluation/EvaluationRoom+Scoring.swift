@@ -229,7 +229,7 @@ extension EvaluationRoom {
             throw ServiceError.badRequest("evaluation.reveal-malformed", "sheet is base64 (at most 6 MiB), salt \(ScoreCommitment.saltLength) bytes in hex")
         }
         let now = environment.clock.now()
-        return try await store.write { tx in
+        let task = try await store.write { tx in
             let context = try Self.context(tx, id)
             try Self.requireMember(identity, context)
             let round = input.round
@@ -268,6 +268,8 @@ extension EvaluationRoom {
             }
             return Self.task(state, tender: context.tender, member: identity.party.id)
         }
+        if task.rounds[input.round] == .locked { await checkpointMilestone() }
+        return task
     }
 
     /// The sheet scores exactly the round's codes on exactly its criteria, within bounds (Reg. art.

@@ -141,6 +141,14 @@ public struct EvaluationRoom: Sendable {
         try LedgerEntry(actor: actor, action: action, object: "evaluation/\(context.tender.id)", tenderId: context.tender.id, json: payload)
     }
 
+    /// A signed checkpoint right after a step the evaluation rests on (the committee drawn, a round
+    /// locked, the report, the award), so that the monitoring office's archive holds that moment
+    /// (docs/ledger.md). The step has already succeeded: a failed checkpoint is left to the next
+    /// periodic one rather than turned into the step's failure.
+    func checkpointMilestone() async {
+        _ = try? await Supervision(environment).checkpoint()
+    }
+
     static func digest(_ bytes: [UInt8]) -> String { Hex.encode(StreamingDigest.hash(bytes, using: .sha256)) }
 
     /// The criteria a round scores.
