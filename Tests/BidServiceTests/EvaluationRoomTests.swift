@@ -456,4 +456,37 @@ struct EvaluationRoomTests {
         #expect(report.candidates.count == 2)
         #expect(report.bids.first { $0.code == cheapest.code }?.rejectionReasons == ["未实质性响应"])
     }
+
+    @Test("a member who never reveals does not stall the tender: after the grace period the host replaces it, and the replacement scores")
+    func silentMemberReplaced() async throws {
+        let fixture = try await ServiceFixture()
+        let setup = try await EvaluationSetup(fixture, id: "T-EVAL-SILENT", bidders: Array(EvaluationSetup.bidders.prefix(3)))
+        let members = try await setup.draw().members
+        try await setup.declareAll()
+        let criteria = EvaluationRoom.criteria(.technical, setup.opening.spec.evaluation.rubric)
+        for member in members {
+            let codes = try await setup.codes(.technical, as: member)
+            try await setup.commit(member, .technical, scores: Dictionary(uniqueKeysWithValues: codes.map { ($0, Dictionary(uniqueKeysWithValues: criteria.map { ($0.id, $0.maximum) })) }))
+        }
+        let silent = members[0]
+        for member in members.dropFirst() { try await setup.reveal(member, .technical) }
+        let host = try await setup.identity("agency-01")
+        // Not before the grace period (an hour): the host cannot pick off a member who is merely slow.
+        await expectServiceError("draw.member-declared") { _ = try await setup.room.replaceMember(tender: setup.id, expert: silent, reason: "absent", by: host, role: .agency, address: "x") }
+        // Nor a member who revealed.
+        fixture.clock.advance(by: 3601)
+        await expectServiceError("draw.member-declared") { _ = try await setup.room.replaceMember(tender: setup.id, expert: members[1], reason: "absent", by: host, role: .agency, address: "x") }
+        let pick = try await setup.room.replaceMember(tender: setup.id, expert: silent, reason: "absent", by: host, role: .agency, address: "x")
+        let replacement = pick.expert
+        #expect(try await setup.state().rounds[.technical] == .revealing)
+        try await setup.declare(replacement)
+        let codes = try await setup.codes(.technical, as: replacement)
+        try await setup.commit(replacement, .technical, scores: Dictionary(uniqueKeysWithValues: codes.map { ($0, Dictionary(uniqueKeysWithValues: criteria.map { ($0.id, $0.maximum) })) }))
+        try await setup.reveal(replacement, .technical)
+        let state = try await setup.state()
+        #expect(state.rounds[.technical] == .locked)
+        #expect(!state.members.contains(silent) && state.members.contains(replacement))
+        // The silent member's commitment stays on record; the audit is still satisfied.
+        #expect(try fixture.audit().problems.isEmpty)
+    }
 }

@@ -268,6 +268,8 @@ public struct EvaluationState: Codable, Sendable, Equatable {
     public var declarations: [String: DeclarationKind] = [:]
     public var rounds: [ScoringRound: RoundStatus] = [:]
     public var committed: [ScoringRound: [String]] = [:]
+    /// When the technical round started taking reveals (every member had committed).
+    public var revealingSince: Date?
     public var revealed: [ScoringRound: [String]] = [:]
     public var complianceBy: [String] = []
     public var compliance: [ComplianceDecision]?

@@ -206,14 +206,22 @@ extension EvaluationRoom {
     }
 
     static func replace(_ expert: String, reason: String, context: Context, actor: Actor, tx: any StoreTransaction, at now: Date) throws -> DrawPick {
-        guard context.state.phase == .scoring, context.state.rounds[.technical] == .committing else {
-            throw ServiceError.conflict("draw.replacement-closed", "members are replaced only before the technical scores are revealed")
+        let technical = context.state.rounds[.technical]
+        guard context.state.phase == .scoring, technical == .committing || technical == .revealing else {
+            throw ServiceError.conflict("draw.replacement-closed", "members are replaced only before the technical scores are locked")
         }
         // The host replaces only members who have not declared (a declared member recuses itself
-        // or stays), and at most as many as the committee has seats: no re-rolling until a
-        // favourite comes up.
+        // or stays) — except one who, every other member having committed, has not revealed its
+        // technical scores within the grace period (the round would wait for it for ever); and at
+        // most as many as the committee has seats: no re-rolling until a favourite comes up. Nobody
+        // sees a score before the round is locked, so a replacement learns nothing by coming late.
         if reason != "recused" && context.state.declarations[expert] != nil {
-            throw ServiceError.conflict("draw.member-declared", "\(expert) has declared: it recuses itself with a signed declaration, or it stays")
+            let grace: TimeInterval = context.tender.profile == .demo ? 60 : 3600
+            guard ["absent", "unreachable"].contains(reason), technical == .revealing, !(context.state.revealed[.technical] ?? []).contains(expert),
+                  let since = context.state.revealingSince, now >= since.addingTimeInterval(grace) else {
+                throw ServiceError.conflict("draw.member-declared",
+                                            "\(expert) has declared: it recuses itself with a signed declaration, or stays — unless it has not revealed its technical scores \(Int(grace / 60)) minutes after every member committed")
+            }
         }
         var record = try drawRecord(tx, context.tender.id)
         guard record.picks.count - record.committee.drawnSeats < record.committee.drawnSeats else {
@@ -227,6 +235,7 @@ extension EvaluationRoom {
         state.picks = record.picks
         state.declarations[expert] = nil
         state.committed[.technical]?.removeAll { $0 == expert }
+        state.revealed[.technical]?.removeAll { $0 == expert }
         try saveRecord(record, &state, tx: tx, at: now)
         let event = try save(state, try entry(actor, "draw.replace", context, ["reason": reason, "record": state.drawDigest!]), tx: tx, at: now)
         if reason == "absent", let party = try tx.party(id: expert) {

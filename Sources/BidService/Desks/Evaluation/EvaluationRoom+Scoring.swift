@@ -190,7 +190,9 @@ extension EvaluationRoom {
                 throw ServiceError.unprocessable("evaluation.commitment-malformed", "a commitment is the \(context.state.hash.rawValue) hash of the sheet and salt, in hex")
             }
             let round = document.round
-            guard context.state.rounds[round] == .committing else {
+            // A replacement drawn while the round takes reveals commits then (it has seen nothing).
+            let lateReplacement = context.state.rounds[round] == .revealing && !(context.state.committed[round] ?? []).contains(identity.party.id)
+            guard context.state.rounds[round] == .committing || lateReplacement else {
                 throw ServiceError.conflict("evaluation.round-not-committing", "the \(round.rawValue) round is \(context.state.rounds[round]?.rawValue ?? "closed"), not taking commitments")
             }
             guard try tx.insertEvaluationEntry(tender: id, kind: .commitment, member: identity.party.id, round: round.rawValue,
@@ -199,8 +201,10 @@ extension EvaluationRoom {
             }
             var state = context.state
             state.committed[round, default: []].append(identity.party.id)
-            if Set(state.committed[round]!).isSuperset(of: state.members), state.members.allSatisfy({ state.declarations[$0] == .noConflict }) {
+            if state.rounds[round] == .committing, Set(state.committed[round]!).isSuperset(of: state.members),
+               state.members.allSatisfy({ state.declarations[$0] == .noConflict }) {
                 state.rounds[round] = .revealing
+                if round == .technical { state.revealingSince = now }
             }
             try Self.save(state, try Self.entry(identity.actor(role: .expert, address: address), "evaluation.commit", context,
                                                 ["round": round.rawValue, "commitment": document.commitment, "statement": Self.digest(bytes)]), tx: tx, at: now)
