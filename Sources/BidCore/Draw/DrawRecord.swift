@@ -1,6 +1,6 @@
 import Foundation
 
-/// The published record of a tender's draw (docs/evaluation.md, "The draw record"): everything
+/// The published record of a tender's draw (docs/evaluation.md, "The verifiable draw"): everything
 /// anyone needs to recompute the committee offline (`ebid draw verify --in FILE`). The service
 /// signs it; this type checks what follows from the record itself.
 public struct DrawRecord: Codable, Sendable, Equatable {

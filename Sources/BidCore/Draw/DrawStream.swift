@@ -1,6 +1,6 @@
 import Foundation
 
-/// The hash-based generator of every verifiable draw (docs/evaluation.md, "The draw algorithm"):
+/// The hash-based generator of every verifiable draw (docs/evaluation.md, "The verifiable draw"):
 /// block i = H("ebid/draw/stream/v1" ‖ frame(label) ‖ frame(seed) ‖ u64be(i)), i = 0, 1, …; each
 /// 32-byte block is read as four big-endian u64 words in order. `index(below: n)` takes words until
 /// one is below 2^64 − (2^64 mod n) and answers that word mod n — uniform, with no modulo bias.

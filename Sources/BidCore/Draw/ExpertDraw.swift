@@ -55,7 +55,7 @@ public struct DrawPick: Codable, Sendable, Equatable {
     }
 }
 
-/// Picks members seat by seat from the stream (docs/evaluation.md, "The draw algorithm"). For
+/// Picks members seat by seat from the stream (docs/evaluation.md, "The verifiable draw"). For
 /// each pick: the candidates are the eligible experts holding the seat's specialty (and, for
 /// `other-regions`, registered outside the tender's region) not drawn before in this draw —
 /// neither members nor anyone replaced — in the byte order of their ids; the pick is

@@ -6,14 +6,16 @@ struct Expert: AsyncParsableCommand {
         commandName: "expert",
         abstract: "The expert pool: add, list, suspend and restore experts (supervisors); every change is in the ledger.",
         discussion: """
-        An expert is a registered party with the expert role (its certificate is how it logs in);
-        the pool adds its specialties, the region whose centre registered it (remote evaluation
-        across regions, 异地评标) and its declared relations to companies (recusal).
+        An expert is a registered party with the expert role (its certificate
+        is how it logs in); the pool adds its specialties, the region whose
+        centre registered it (remote evaluation across regions, 异地评标) and
+        its declared relations to companies (recusal).
 
-          ebid expert add --file profile.json     {"id": "expert-46", "specialties": ["桥梁"], "region": "350200", "relations": []}
-          ebid expert list
-          ebid expert suspend --id expert-20 --reason "…"      (left out of draws)
-          ebid expert restore --id expert-20 --reason "…"
+          expert add --file profile.json
+            {"id": "expert-46", "specialties": ["桥梁"], "region": "350200", "relations": []}
+          expert list
+          expert suspend --id expert-20 --reason "…"   left out of draws
+          expert restore --id expert-20 --reason "…"
         """,
         subcommands: [ExpertAdd.self, ExpertList.self, ExpertSuspend.self, ExpertRestore.self]
     )

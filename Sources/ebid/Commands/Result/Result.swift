@@ -6,11 +6,12 @@ struct ResultCommand: AsyncParsableCommand {
         commandName: "result",
         abstract: "The result: publish the candidates (公示), objections and answers, the award notice (中标通知书).",
         discussion: """
-          ebid result publish --tender ID --days 3         (host, after the final report; Reg. art. 54)
-          ebid result show    --server URL --tender ID     (anyone; the committee and draw record after the award)
-          ebid result object  --tender ID --text "…"       (a bidder of the tender, during the publicity)
-          ebid result answer  --tender ID --number 1 --text "…"   (host)
-          ebid result award   --tender ID [--rank 2 --reason "…"] (host, after the publicity, objections answered)
+          result publish --days 3          host, after the final report
+          result show --server URL         anyone; the committee after the award
+          result object --text "…"         a bidder, during the publicity
+          result answer --number 1 --text "…"   host
+          result award [--rank 2 --reason "…"]  host, objections answered
+        (each with --server --cert --key --tender, but show)
         """,
         subcommands: [ResultPublish.self, ResultShow.self, ResultObject.self, ResultAnswer.self, ResultAward.self]
     )
