@@ -206,7 +206,7 @@ enum EvaluationIntegrity {
         // the one the verified rows give.
         func signed(_ kind: EvaluationEntryKind) -> SignedDocument? {
             guard let body = try? tx.evaluationEntry(tender: id, kind: kind, member: "", round: "") else { return nil }
-            guard let signed = try? JSONDecoder.ebid.decode(SignedDocument.Wire.self, from: Data(body)).signed,
+            guard let wire = try? JSONDecoder.ebid.decode(SignedDocument.Wire.self, from: Data(body)), let signed = wire.signed,
                   let certificate = platformCertificates[signed.certificateFingerprint], (try? signed.verify(with: certificate)) == true else {
                 problems.append("the \(kind.rawValue) is not signed by a trusted platform certificate")
                 return nil
