@@ -30,7 +30,9 @@ extension Draw {
                     struct Output: Encodable { var verified: Bool; var seed: String?; var members: [DrawPick]; var delta: ExactDecimal? }
                     return try printJSON(Output(verified: true, seed: record.seed, members: members, delta: record.delta))
                 }
-                print("the draw verifies: \(members.count) experts drawn from a pool of \(record.pool.count) (\(record.excluded.count) excluded)")
+                let representatives = record.representatives ?? []
+                print("the draw verifies: \(members.count) experts drawn from a pool of \(record.pool.count) (\(record.excluded.count) excluded)"
+                      + (representatives.isEmpty ? "" : ", and \(representatives.count) tenderer's representative(s) named: \(representatives.joined(separator: ", "))"))
                 printTable([
                     ("tender", "\(record.tenderId) section \(record.section)"),
                     ("seed", record.seed ?? "—"),

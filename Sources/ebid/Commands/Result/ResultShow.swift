@@ -40,7 +40,8 @@ extension ResultCommand {
                 }
                 if let record = view.drawRecord {
                     let members = try record.verify()
-                    print("draw record verifies: \(members.count) experts drawn from \(record.pool.count)")
+                    print("draw record verifies: \(members.count) experts drawn from \(record.pool.count)"
+                          + ((record.representatives ?? []).isEmpty ? "" : ", with the tenderer's representative(s) \(record.representatives!.joined(separator: ", "))"))
                     if let drawOut { try JSONEncoder.ebidPretty.encode(record).write(to: URL(fileURLWithPath: drawOut)) }
                 }
                 if platform == nil { printError("note: signatures not checked (give --platform-cert)") }
