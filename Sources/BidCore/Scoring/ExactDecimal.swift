@@ -18,7 +18,7 @@ public enum RoundingRule: String, Codable, Sendable, CaseIterable {
 /// prices of at most 15 integer digits, scales of at most `maxScale` — where no formula of
 /// BidCore/Scoring comes near the limit; beyond it arithmetic traps rather than wraps.
 /// Equality and hashing are numeric: 1.50 == 1.5. JSON carries it as a string ("12.50"), never a
-/// JSON number, so no decoder can route it through a `Double`.
+/// JSON number, which a decoder would read as binary floating point first.
 public struct ExactDecimal: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, ExpressibleByIntegerLiteral {
     public let significand: Int128
     public let scale: Int

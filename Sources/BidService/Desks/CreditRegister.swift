@@ -212,14 +212,17 @@ public struct CreditRegister: Sendable {
         return try await store.read { tx in
             var barred: [String: CreditChain] = [:]
             for expert in experts {
-                let records = try tx.creditRecords(subject: expert.subjectCode)
-                if let chain = CreditEffect.activeRestriction(records, kind: .evaluationBan, at: when)
-                    ?? CreditEffect.activeRestriction(records, kind: .debarment, at: when) {
-                    barred[expert.id] = chain
-                }
+                if let bar = try Self.evaluationBars(expert, tx: tx, at: when).first { barred[expert.id] = bar.chain }
             }
             return barred
         }
+    }
+
+    /// The decisions that bar `party` from evaluating at `time`: an evaluation ban, then a
+    /// debarment (the draw's exclusions and the representatives' check read this too).
+    static func evaluationBars(_ party: Party, tx: any StoreTransaction, at time: Date) throws -> [(kind: PenaltyKind, chain: CreditChain)] {
+        let records = try tx.creditRecords(subject: party.subjectCode)
+        return [PenaltyKind.evaluationBan, .debarment].compactMap { kind in CreditEffect.activeRestriction(records, kind: kind, at: time).map { (kind, $0) } }
     }
 
     /// The restrictions in force on a party now (shown at login; not a score).

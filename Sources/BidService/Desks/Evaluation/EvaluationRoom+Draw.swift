@@ -59,8 +59,8 @@ extension EvaluationRoom {
                       party.employerCreditCode != nil, party.employerCreditCode == tendererCode else {
                     throw ServiceError.unprocessable("draw.representatives", "\(representative) is not a registered expert-role member of the tenderer's staff")
                 }
-                if let chain = CreditEffect.activeRestriction(try tx.creditRecords(subject: party.subjectCode), kind: .evaluationBan, at: now) {
-                    throw chain.refusal("draw.representative-banned")
+                if let bar = try CreditRegister.evaluationBars(party, tx: tx, at: now).first {
+                    throw bar.chain.refusal("draw.representative-banned")
                 }
             }
             var excluded = try ExpertRegistry.exclusions(experts: experts, tender: tender, bidders: bidders, tx: tx, at: now)

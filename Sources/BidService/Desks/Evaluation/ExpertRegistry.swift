@@ -144,12 +144,9 @@ public struct ExpertRegistry: Sendable {
             }
             if party?.roles.contains(.supervisor) == true { add("supervisor", "is a supervisor: supervisors never evaluate what they supervise") }
             if let party {
-                let records = try tx.creditRecords(subject: party.subjectCode)
-                if let chain = CreditEffect.activeRestriction(records, kind: .evaluationBan, at: time) {
-                    add("evaluation-ban", "banned from evaluation by decision \(chain.content.input.decisionNumber) (credit record \(chain.id))")
-                }
-                if let chain = CreditEffect.activeRestriction(records, kind: .debarment, at: time) {
-                    add("debarment", "debarred by decision \(chain.content.input.decisionNumber) (credit record \(chain.id))")
+                for (kind, chain) in try CreditRegister.evaluationBars(party, tx: tx, at: time) {
+                    let what = kind == .evaluationBan ? "banned from evaluation" : "debarred"
+                    add(kind.rawValue, "\(what) by decision \(chain.content.input.decisionNumber) (credit record \(chain.id))")
                 }
             } else {
                 add("suspended", "no longer a registered party")

@@ -12,11 +12,7 @@ extension Expert {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await reportingErrors {
-                let view: ExpertRegistry.View = try await client.login().send("POST", "/v1/experts/\(EBidClient.pathComponent(id))/restore", json: ["reason": reason])
-                if json { return try printJSON(view) }
-                print("\(view.name) (\(view.id)) is active again: \(reason)")
-            }
+            try await reportingErrors { try await changeExpertStatus(client, id: id, action: "restore", reason: reason, json: json, done: "is active again") }
         }
     }
 }

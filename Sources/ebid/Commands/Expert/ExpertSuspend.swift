@@ -12,11 +12,14 @@ extension Expert {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            try await reportingErrors {
-                let view: ExpertRegistry.View = try await client.login().send("POST", "/v1/experts/\(EBidClient.pathComponent(id))/suspend", json: ["reason": reason])
-                if json { return try printJSON(view) }
-                print("\(view.name) (\(view.id)) is suspended: \(reason)")
-            }
+            try await reportingErrors { try await changeExpertStatus(client, id: id, action: "suspend", reason: reason, json: json, done: "is suspended") }
         }
     }
+}
+
+/// `expert suspend` and `expert restore`: the same call, and a line saying what became of the expert.
+func changeExpertStatus(_ client: ClientOptions, id: String, action: String, reason: String, json: Bool, done: String) async throws {
+    let view: ExpertRegistry.View = try await client.login().send("POST", "/v1/experts/\(EBidClient.pathComponent(id))/\(action)", json: ["reason": reason])
+    if json { return try printJSON(view) }
+    print("\(view.name) (\(view.id)) \(done): \(reason)")
 }
