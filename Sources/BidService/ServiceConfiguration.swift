@@ -22,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     /// Where seeding finds party certificates: `<keys>/<suite>/<party-id>.crt.pem`.
     public var keysDirectory = "keys"
     public var checkpointInterval: TimeInterval = 300
+    /// How long the portal keeps a rendered page (seconds; 0: render every request).
+    public var pageCacheSeconds: TimeInterval = 1
     public var tokenLifetime: TimeInterval = 8 * 3600
     public var maxBidBytes: Int64 = 4 << 30
     /// Idle and read timeouts, the slowest request body accepted, the largest request head.

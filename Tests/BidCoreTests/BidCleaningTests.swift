@@ -20,6 +20,30 @@ struct BidCleaningTests {
         #expect(ChineseAmount.parse(words) == nil)
     }
 
+    @Test("amounts written in words", arguments: [
+        ("38000000.00", "叁仟捌佰万元整"), ("100005.50", "壹拾万零伍元伍角"), ("1005.05", "壹仟零伍元零伍分"), ("0.05", "零元零伍分"),
+        ("120000000", "壹亿贰仟万元整"), ("100000001.10", "壹亿零壹元壹角"), ("10010000", "壹仟零壹万元整"), ("0", "零元整"),
+        ("123456.78", "壹拾贰万叁仟肆佰伍拾陆元柒角捌分"), ("1010", "壹仟零壹拾元整"),
+    ])
+    func wordsWritten(_ amount: String, _ words: String) {
+        #expect(ChineseAmount.words(d(amount)) == words)
+    }
+
+    @Test("words written read back as the same amount; what cannot be written is refused")
+    func wordsRoundTrip() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let cents = Int128(Int64.random(in: 0..<999_999_999_999_999, using: &generator)) / Int128([1, 10, 1000, 100_000][Int.random(in: 0..<4, using: &generator)])
+            let amount = ExactDecimal(significand: cents, scale: 2)
+            let words = ChineseAmount.words(amount)
+            #expect(words.flatMap(ChineseAmount.parse) == amount, "\(amount) → \(words ?? "nil")")
+        }
+        #expect(ChineseAmount.words(d("-1")) == nil)
+        #expect(ChineseAmount.words(d("1.005")) == nil)
+        #expect(ChineseAmount.words(d("1.500")) == "壹元伍角")
+        #expect(ChineseAmount.words(d("1000000000000000")) == nil)
+    }
+
     static let tenderBill = """
         code,name,unit,quantity,controlUnitPrice
         040101001,挖一般土方,m3,1200,18.50

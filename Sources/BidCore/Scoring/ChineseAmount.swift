@@ -70,4 +70,74 @@ public enum ChineseAmount {
         guard let yuan, number == 0, yuan < limit else { return nil }
         return ExactDecimal(significand: yuan * 100 + jiao * 10 + fen, scale: 2)
     }
+
+    private static let numerals: [Character] = ["零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"]
+
+    /// Writes an amount in yuan in financial numerals, as a notice or a price column prints it:
+    /// `38000000.00` → 叁仟捌佰万元整, `1005.50` → 壹仟零伍元伍角, `0.05` → 零元零伍分. Nil for a
+    /// negative amount, one with a nonzero figure below 分, or one at or above 10^15 yuan.
+    /// `parse(words(x)) == x` for every amount it writes.
+    public static func words(_ amount: ExactDecimal) -> String? {
+        guard amount.significand >= 0 else { return nil }
+        let cents: Int128
+        if amount.scale <= 2 {
+            var value = amount.significand
+            for _ in amount.scale..<2 { value *= 10 }
+            cents = value
+        } else {
+            var divisor: Int128 = 1
+            for _ in 2..<amount.scale { divisor *= 10 }
+            guard amount.significand % divisor == 0 else { return nil }
+            cents = amount.significand / divisor
+        }
+        let yuan = cents / 100, jiao = Int(cents / 10 % 10), fen = Int(cents % 10)
+        guard yuan < limit else { return nil }
+        var text = ""
+        if yuan > 0 {
+            // Groups of four digits: 万亿, 亿, 万, and the last; a zero between groups is said once.
+            let groupUnits = ["万亿", "亿", "万", ""]
+            var groups: [Int] = []
+            var rest = yuan
+            for _ in 0..<4 {
+                groups.insert(Int(rest % 10_000), at: 0)
+                rest /= 10_000
+            }
+            var pendingZero = false
+            for (index, group) in groups.enumerated() {
+                guard group > 0 else {
+                    if !text.isEmpty { pendingZero = true }
+                    continue
+                }
+                if !text.isEmpty && (pendingZero || group < 1000) { text += "零" }
+                pendingZero = false
+                text += Self.group(group) + groupUnits[index]
+            }
+        }
+        text += text.isEmpty ? "零元" : "元"
+        if jiao == 0 && fen == 0 { return text + "整" }
+        if jiao > 0 {
+            text += String(numerals[jiao]) + "角"
+        } else {
+            text += "零"
+        }
+        if fen > 0 { text += String(numerals[fen]) + "分" }
+        return text
+    }
+
+    /// 1…9999 in financial numerals (壹仟零伍, 壹拾).
+    private static func group(_ value: Int) -> String {
+        let places: [(Int, String)] = [(1000, "仟"), (100, "佰"), (10, "拾"), (1, "")]
+        var text = "", zero = false
+        for (place, unit) in places {
+            let digit = value / place % 10
+            if digit == 0 {
+                if !text.isEmpty { zero = true }
+                continue
+            }
+            if zero { text += "零" }
+            zero = false
+            text += String(numerals[digit]) + unit
+        }
+        return text
+    }
 }

@@ -24,6 +24,20 @@ public enum TenderStatus: String, Codable, Sendable {
     public var isPublic: Bool { self != .draft }
 }
 
+/// What is procured (OCDS `mainProcurementCategory` codelist).
+public enum ProcurementCategory: String, Codable, Sendable, CaseIterable {
+    case works, goods, services
+
+    /// 工程, 货物, 服务.
+    public var label: String {
+        switch self {
+        case .works: return "工程"
+        case .goods: return "货物"
+        case .services: return "服务"
+        }
+    }
+}
+
 /// What a tenderer or agency submits to publish a tender (招标公告). Documents and the opening
 /// key(s) travel separately. Unknown fields are ignored.
 public struct TenderSpec: Codable, Sendable, Equatable {
@@ -58,6 +72,8 @@ public struct TenderSpec: Codable, Sendable, Equatable {
     public var acceptedSuites: [Suite]
     /// Largest sealed bid accepted, bytes.
     public var maxBidBytes: Int64?
+    /// 工程, 货物 or 服务 (OCDS mainProcurementCategory); shown and filtered on the portal. Absent: works.
+    public var category: ProcurementCategory?
 
     public static let summaryItems: Set<String> = ["price", "durationDays", "quality", "projectManager", "bidSecurityAccount"]
 }

@@ -12,7 +12,7 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         let result = try await Seeder.seed(directory: seeds, keysDirectory: configuration.keysDirectory, environment: environment)
         logger.info("seeded \(result.parties) parties, \(result.experts) experts and \(result.creditRecords) credit records from \(seeds)")
     }
-    let routes = buildRouter(environment, clock: clock)
+    let routes = buildRouter(environment, clock: clock, pageCache: PageCache(lifetime: configuration.pageCacheSeconds))
     let onListening = configuration.onListening
     let host = configuration.host
     var app = Application(
@@ -87,7 +87,7 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
 }
 
 /// The router with every controller's routes; the returned table lists them with their access.
-func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> RouteTable {
+func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pageCache: PageCache = PageCache(lifetime: 0)) -> RouteTable {
     let router = Router(context: AppRequestContext.self)
     let patterns = RoutePatterns()
     router.add(middleware: ProblemMiddleware(profile: environment.profile, routes: patterns))
@@ -101,5 +101,7 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?) -> 
     CeremonyController(ceremonies: KeyCeremonyDesk(environment)).addRoutes(to: routes)
     CreditController(register: CreditRegister(environment), supervision: Supervision(environment)).addRoutes(to: routes)
     EvaluationController(experts: ExpertRegistry(environment), room: EvaluationRoom(environment)).addRoutes(to: routes)
+    PortalController(portal: PortalDesk(environment), credit: CreditRegister(environment), efficiency: { nil },
+                     renderer: PageRenderer(profile: environment.profile), cache: pageCache, clock: environment.clock).addRoutes(to: routes)
     return routes
 }

@@ -158,3 +158,13 @@ extension SQLiteTransaction {
         }
     }
 }
+
+extension SQLiteTransaction {
+    /// How many bids each tender with a published opening record had at its deadline.
+    public func openedBidCounts() throws -> [(tender: String, bids: Int)] {
+        try connection.query("""
+            SELECT o.tender_id, COUNT(b.bid_id) FROM openings o LEFT JOIN opening_bids b ON b.tender_id = o.tender_id
+            WHERE o.record_document IS NOT NULL GROUP BY o.tender_id ORDER BY o.tender_id
+            """) { ($0.text(0), $0.int(1)) }
+    }
+}

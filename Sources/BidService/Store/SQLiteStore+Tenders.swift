@@ -191,3 +191,97 @@ extension SQLiteTransaction {
         }
     }
 }
+
+// MARK: - The public list (the portal)
+
+extension SQLiteTransaction {
+    /// The stage as SQL (PublicStage.init, to filter in the query); `?` is the clock's now.
+    static let stageSQL = """
+        CASE WHEN t.status = 'published' AND t.deadline > ? THEN 'bidding'
+             WHEN t.status IN ('published', 'opening') THEN 'opening'
+             WHEN t.status = 'failed' THEN 'failed'
+             WHEN e.phase IS NULL THEN 'opened'
+             WHEN e.phase = 'publicity' THEN 'publicity'
+             WHEN e.phase = 'awarded' THEN 'awarded'
+             ELSE 'evaluating' END
+        """
+
+    fileprivate static func publicFilter(_ query: PublicTenderQuery, now: Date) -> (String, [SQLValue]) {
+        var clauses = ["t.status <> 'draft'"]
+        var values: [SQLValue] = []
+        if let keyword = query.keyword, !keyword.isEmpty {
+            let pattern = "%" + keyword.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            clauses.append("(t.id LIKE ? ESCAPE '\\' OR t.title LIKE ? ESCAPE '\\' OR json_extract(t.spec, '$.announcement') LIKE ? ESCAPE '\\')")
+            values += [.text(pattern), .text(pattern), .text(pattern)]
+        }
+        if let stage = query.stage {
+            clauses.append("(\(stageSQL)) = ?")
+            values += [.time(now), .text(stage.rawValue)]
+        }
+        if let category = query.category {
+            clauses.append(category == .works ? "COALESCE(json_extract(t.spec, '$.category'), 'works') = ?" : "json_extract(t.spec, '$.category') = ?")
+            values.append(.text(category.rawValue))
+        }
+        if let from = query.publishedFrom {
+            clauses.append("t.published_at >= ?")
+            values.append(.time(from))
+        }
+        if let before = query.publishedBefore {
+            clauses.append("t.published_at < ?")
+            values.append(.time(before))
+        }
+        return (clauses.joined(separator: " AND "), values)
+    }
+
+    /// A page of the public list, newest publication first, with the number of matches.
+    public func publicTenderPage(_ query: PublicTenderQuery, now: Date) throws -> (total: Int, rows: [PublicTenderRow]) {
+        let (filter, values) = Self.publicFilter(query, now: now)
+        let from = "FROM tenders t LEFT JOIN evaluations e ON e.tender_id = t.id WHERE \(filter)"
+        let total = try connection.queryOne("SELECT COUNT(*) \(from)", values) { $0.int(0) } ?? 0
+        let columns = Self.tenderColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        let rows = try connection.query("SELECT \(columns), e.phase \(from) ORDER BY t.published_at DESC, t.id LIMIT ? OFFSET ?",
+                                        values + [.int(max(0, query.limit)), .int(max(0, query.offset))]) { row in
+            PublicTenderRow(tender: try Self.tender(row), phase: row.optionalText(9).flatMap(EvaluationPhase.init(rawValue:)))
+        }
+        return (total, rows)
+    }
+
+    /// Tenders published per month (Beijing time, `yyyy-MM`), oldest first.
+    public func publishedPerMonth() throws -> [(month: String, count: Int)] {
+        try connection.query("""
+            SELECT strftime('%Y-%m', published_at / 1000 + 28800, 'unixepoch') AS month, COUNT(*) FROM tenders
+            WHERE status <> 'draft' AND published_at IS NOT NULL GROUP BY month ORDER BY month
+            """) { ($0.text(0), $0.int(1)) }
+    }
+}
+
+extension SQLiteTransaction {
+    private static var prefixedTenderColumns: String {
+        tenderColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+    }
+
+    /// Published tenders still taking bids, the nearest deadline first.
+    public func tendersTakingBids(now: Date, limit: Int) throws -> [Tender] {
+        try connection.query("SELECT \(Self.prefixedTenderColumns) FROM tenders t WHERE t.status = 'published' AND t.deadline > ? ORDER BY t.deadline, t.id LIMIT ?",
+                             [.time(now), .int(limit)], Self.tender)
+    }
+
+    /// Tenders whose opening record is published, the latest opening first.
+    public func recentlyOpened(limit: Int) throws -> [Tender] {
+        try connection.query("""
+            SELECT \(Self.prefixedTenderColumns) FROM tenders t JOIN openings o ON o.tender_id = t.id
+            WHERE o.record_document IS NOT NULL ORDER BY o.completed_at DESC, t.id LIMIT ?
+            """, [.int(limit)], Self.tender)
+    }
+
+    /// Tenders whose candidates or award are published, the latest change first.
+    public func recentResults(limit: Int) throws -> [PublicTenderRow] {
+        try connection.query("""
+            SELECT \(Self.prefixedTenderColumns), e.phase FROM tenders t JOIN evaluations e ON e.tender_id = t.id
+            WHERE e.phase IN ('publicity', 'awarded') ORDER BY e.updated_at DESC, t.id LIMIT ?
+            """, [.int(limit)]) { row in
+            PublicTenderRow(tender: try Self.tender(row), phase: row.optionalText(9).flatMap(EvaluationPhase.init(rawValue:)))
+        }
+    }
+}

@@ -55,6 +55,15 @@ public protocol StoreTransaction: CeremonyTransaction, EvaluationTransaction {
     func publishAmendment(tender id: String, number: Int, previousDeadline: Date, newDeadline: Date?, at time: Date) throws -> Bool
 
     func publicTenders() throws -> [Tender]
+    /// A page of the portal's tender list and the number of matches (PublicTenderQuery).
+    func publicTenderPage(_ query: PublicTenderQuery, now: Date) throws -> (total: Int, rows: [PublicTenderRow])
+    /// Tenders published per month, Beijing time (`yyyy-MM`), oldest first.
+    func publishedPerMonth() throws -> [(month: String, count: Int)]
+    /// The portal's home page: tenders taking bids (nearest deadline first), recent opening
+    /// records, recent results.
+    func tendersTakingBids(now: Date, limit: Int) throws -> [Tender]
+    func recentlyOpened(limit: Int) throws -> [Tender]
+    func recentResults(limit: Int) throws -> [PublicTenderRow]
     func setTenderStatus(_ id: String, _ status: TenderStatus) throws
 
     // The opening
@@ -63,6 +72,8 @@ public protocol StoreTransaction: CeremonyTransaction, EvaluationTransaction {
     func saveOpening(_ opening: Opening) throws
     func setOpeningRecord(tender id: String, _ signed: SignedDocument) throws
     func openingRecord(tender id: String) throws -> SignedDocument?
+    /// Bids at the deadline of each tender whose opening record is published (public figures).
+    func openedBidCounts() throws -> [(tender: String, bids: Int)]
     func saveOpeningBid(_ bid: OpeningBid, tender id: String, manifest: (bytes: [UInt8], signature: [UInt8])?) throws
     func openingBids(tender id: String) throws -> [OpeningBid]
     func openedManifest(bid id: String) throws -> [UInt8]?

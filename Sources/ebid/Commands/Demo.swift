@@ -29,6 +29,20 @@ struct Demo: AsyncParsableCommand {
     @Flag(name: .customLong("skip-service"), help: "Only the sealed-bid walk-through, without the embedded service.")
     var skipService = false
 
+    @Option(help: "Drive a running `ebid serve --profile demo --seed seeds` at this URL instead of the embedded service (needs --data).")
+    var server: String?
+
+    @Option(help: "With --server: that service's data directory (the demo's closing audit reads it).")
+    var data: String?
+
+    @Flag(name: .customLong("pause-stages"), help: "After each stage of the tender's life print `EBID-STAGE <stage> <tender>` and wait for a line on stdin (for page checks).")
+    var pauseStages = false
+
+    func validate() throws {
+        if (server == nil) != (data == nil) { throw ValidationError("--server and --data go together") }
+        if server != nil && skipService { throw ValidationError("--server drives the service part; drop --skip-service") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let suites: [Suite]
@@ -47,7 +61,10 @@ struct Demo: AsyncParsableCommand {
                 failures += try demo.run()
             }
             if !skipService {
-                failures += try await ServiceDemo(root: root, work: "\(workDirectory)/service").run()
+                var demo = ServiceDemo(root: root, work: "\(workDirectory)/service")
+                demo.external = server.map { ($0, data ?? "") }
+                demo.pauses = pauseStages
+                failures += try await demo.run()
             }
             print("")
             print("Files made by the demo are in \(workDirectory).")

@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between signed ledger checkpoints (default 300; 5 in the demo profile).")
     var checkpointInterval: Double?
 
+    @Option(name: .customLong("page-cache-seconds"), help: "Seconds the portal keeps a rendered page (default 1; 0 renders every request).")
+    var pageCacheSeconds: Double = 1
+
     @Option(name: .customLong("max-bid-bytes"), help: "Largest sealed bid any tender may accept.")
     var maxBidBytes: Int64 = 4 << 30
 
@@ -86,6 +89,8 @@ struct Serve: AsyncParsableCommand {
             configuration.platformKey = platformKey ?? "\(keys)/gm/platform.key.pem"
             configuration.checkpointInterval = checkpointInterval ?? (profile == .demo ? 5 : 300)
             configuration.maxBidBytes = maxBidBytes
+            guard (0...3600).contains(pageCacheSeconds) else { throw CLIError("--page-cache-seconds must be 0…3600") }
+            configuration.pageCacheSeconds = pageCacheSeconds
             guard idleTimeout > 0, readTimeout > 0, minBodyRate >= 0 else { throw CLIError("--idle-timeout and --read-timeout must be positive, --min-body-rate not negative") }
             configuration.connectionLimits.idleTimeout = .nanoseconds(Int64(idleTimeout * 1e9))
             configuration.connectionLimits.readTimeout = .nanoseconds(Int64(readTimeout * 1e9))

@@ -45,6 +45,7 @@ extension ServiceDemo {
             clients[member] = (api, key)
             _ = try await EvalWork.declare(api, tender: tenderId, section: "1", member: member, recuse: false, text: "本人与本项目投标人不存在利害关系，承诺客观公正评标。", key: key)
         }
+        stage("evaluating")
         narrator.step("Each member signs its no-conflict declaration (回避承诺) and sees the bids under codes: the technical parts only, with no name, price or certificate data (暗标).")
         let (firstClient, _) = clients[members[0]]!
         let view: EvaluationRoom.BidsView = try await firstClient.get("\(path)/evaluation/bids")
@@ -101,11 +102,14 @@ extension ServiceDemo {
                                     "the report names 3 ranked candidates (Reg. art. 53); the 2 rejected bids are not ranked")
 
         narrator.step("Publicity (公示, Reg. art. 54): the candidates are published for 3 days (3 seconds here). 厦门海沧市政 objects; the agency answers; only then the award.")
-        let _: Served = try await agency.send("POST", "\(path)/result/publicity", json: ["days": 3])
+        // Pausing for page checks needs a publicity longer than 3 demo days (3 seconds).
+        let publicityDays = pauses ? 30 : 3
+        let _: Served = try await agency.send("POST", "\(path)/result/publicity", json: ["days": publicityDays])
+        stage("publicity")
         let objector = try await client(server, "bidder-03", suite: "nist")
         let _: Objection = try await objector.send("POST", "\(path)/result/objections", json: ["text": "请复核第一中标候选人的类似工程业绩。"])
         let _: Objection = try await agency.send("POST", "\(path)/result/objections/1/answer", json: ["text": "经复核，第一中标候选人业绩真实有效。"])
-        let _: Now = try await admin.send("POST", "/v1/demo/clock", json: Advance(seconds: 4))
+        let _: Now = try await admin.send("POST", "/v1/demo/clock", json: Advance(seconds: Double(publicityDays + 1)))
         let awarded: Served = try await agency.send("POST", "\(path)/result/award", json: [String: String]())
         let award = try awarded.signed.signed!.decode(EvaluationRoom.Award.self)
         narrator.result("award notice (中标通知书) to \(award.winner.bidder) at \(award.winner.price) yuan; \(award.notices.count) result notices; all signed by the platform")
@@ -114,6 +118,7 @@ extension ServiceDemo {
         let publicMembers = try result.drawRecord.map { try $0.verify().map(\.expert) + ($0.representatives ?? []) }
         failures += narrator.expect(publicMembers == members && award.winner.bidder == report.bids.first { $0.rank == 1 }?.bidder,
                                     "now public: the committee and the draw record, which anyone recomputes; the winner is the first-ranked candidate")
+        stage("awarded")
         return failures
     }
 

@@ -58,6 +58,7 @@ extension ServiceDemo {
         guard let signed = served.signed.signed else { throw CLIError("the record is not well-formed") }
         let record = try verifiedRecord(signed, certificate: platform)
         printRecord(record)
+        stage("opened")
         failures += narrator.expect(record.bids.count == 5 && record.bids.allSatisfy { $0.state == .opened },
                                     "the record's signature verifies with the platform certificate; five bids, all opened")
         failures += narrator.expect(record.bids.filter { $0.committee != nil }.count == 1,

@@ -9,12 +9,33 @@ import ServiceLifecycle
 struct ServiceDemo {
     let root: String
     let work: String
+    /// A running `ebid serve --profile demo --seed …` and its data directory, instead of the embedded service.
+    var external: (server: String, data: String)?
+    /// Stop after each stage of the tender's life: print `EBID-STAGE <stage> <tender>` and wait for a line on stdin.
+    var pauses = false
     let narrator = Narrator()
     let tenderId = "FZGC-2026-0001"
+
+    /// A stage of the tender's life reached (published, bids-in, opened, evaluating, publicity,
+    /// awarded): with --pause-stages, a page checker looks at the portal before the demo goes on.
+    func stage(_ name: String) {
+        guard pauses else { return }
+        print("EBID-STAGE \(name) \(tenderId)")
+        fflush(nil)  // every stream: the marker is on a line of its own, now
+        _ = readLine()
+    }
 
     func run() async throws -> Int {
         narrator.title("ebid demo — the service: publication, sealed uploads, receipts, refusals, the opening, sealed evaluation, the award, the ledger")
         let keys = "\(root)/keys"
+        if let external {
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            var configuration = ServiceConfiguration()
+            configuration.dataDirectory = external.data
+            configuration.profile = .demo
+            configuration.platformCertificate = "\(keys)/gm/platform.crt.pem"
+            return try await walkThrough(server: external.server, configuration: configuration)
+        }
         var configuration = ServiceConfiguration()
         configuration.dataDirectory = "\(work)/data"
         configuration.port = 0
@@ -54,7 +75,7 @@ struct ServiceDemo {
 
     private func walkThrough(server: String, configuration: ServiceConfiguration) async throws -> Int {
         let keys = "\(root)/keys"
-        narrator.say("The service runs embedded on \(server) (demo profile: a statutory day lasts one second), data in \(configuration.dataDirectory); the demo parties and credit records are seeded.")
+        narrator.say("The service runs \(external == nil ? "embedded " : "")on \(server) (demo profile: a statutory day lasts one second), data in \(configuration.dataDirectory); the demo parties and credit records are seeded.")
         var failures = 0
 
         // 1. The key ceremony, then publication.
@@ -82,7 +103,9 @@ struct ServiceDemo {
             failures += narrator.expect(last?.status == .complete, "\(suite.rawValue) ceremony complete: key \(last?.keyId?.prefix(16) ?? "?")…, signed by every official and the platform")
         }
         var spec = try decodeJSON(TenderSpec.self, from: "\(root)/seeds/tenders/demo-tender.json", what: "demo tender")
-        spec.bidDeadline = Date().addingTimeInterval(30)
+        // Pausing for page checks needs longer before the deadline.
+        let bidding: TimeInterval = pauses ? 120 : 30
+        spec.bidDeadline = Date().addingTimeInterval(bidding)
         narrator.step("福建中正招标代理有限公司 (the agency) publishes tender \(tenderId) with its documents; its opening keys are the ceremonies' (GM and NIST), bound to this tender and no other. The service checks the statutory periods (shortened in the demo profile) and records every step in its ledger.")
         struct Create: Encodable { var spec: TenderSpec }
         let _: TenderView = try await agency.send("POST", "/v1/tenders", json: Create(spec: spec))
@@ -96,6 +119,7 @@ struct ServiceDemo {
         let published: TenderView = try await agency.send("POST", "/v1/tenders/\(tenderId)/publish")
         let openingKeys: [OpeningKeyFile] = try await EBidClient(server: server).get("/v1/tenders/\(tenderId)/opening-keys")
         narrator.result("published; bid deadline \(displayTime(published.deadline)); anyone can read it and download the documents without logging in, and nobody can learn who did")
+        stage("published")
 
         // 2. Bidders seal and upload.
         narrator.step("Five bidders seal their bids on their own machines, each with the tender's opening key, and upload them. Each gets a receipt (确认回执) signed by the platform, with its submission time and ledger position.")
@@ -121,13 +145,14 @@ struct ServiceDemo {
                 .upload("PUT", "/v1/tenders/\(tenderId)/bid", file: try seal("bidder-07", suite: .gm, openingKey: openingKeys.first { $0.suite == .gm }!), contentType: "application/vnd.ebid.sealed-bid")
         }
         failures += try await creditQueries(server: server)
+        stage("bids-in")
         let late = try seal("bidder-04", suite: .gm, openingKey: openingKeys.first { $0.suite == .gm }!)
         let lateClient = try await client(server, "bidder-04", suite: "gm")
         narrator.step("The bid deadline passes (the demo clock moves forward). 泉州刺桐建筑工程有限公司 sealed its bid in time but uploads it only now.")
         let admin = try await client(server, "admin-01", suite: "gm")
         struct Advance: Encodable { var seconds: Double }
         struct Now: Decodable { var now: Date }
-        let _: Now = try await admin.send("POST", "/v1/demo/clock", json: Advance(seconds: 60))
+        let _: Now = try await admin.send("POST", "/v1/demo/clock", json: Advance(seconds: bidding + 30))
         failures += await narrator.refusedByService("the late bid is refused (Law art. 28)", expecting: "bid.deadline-passed") {
             let _: BidDesk.ReceiptResult = try await lateClient.upload("PUT", "/v1/tenders/\(tenderId)/bid", file: late, contentType: "application/vnd.ebid.sealed-bid")
         }
