@@ -19,7 +19,7 @@ struct RouteAccessTests {
     static func concretePath(_ template: String) -> String {
         template.replacingOccurrences(of: ":id", with: "T-MATRIX").replacingOccurrences(of: ":name", with: "doc.txt")
             .replacingOccurrences(of: ":number", with: "1").replacingOccurrences(of: ":code", with: "91350100MA3AGGLU11")
-            .replacingOccurrences(of: ":suite", with: "GM")
+            .replacingOccurrences(of: ":suite", with: "GM").replacingOccurrences(of: ":file", with: "opening-record.json")
     }
 
     @Test("every route, every role and no login: only the declared roles get past the access check", arguments: PolicyProfile.allCases)
@@ -145,6 +145,17 @@ struct RouteAccessTests {
         "POST /v1/tenders/:id/result/objections": .roles([.bidder]),
         "POST /v1/tenders/:id/result/objections/:number/answer": .roles([.tenderer, .agency]),
         "POST /v1/tenders/:id/result/award": .roles([.tenderer, .agency]),
+        // The public portal (信息全公开): pages for everyone, no login.
+        "GET /": .anyone,
+        "GET /tenders": .anyone,
+        "GET /tenders/:id": .anyone,
+        "GET /tenders/:id/signed/:file": .anyone,
+        "GET /credit": .anyone,
+        "GET /credit/list": .anyone,
+        "GET /statistics": .anyone,
+        "GET /open-data": .anyone,
+        "GET /assets/portal.css": .anyone,
+        "GET /assets/portal.js": .anyone,
     ]
 
     @Test("every route's access is the one this table expects, and every expected route exists")
@@ -231,11 +242,16 @@ struct RouteAccessTests {
         }
         let secrets = collected
         _ = try await Supervision(fixture.environment).checkpoint()
-        let tenderRoutes = fixture.routes.specs.filter { $0.method == .get && ($0.path.hasPrefix("/v1/tenders") || $0.path.hasPrefix("/v1/ledger")) }
-        #expect(tenderRoutes.count >= 6)
+        // The JSON API's tender and ledger routes, and every page of the portal (its list searched and filtered too).
+        var tenderRoutes = fixture.routes.specs.filter { $0.method == .get && ($0.path.hasPrefix("/v1/tenders") || $0.path.hasPrefix("/v1/ledger") || !$0.path.hasPrefix("/v1/")) }
+        for query in ["?q=T-SECRET", "?stage=bidding", "?stage=opening", "?category=works&from=2000-01-01"] {
+            tenderRoutes.append(RouteSpec(method: .get, path: "/tenders" + query, access: .anyone, summary: ""))
+        }
+        #expect(tenderRoutes.count >= 16)
         try await fixture.app.test(.router) { client in
             for route in tenderRoutes {
                 var path = route.path.replacingOccurrences(of: ":id", with: spec.id).replacingOccurrences(of: ":name", with: "招标文件.txt".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                    .replacingOccurrences(of: ":file", with: "opening-record.json")
                 // The ledger, asked about this tender (unfiltered it also lists logins, which are not bids).
                 if path == "/v1/ledger/events" { path += "?tender=\(spec.id)" }
                 for caller in [nil] + Array(RouteAccessTests.partyForRole.values) + ["bidder-02", "bidder-03"] {

@@ -99,6 +99,33 @@ public struct IdentityDesk: Sendable {
         return Session(token: token, expiresAt: expiresAt, party: PartyView(party), restrictions: restrictions)
     }
 
+    /// Opens a browser session from a one-time link (ESupervision.webLink): the link is used up, the
+    /// certificate it was made with must still be good, and the session is a token like any other
+    /// (kept in an HttpOnly cookie by the pages). Recorded as `auth.web-login`.
+    public func openWebSession(code: String, address: String) async throws -> (token: String, identity: Identity) {
+        let now = environment.clock.now()
+        guard let (partyId, fingerprint) = try await environment.store.write({ try $0.consumeWebLink(codeHash: Self.hashToken(code), at: now) }) else {
+            throw ServiceError.unauthorized("auth.link-invalid", "the link is unknown, expired or already used: ask `ebid supervise login` for a new one")
+        }
+        try await checkSessionCertificate(fingerprint, at: now)
+        let token = "ebid_" + Data(SecureRandom.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // A browser session lasts at most an hour.
+        let expiresAt = now.addingTimeInterval(min(environment.tokenLifetime, 3600))
+        let actor = Actor(certificateFingerprint: fingerprint, party: partyId, role: "session", address: address)
+        struct LoginPayload: Encodable { var party: String; var certificate: String; var expiresAt: Date; var via: String }
+        let entry = try LedgerEntry(actor: actor, action: "auth.web-login", object: "party/\(partyId)",
+                                    json: LoginPayload(party: partyId, certificate: fingerprint, expiresAt: expiresAt, via: "one-time link"))
+        let hash = Self.hashToken(token)
+        let party = try await environment.store.write { tx -> Party? in
+            try tx.insertToken(hash: hash, party: partyId, certificateFingerprint: fingerprint, issuedAt: now, expiresAt: expiresAt, address: address)
+            try tx.appendLedger(entry, at: now)
+            return try tx.party(id: partyId)
+        }
+        guard let party else { throw ServiceError.unauthorized("auth.unknown-party", "the link's party is no longer registered") }
+        return (token, Identity(party: party, certificateFingerprint: fingerprint, tokenExpiresAt: expiresAt))
+    }
+
     /// Resolves a bearer token to the caller.
     public func authenticate(token: String) async throws -> Identity {
         let now = environment.clock.now()

@@ -19,6 +19,8 @@ public struct ServiceEnvironment: Sendable {
     public var maxBidBytesCeiling: Int64 = 4 << 30
     /// Serialises each tender's opening jobs.
     public let openings = OpeningCoordinator()
+    /// The platform's own failures (5xx answers), which e-supervision turns into alerts.
+    public let faults = PlatformFaults()
     /// Session certificates checked against the CRLs in force (IdentityDesk.authenticate).
     let sessionChecks = SessionChecks()
     /// Whether tenders may use opening keys made on one machine (`ebid opening keygen`), whose
@@ -90,6 +92,30 @@ final class SessionChecks: @unchecked Sendable {
         lock.withLock {
             if passed.count > 100_000 { passed.removeAll() }
             passed[fingerprint] = (generation, until)
+        }
+    }
+}
+
+/// Counts the platform's own failures (requests answered 5xx) between e-supervision's scans.
+public final class PlatformFaults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var last: String?
+
+    public init() {}
+
+    public func record(_ what: String) {
+        lock.withLock {
+            count += 1
+            last = what
+        }
+    }
+
+    /// The failures since the last call, and the last one's description.
+    public func take() -> (count: Int, last: String?) {
+        lock.withLock {
+            defer { count = 0; last = nil }
+            return (count, last)
         }
     }
 }

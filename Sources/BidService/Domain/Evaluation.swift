@@ -279,6 +279,8 @@ public struct EvaluationState: Codable, Sendable, Equatable {
     public var reportDigest: String?
     public var reportDeadline: Date?
     public var signatures: [String: ReportOpinion] = [:]
+    /// When the report became final (e-supervision: candidates published within 3 days of it).
+    public var reportedAt: Date?
     public var publicityFrom: Date?
     public var publicityUntil: Date?
     public var resultObjections: [Objection] = []

@@ -72,6 +72,9 @@ public struct TenderSpec: Codable, Sendable, Equatable {
     public var acceptedSuites: [Suite]
     /// Largest sealed bid accepted, bytes.
     public var maxBidBytes: Int64?
+    /// Statutory days from the opening record to the final report (the tender's own evaluation
+    /// deadline, watched by e-supervision); absent: not watched.
+    public var evaluationDays: Int?
     /// 工程, 货物 or 服务 (OCDS mainProcurementCategory); shown and filtered on the portal. Absent: works.
     public var category: ProcurementCategory?
 

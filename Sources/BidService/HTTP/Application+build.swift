@@ -22,7 +22,8 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger
     )
-    app.addServices(CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
+    app.addServices(SupervisionService(supervision: ESupervision(environment), interval: configuration.profile == .demo ? 1 : 30, logger: logger),
+                    CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
                     OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger),
                     CRLService(environment: environment, files: configuration.crlFiles, interval: configuration.profile == .demo ? 1 : 30,
                                fetchInterval: configuration.crlFetchInterval > 0 ? configuration.crlFetchInterval : nil, logger: logger))
@@ -90,7 +91,7 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
 func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pageCache: PageCache = PageCache(lifetime: 0)) -> RouteTable {
     let router = Router(context: AppRequestContext.self)
     let patterns = RoutePatterns()
-    router.add(middleware: ProblemMiddleware(profile: environment.profile, routes: patterns))
+    router.add(middleware: ProblemMiddleware(profile: environment.profile, routes: patterns, faults: environment.faults))
     let identities = IdentityDesk(environment)
     let routes = RouteTable(router: router, identities: identities, patterns: patterns)
     SystemController(environment: environment, identities: identities, supervision: Supervision(environment), clock: clock).addRoutes(to: routes)
@@ -101,7 +102,11 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pag
     CeremonyController(ceremonies: KeyCeremonyDesk(environment)).addRoutes(to: routes)
     CreditController(register: CreditRegister(environment), supervision: Supervision(environment)).addRoutes(to: routes)
     EvaluationController(experts: ExpertRegistry(environment), room: EvaluationRoom(environment)).addRoutes(to: routes)
-    PortalController(portal: PortalDesk(environment), credit: CreditRegister(environment), efficiency: { nil },
-                     renderer: PageRenderer(profile: environment.profile), cache: pageCache, clock: environment.clock).addRoutes(to: routes)
+    let renderer = PageRenderer(profile: environment.profile)
+    let esupervision = ESupervision(environment)
+    PortalController(portal: PortalDesk(environment), credit: CreditRegister(environment), efficiency: { try await esupervision.efficiency().summary },
+                     renderer: renderer, cache: pageCache, clock: environment.clock).addRoutes(to: routes)
+    SupervisionController(supervision: esupervision, identities: identities, renderer: renderer, clock: environment.clock).addRoutes(to: routes)
+    OpenDataController(openData: OpenData(environment)).addRoutes(to: routes)
     return routes
 }

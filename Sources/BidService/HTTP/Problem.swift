@@ -12,6 +12,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let profile: PolicyProfile
     /// The declared routes, to tell a wrong method (405, with `Allow`) from an unknown path (404).
     let routes: RoutePatterns
+    /// Where the platform's own failures are counted (e-supervision raises an alert for them).
+    var faults: PlatformFaults?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -31,6 +33,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = Self.problemResponse(for: error, path: request.uri.path, logger: context.logger)
         }
+        if response.status.code >= 500 { faults?.record("\(request.method) \(request.uri.path): \(response.status.code)") }
         response.headers[HTTPField.Name("Ebid-Profile")!] = profile.rawValue
         if let notice = profile.notice { response.headers[HTTPField.Name("Ebid-Notice")!] = notice }
         return response

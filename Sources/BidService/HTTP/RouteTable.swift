@@ -64,17 +64,37 @@ final class RouteTable: @unchecked Sendable {
     /// Adds a route. Role-protected routes answer 401 `auth.required` without a valid token and 403
     /// `auth.role-forbidden` to parties without one of the roles; public routes accept a token
     /// when given (an owner sees its drafts) and refuse an invalid one.
+    ///
+    /// A page (`page` set) also takes the session from the `ebid_session` cookie (GET only: a
+    /// cookie never authorises a change), and answers a refused access with `page`'s HTML.
     func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ summary: String,
+             page: (@Sendable (ServiceError) -> Response)? = nil,
              _ handler: @escaping @Sendable (Request, AppRequestContext, Caller) async throws -> Response) {
+        precondition(page == nil || method == .get, "cookie sessions are for GET pages only")
         specs.append(RouteSpec(method: method, path: path, access: access, summary: summary))
         patterns.add(method, path)
         let identities = self.identities
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
             try Self.decodeParameters(&context)
-            let caller = try await Self.authorize(request, context: context, access: access, identities: identities)
+            let caller: Caller
+            do {
+                caller = try await Self.authorize(request, context: context, access: access, identities: identities, cookie: page != nil)
+            } catch let error as ServiceError where page != nil {
+                return page!(error)
+            }
             return try await handler(request, context, caller)
         }
+    }
+
+    /// The browser session's token from the `ebid_session` cookie.
+    static func sessionCookie(_ request: Request) -> String? {
+        guard let header = request.headers[.cookie] else { return nil }
+        for item in header.split(separator: ";") {
+            let pair = item.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0] == "ebid_session" { return String(pair[1]) }
+        }
+        return nil
     }
 
     /// Path parameters arrive percent-encoded (`/v1/tenders/%E9%97%BD%E6%A6%95%202026-01`): every
@@ -95,9 +115,11 @@ final class RouteTable: @unchecked Sendable {
         context.coreContext.parameters = decoded
     }
 
-    static func authorize(_ request: Request, context: AppRequestContext, access: Access, identities: IdentityDesk) async throws -> Caller {
+    static func authorize(_ request: Request, context: AppRequestContext, access: Access, identities: IdentityDesk, cookie: Bool = false) async throws -> Caller {
         var identity: Identity?
-        if let header = request.headers[.authorization] {
+        if cookie, request.headers[.authorization] == nil, let token = sessionCookie(request) {
+            identity = try await identities.authenticate(token: token)
+        } else if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw ServiceError.unauthorized("auth.malformed", "use Authorization: Bearer <token>")

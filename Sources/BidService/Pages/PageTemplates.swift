@@ -273,6 +273,36 @@ enum PageTemplates {
     {{/content}}{{/base}}
     """
 
-    static let supervise = ""
-    static let superviseLogin = ""
+    static let supervise = """
+    {{<base}}{{$content}}
+    <h1>电子监察</h1>
+    <p>每个有时限的环节由系统自动监察：期限前催办，逾期黄牌，严重逾期或屡次逾期红牌；环节办结后自动销号，记录永不删除，均记入账本。</p>
+    <h2 id="open-cards">未销号</h2>
+    {{#hasOpen}}<div class="table"><table>
+    <thead><tr><th scope="col">级别</th><th scope="col">项目</th><th scope="col">事项</th><th scope="col">依据</th><th scope="col">期限</th><th scope="col">发出</th></tr></thead>
+    <tbody>{{#open}}<tr><td class="card-{{level}}">{{label}}</td><td>{{tender}}</td><td>{{text}}</td><td>{{article}}</td><td class="num">{{due}}</td><td class="num">{{raised}}</td></tr>{{/open}}</tbody>
+    </table></div>{{/hasOpen}}
+    {{^hasOpen}}<p class="empty">没有未销号的催办、黄牌、红牌或预警。</p>{{/hasOpen}}
+    <h2 id="efficiency">效能评估</h2>
+    <div class="table"><table>
+    <thead><tr><th scope="col">范围</th><th scope="col">名称</th><th scope="col" class="num">环节</th><th scope="col" class="num">已办结</th><th scope="col" class="num">按时办结率</th><th scope="col" class="num">逾期未办</th><th scope="col" class="num">平均逾期</th><th scope="col" class="num">最长逾期</th><th scope="col" class="num">发牌</th><th scope="col" class="num">销号</th></tr></thead>
+    <tbody>{{#rows}}<tr><td>{{scope}}</td><td>{{name}}</td><td class="num">{{steps}}</td><td class="num">{{done}}</td><td class="num">{{onTime}}</td><td class="num">{{overdue}}</td><td class="num">{{average}}</td><td class="num">{{worst}}</td><td class="num">{{raised}}</td><td class="num">{{closed}}</td></tr>{{/rows}}</tbody>
+    </table></div>
+    <h2 id="closed-cards">最近销号</h2>
+    {{#hasRecent}}<div class="table"><table>
+    <thead><tr><th scope="col">级别</th><th scope="col">项目</th><th scope="col">事项</th><th scope="col">发出</th><th scope="col">销号</th></tr></thead>
+    <tbody>{{#recent}}<tr><td class="card-{{level}}">{{label}}</td><td>{{tender}}</td><td>{{text}}</td><td class="num">{{raised}}</td><td class="num">{{closed}}</td></tr>{{/recent}}</tbody>
+    </table></div>{{/hasRecent}}
+    {{^hasRecent}}<p class="empty">暂无。</p>{{/hasRecent}}
+    {{/content}}{{/base}}
+    """
+
+    static let superviseLogin = """
+    {{<base}}{{$content}}
+    <h1>电子监察</h1>
+    <p>监督人员的页面需要登录。平台不保存密码：在本机用 CA 证书登录 ebid，取得一次性链接（2 分钟内有效，只能用一次）：</p>
+    <pre class="cmd">ebid supervise login --server 本平台地址 --cert 监督人员证书.pem --key 监督人员私钥.pem</pre>
+    <p>{{detail}}</p>
+    {{/content}}{{/base}}
+    """
 }

@@ -11,6 +11,7 @@ enum Migrations {
         (5, "the opening key never exists: key ceremonies, partial decryptions, one key per tender; opening shares wiped and dropped", v5),
         (6, "ledger: events found by hash (the supervisors' views page by the last event shown)", v6),
         (7, "sealed evaluation: the expert pool, each tender's evaluation and its entries (draw record, statements, sheets, report)", v7),
+        (8, "the portal's tender list by publication; e-supervision: cards, step statements; one-time links to the supervisors' pages", v8),
     ]
 
     /// Work a migration does beyond its SQL, in the same transaction.
@@ -464,6 +465,40 @@ enum Migrations {
         body BLOB NOT NULL,
         at INTEGER NOT NULL,
         PRIMARY KEY (tender_id, kind, member, round)
+    );
+    """
+
+    static let v8 = """
+    CREATE INDEX tenders_published ON tenders(published_at, id);
+    CREATE TABLE supervision_cards (
+        id TEXT PRIMARY KEY,
+        level TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        tender_id TEXT,
+        responsible_party TEXT,
+        raised_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        body TEXT NOT NULL,
+        raised_seq INTEGER NOT NULL,
+        closed_seq INTEGER
+    );
+    CREATE INDEX supervision_cards_open ON supervision_cards(closed_at, raised_at);
+    CREATE INDEX supervision_cards_tender ON supervision_cards(tender_id, raised_at);
+    CREATE TABLE supervision_statements (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        step TEXT NOT NULL,
+        party TEXT NOT NULL,
+        body TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        ledger_seq INTEGER NOT NULL,
+        PRIMARY KEY (tender_id, step)
+    );
+    CREATE TABLE web_links (
+        code_hash TEXT PRIMARY KEY,
+        party TEXT NOT NULL,
+        certificate_fingerprint TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
     );
     """
 }

@@ -14,7 +14,7 @@ public protocol ServiceStore: Sendable {
 
 /// What a transaction can do. State changes that matter append their ledger event through
 /// `appendLedger` in the same transaction.
-public protocol StoreTransaction: CeremonyTransaction, EvaluationTransaction {
+public protocol StoreTransaction: CeremonyTransaction, EvaluationTransaction, SupervisionTransaction {
     // Parties and certificates
     func party(id: String) throws -> Party?
     func party(reference: String) throws -> Party?

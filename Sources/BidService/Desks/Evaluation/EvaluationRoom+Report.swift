@@ -421,6 +421,7 @@ extension EvaluationRoom {
             _ = try tx.insertEvaluationEntry(tender: id, kind: .finalReport, member: "", round: "", body: [UInt8](try JSONEncoder.ebid.encode(final.wire)), at: now)
             var state = context.state
             state.phase = .reported
+            state.reportedAt = now
             try Self.save(state, try Self.entry(identity.actor(role: role, address: address), "evaluation.finalize", context,
                                                 ["final": Self.digest(final.document), "silent": silent.count.description]), tx: tx, at: now)
             return final

@@ -1,0 +1,91 @@
+import BidCore
+import Foundation
+
+/// E-supervision's cards and step statements, and the one-time links to the supervisors' pages.
+public protocol SupervisionTransaction {
+    func supervisionCard(id: String) throws -> SupervisionCard?
+    func supervisionCards(open: Bool?, tender: String?, limit: Int) throws -> [SupervisionCard]
+    /// Every card row with the ledger events that raised and closed it (for the audit).
+    func supervisionCardRows() throws -> [(body: String, raisedSeq: Int64, closedSeq: Int64?)]
+    func insertSupervisionCard(_ card: SupervisionCard, raisedSeq: Int64) throws
+    func closeSupervisionCard(id: String, at time: Date, because: String, closedSeq: Int64) throws
+    func supervisionStatements(tender id: String) throws -> [StepStatement]
+    func allSupervisionStatements() throws -> [StepStatement]
+    func insertSupervisionStatement(_ statement: StepStatement, ledgerSeq: Int64) throws
+    func insertWebLink(codeHash: String, party: String, certificateFingerprint: String, expiresAt: Date) throws
+    /// Marks the link used and returns its party and certificate; nil when unknown, used or expired.
+    func consumeWebLink(codeHash: String, at time: Date) throws -> (party: String, certificateFingerprint: String)?
+}
+
+extension SQLiteTransaction: SupervisionTransaction {
+    static func card(_ row: SQLiteConnection.Row) throws -> SupervisionCard {
+        try JSONDecoder.ebid.decode(SupervisionCard.self, from: Data(row.text(0).utf8))
+    }
+
+    public func supervisionCard(id: String) throws -> SupervisionCard? {
+        try connection.queryOne("SELECT body FROM supervision_cards WHERE id = ?", [.text(id)], Self.card)
+    }
+
+    public func supervisionCards(open: Bool?, tender: String?, limit: Int) throws -> [SupervisionCard] {
+        var clauses: [String] = []
+        var values: [SQLValue] = []
+        if let open { clauses.append(open ? "closed_at IS NULL" : "closed_at IS NOT NULL") }
+        if let tender {
+            clauses.append("tender_id = ?")
+            values.append(.text(tender))
+        }
+        let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return try connection.query("SELECT body FROM supervision_cards \(filter) ORDER BY raised_at DESC, id LIMIT ?", values + [.int(limit)], Self.card)
+    }
+
+    public func supervisionCardRows() throws -> [(body: String, raisedSeq: Int64, closedSeq: Int64?)] {
+        try connection.query("SELECT body, raised_seq, closed_seq FROM supervision_cards ORDER BY raised_seq") {
+            ($0.text(0), $0.int64(1), $0.isNull(2) ? nil : $0.int64(2))
+        }
+    }
+
+    public func insertSupervisionCard(_ card: SupervisionCard, raisedSeq: Int64) throws {
+        try connection.run("""
+            INSERT INTO supervision_cards (id, level, subject, tender_id, responsible_party, raised_at, body, raised_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(card.id), .text(card.level.rawValue), .text(card.subject), .string(card.tenderId), .string(card.responsible), .time(card.raisedAt),
+                  .text(String(decoding: try JSONEncoder.ebid.encode(card), as: UTF8.self)), .integer(raisedSeq)])
+    }
+
+    public func closeSupervisionCard(id: String, at time: Date, because: String, closedSeq: Int64) throws {
+        guard var card = try supervisionCard(id: id) else { return }
+        card.closedAt = time
+        card.closedBecause = because
+        try connection.run("UPDATE supervision_cards SET closed_at = ?, closed_seq = ?, body = ? WHERE id = ? AND closed_at IS NULL",
+                           [.time(time), .integer(closedSeq), .text(String(decoding: try JSONEncoder.ebid.encode(card), as: UTF8.self)), .text(id)])
+    }
+
+    static func statement(_ row: SQLiteConnection.Row) throws -> StepStatement {
+        try JSONDecoder.ebid.decode(StepStatement.self, from: Data(row.text(0).utf8))
+    }
+
+    public func supervisionStatements(tender id: String) throws -> [StepStatement] {
+        try connection.query("SELECT body FROM supervision_statements WHERE tender_id = ? ORDER BY recorded_at", [.text(id)], Self.statement)
+    }
+
+    public func allSupervisionStatements() throws -> [StepStatement] {
+        try connection.query("SELECT body FROM supervision_statements ORDER BY recorded_at", [], Self.statement)
+    }
+
+    public func insertSupervisionStatement(_ statement: StepStatement, ledgerSeq: Int64) throws {
+        try connection.run("INSERT INTO supervision_statements (tender_id, step, party, body, recorded_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                           [.text(statement.tenderId), .text(statement.step.rawValue), .text(statement.party),
+                            .text(String(decoding: try JSONEncoder.ebid.encode(statement), as: UTF8.self)), .time(statement.recordedAt), .integer(ledgerSeq)])
+    }
+
+    public func insertWebLink(codeHash: String, party: String, certificateFingerprint: String, expiresAt: Date) throws {
+        try connection.run("INSERT INTO web_links (code_hash, party, certificate_fingerprint, expires_at) VALUES (?, ?, ?, ?)",
+                           [.text(codeHash), .text(party), .text(certificateFingerprint), .time(expiresAt)])
+    }
+
+    public func consumeWebLink(codeHash: String, at time: Date) throws -> (party: String, certificateFingerprint: String)? {
+        guard let row = try connection.queryOne("SELECT party, certificate_fingerprint FROM web_links WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?",
+                                                [.text(codeHash), .time(time)], { ($0.text(0), $0.text(1)) }) else { return nil }
+        guard try connection.run("UPDATE web_links SET used_at = ? WHERE code_hash = ? AND used_at IS NULL", [.time(time), .text(codeHash)]) == 1 else { return nil }
+        return row
+    }
+}
