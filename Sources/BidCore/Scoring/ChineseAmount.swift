@@ -75,7 +75,8 @@ public enum ChineseAmount {
 
     /// Writes an amount in yuan in financial numerals, as a notice or a price column prints it:
     /// `38000000.00` → 叁仟捌佰万元整, `1005.50` → 壹仟零伍元伍角, `0.05` → 零元零伍分. Nil for a
-    /// negative amount, one with a nonzero figure below 分, or one at or above 10^15 yuan.
+    /// negative amount, one with a nonzero figure below 分, or one of 10^12 yuan (一万亿) or more:
+    /// no price comes near, and groups up to 亿 are all an amount needs.
     /// `parse(words(x)) == x` for every amount it writes.
     public static func words(_ amount: ExactDecimal) -> String? {
         guard amount.significand >= 0 else { return nil }
@@ -91,14 +92,14 @@ public enum ChineseAmount {
             cents = amount.significand / divisor
         }
         let yuan = cents / 100, jiao = Int(cents / 10 % 10), fen = Int(cents % 10)
-        guard yuan < limit else { return nil }
+        guard yuan < 1_000_000_000_000 else { return nil }
         var text = ""
         if yuan > 0 {
-            // Groups of four digits: 万亿, 亿, 万, and the last; a zero between groups is said once.
-            let groupUnits = ["万亿", "亿", "万", ""]
+            // Groups of four digits: 亿, 万, and the last; a zero between groups is said once.
+            let groupUnits = ["亿", "万", ""]
             var groups: [Int] = []
             var rest = yuan
-            for _ in 0..<4 {
+            for _ in 0..<3 {
                 groups.insert(Int(rest % 10_000), at: 0)
                 rest /= 10_000
             }

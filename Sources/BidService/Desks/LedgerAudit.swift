@@ -65,6 +65,7 @@ public enum LedgerAudit {
         var bidEvents: [String: [(seq: Int64, at: Date, action: String)]] = [:]
         var creditEvents: [String: (seq: Int64, digest: String)] = [:]
         var profileEvents: [LedgerEvent] = []
+        var supervisionEvents: [LedgerEvent] = []
         var latestEvent: LedgerEvent?
         try store.database.readNow { tx in
             var previous: LedgerEvent?
@@ -91,6 +92,7 @@ public enum LedgerAudit {
                     }
                     if event.object.hasPrefix("credit/") { creditEvents[event.object] = (event.seq, event.payloadDigest) }
                     if event.action == DirectoryProfile.action { profileEvents.append(event) }
+                    if event.action.hasPrefix("supervision.") { supervisionEvents.append(event) }
                     if event.at > (latestEvent?.at ?? .distantPast) { latestEvent = event }
                     previous = event
                     report.events += 1
@@ -162,6 +164,7 @@ public enum LedgerAudit {
                              now: evidence.now, report: &report)
             try checkExternal(evidence, tx: tx, certificates: certificates, hashes: hashes, byHash: byHash, report: &report)
             try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
+            try checkSupervision(tx, events: supervisionEvents, report: &report)
             for evaluation in try tx.evaluations(phase: nil) {
                 for problem in try EvaluationIntegrity.problems(tx, tender: evaluation.tenderId, platformCertificates: certificates, memberTrust: evidence.memberTrust) {
                     report.problems.append(.init(seq: nil, kind: "evaluation", detail: "tender \(evaluation.tenderId): \(problem)"))
@@ -170,6 +173,64 @@ public enum LedgerAudit {
         }
         report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
         return report
+    }
+
+    /// E-supervision's cards and statements against the ledger: every card row is the card its
+    /// `supervision.card` event recorded (and, once closed, its `supervision.card-closed` event's),
+    /// every statement row its `supervision.statement` event's; a card or statement whose row is
+    /// gone (deleted to hide a late step) is named by its event.
+    static func checkSupervision(_ tx: SQLiteTransaction, events: [LedgerEvent], report: inout Report) throws {
+        let bySeq = Dictionary(uniqueKeysWithValues: events.map { ($0.seq, $0) })
+        var cardRows = Set<String>()
+        for row in try tx.supervisionCardRows() {
+            guard var card = try? JSONDecoder.ebid.decode(SupervisionCard.self, from: Data(row.body.utf8)) else {
+                report.problems.append(.init(seq: row.raisedSeq, kind: "supervision-card", detail: "a card row does not parse"))
+                continue
+            }
+            cardRows.insert(card.id)
+            let closing = card.closedAt.map { (at: $0, because: card.closedBecause ?? "") }
+            card.closedAt = nil
+            card.closedBecause = nil
+            let raised = bySeq[row.raisedSeq]
+            let digest = Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(card)))
+            if raised?.action != "supervision.card" || raised?.object != "supervision/cards/\(card.id)" || raised?.payloadDigest != digest {
+                report.problems.append(.init(seq: row.raisedSeq, kind: "supervision-card", detail: "card \(card.id) is not the card its ledger event raised: it was altered"))
+            }
+            struct Closing: Encodable { var id: String; var closedAt: Date; var because: String }
+            switch (closing, row.closedSeq) {
+            case (nil, nil): break
+            case (let closing?, let seq?):
+                let event = bySeq[seq]
+                let digest = Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(Closing(id: card.id, closedAt: closing.at, because: closing.because))))
+                if event?.action != "supervision.card-closed" || event?.payloadDigest != digest {
+                    report.problems.append(.init(seq: seq, kind: "supervision-card", detail: "card \(card.id)'s closing is not the one the ledger recorded"))
+                }
+            default:
+                report.problems.append(.init(seq: row.raisedSeq, kind: "supervision-card", detail: "card \(card.id) is closed without a closing event, or the other way round"))
+            }
+        }
+        for event in events where event.action == "supervision.card" {
+            let id = String(event.object.dropFirst("supervision/cards/".count))
+            if !cardRows.contains(id) {
+                report.problems.append(.init(seq: event.seq, kind: "supervision-card-missing", detail: "card \(id) was raised but its row is gone: cards are never deleted"))
+            }
+        }
+        var statementRows = Set<String>()
+        for statement in try tx.allSupervisionStatements() {
+            statementRows.insert("tenders/\(statement.tenderId)/statements/\(statement.step.rawValue)")
+        }
+        let statementEvents = events.filter { $0.action == "supervision.statement" }
+        for event in statementEvents where !statementRows.contains(event.object) {
+            report.problems.append(.init(seq: event.seq, kind: "supervision-statement", detail: "\(event.object) was recorded but its row is gone"))
+        }
+        for statement in try tx.allSupervisionStatements() {
+            let object = "tenders/\(statement.tenderId)/statements/\(statement.step.rawValue)"
+            guard let event = statementEvents.first(where: { $0.object == object }),
+                  event.payloadDigest == Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(statement))) else {
+                report.problems.append(.init(seq: nil, kind: "supervision-statement", detail: "\(object) is not the statement its ledger event recorded: it was altered"))
+                continue
+            }
+        }
     }
 
     /// The directory keeps its profile (DirectoryProfile): recorded once, every tender created under

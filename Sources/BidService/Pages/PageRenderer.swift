@@ -60,6 +60,8 @@ final class PageCache: @unchecked Sendable {
     /// Distinct query strings are bounded: past this many pages the cache starts over.
     let capacity: Int
 
+    var count: Int { lock.withLock { entries.count } }
+
     init(lifetime: TimeInterval, capacity: Int = 4096) {
         self.lifetime = lifetime
         self.capacity = capacity

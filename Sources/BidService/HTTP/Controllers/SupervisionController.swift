@@ -1,5 +1,6 @@
 import BidCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// E-supervision (电子监察): the cards and efficiency figures for supervisors, the rules for
@@ -63,6 +64,8 @@ struct SupervisionController: Sendable {
         let html = renderer.render("supervise-login", title: "电子监察", nav: "", now: clock.now(), ["detail": "\(error.detail)（\(error.code)）"])
         var response = PageRenderer.htmlResponse(ByteBuffer(string: html), status: HTTPResponse.Status(code: error.status), maxAge: 0)
         response.headers[.cacheControl] = "no-store"
+        // The stable code, for programs (the page says it in words).
+        response.headers[HTTPField.Name("Ebid-Problem")!] = error.code
         return response
     }
 
