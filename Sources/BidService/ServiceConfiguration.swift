@@ -22,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     /// Where seeding finds party certificates: `<keys>/<suite>/<party-id>.crt.pem`.
     public var keysDirectory = "keys"
     public var checkpointInterval: TimeInterval = 300
+    /// What each e-supervision card level means at this centre.
+    public var supervisionPolicy = SupervisionPolicy()
     /// How long the portal keeps a rendered page (seconds; 0: render every request).
     public var pageCacheSeconds: TimeInterval = 1
     public var tokenLifetime: TimeInterval = 8 * 3600

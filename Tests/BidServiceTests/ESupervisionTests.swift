@@ -124,14 +124,53 @@ struct ESupervisionTests {
         #expect(try await ESupervision(fixture.environment).statements(tender: "T-STATE").count == 1)
     }
 
+    @Test("objections to the documents (Reg. art. 22): 10 days before the deadline at the latest, answered within 3 days or carded; nobody learns who objected")
+    func documentObjections() async throws {
+        let fixture = try await ServiceFixture()
+        try await fixture.publishTender(try fixture.spec(id: "T-DOCS", deadlineIn: 25))
+        let desk = TenderDesk(fixture.environment)
+        let bidder = try await fixture.identity("bidder-02")
+        let first = try await desk.raiseDocumentObjection(tender: "T-DOCS", text: "工期要求与图纸不一致", by: bidder, address: "10.1.1.1")
+        #expect(first.number == 1 && first.party == "bidder")
+        await expectServiceError("objection.invalid") { _ = try await desk.raiseDocumentObjection(tender: "T-DOCS", text: "  ", by: bidder, address: "x") }
+        // The owner sees it without the objector; another bidder sees nothing; the objector its own.
+        let owner = try await desk.documentObjections(tender: "T-DOCS", for: try await fixture.identity("agency-01"))
+        #expect(owner.count == 1 && owner[0].objection.party == "bidder" && !owner[0].mine)
+        #expect(try await desk.documentObjections(tender: "T-DOCS", for: try await fixture.identity("bidder-03")).isEmpty)
+        #expect(try await desk.documentObjections(tender: "T-DOCS", for: bidder).map(\.mine) == [true])
+        let name = bidder.party.name
+        let watch = ESupervision(fixture.environment)
+        // Not answered within 3 days: a yellow card that names the owner, never the objector.
+        fixture.clock.advance(by: 3 * 86_400 + 60)
+        let raised = try await watch.scan().raised
+        #expect(raised.map(\.id) == ["T-DOCS/document-objection-answered/1/yellow"])
+        #expect(raised.allSatisfy { $0.responsible == "agency-01" && !$0.text.contains(name) && $0.article == "《实施条例》第二十二条" })
+        await expectServiceError("tender.not-owner") {
+            _ = try await desk.answerDocumentObjection(tender: "T-DOCS", number: 1, text: "x", by: try await fixture.identity("tenderer-01"), role: .tenderer, address: "x")
+        }
+        _ = try await desk.answerDocumentObjection(tender: "T-DOCS", number: 1, text: "以图纸为准，见第1号澄清", by: try await fixture.identity("agency-01"), role: .agency, address: "x")
+        await expectServiceError("objection.answered") {
+            _ = try await desk.answerDocumentObjection(tender: "T-DOCS", number: 1, text: "again", by: try await fixture.identity("agency-01"), role: .agency, address: "x")
+        }
+        #expect(try await watch.scan().closed == ["T-DOCS/document-objection-answered/1/yellow"])
+        // Less than 10 days before the deadline: too late (Reg. art. 22).
+        fixture.clock.advance(by: 13 * 86_400)
+        await expectServiceError("objection.too-late") { _ = try await desk.raiseDocumentObjection(tender: "T-DOCS", text: "还有问题", by: bidder, address: "x") }
+        // The supervisors' ledger view withholds the objector's event while the tender takes bids (Law art. 22).
+        let view = try await Supervision(fixture.environment).events(LedgerQuery(tender: "T-DOCS"))
+        let actions = view.events.map(\.event.action)
+        #expect(!actions.contains("tender.objection") && actions.contains("tender.objection-answer"))
+        #expect(try fixture.audit().problems.isEmpty)
+    }
+
     @Test("anomalies are alerts: the opening's collusion signals, the platform's own errors")
     func anomalies() async throws {
         let fixture = try await ServiceFixture()
         _ = try await EvaluationSetup(fixture, id: "T-ODD")  // bidders 05 and 06 name the same project manager
-        fixture.environment.faults.record("GET /v1/x: 500")
+        fixture.environment.faults.record("HTTP 500")
         let raised = try await ESupervision(fixture.environment).scan().raised
         #expect(raised.contains { $0.id == "T-ODD/anomaly/collusion" && $0.level == .alert && $0.article == "《实施条例》第四十条" })
-        #expect(raised.contains { $0.anomaly == "platform-errors" && $0.text.contains("GET /v1/x: 500") })
+        #expect(raised.contains { $0.anomaly == "platform-errors" && $0.text.contains("HTTP 500") })
         #expect(try await ESupervision(fixture.environment).scan().raised.isEmpty)
     }
 
@@ -154,6 +193,23 @@ struct ESupervisionTests {
         }
         let kinds = Set(try fixture.audit().problems.map(\.kind))
         #expect(kinds.isSuperset(of: ["supervision-card", "supervision-card-missing", "supervision-statement"]), "\(kinds)")
+        // The next scan raises the deleted card again: a card raised twice is named too.
+        _ = try await ESupervision(fixture.environment).scan()
+        #expect(try fixture.audit().problems.contains { $0.kind == "supervision-card-missing" && $0.detail.contains("raised twice") })
+    }
+
+    @Test("an insider who marks an open card closed in the database is named by the audit")
+    func closedColumnForged() async throws {
+        let fixture = try await ServiceFixture()
+        let setup = try await EvaluationSetup(fixture, id: "T-SHUT")
+        try await setup.runToAward()
+        fixture.clock.advance(by: 20 * 86_400)
+        _ = try await ESupervision(fixture.environment).scan()
+        #expect(try await ESupervision(fixture.environment).alerts(open: true, tender: "T-SHUT", limit: 10).contains { $0.level == .red })
+        _ = try await fixture.store.write { tx in
+            try (tx as! SQLiteTransaction).connection.run("UPDATE supervision_cards SET closed_at = 1 WHERE id = 'T-SHUT/report-filed/red'")
+        }
+        #expect(try fixture.audit().problems.contains { $0.kind == "supervision-card" && $0.detail.contains("closed_at") })
     }
 
     @Test("the dashboard: a one-time link opens one browser session; the cookie works for GET pages only; nobody else gets in")

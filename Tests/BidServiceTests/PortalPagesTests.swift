@@ -125,7 +125,7 @@ struct PortalPagesTests {
     func chart() {
         let svg = PageCharts.bars([.init(label: "<a>", value: 10, text: "10"), .init(label: "b", value: 5, text: "5")], title: "t", id: "c", empty: "none")
         #expect(svg.contains("&lt;a&gt;") && !svg.contains("<a>"))
-        #expect(svg.contains("height=\"156\"") && svg.contains("height=\"78\""))  // 220 − 24 − 40 = 156 for the largest
+        #expect(svg.contains("height=\"156\"") && svg.contains("height=\"78\""))  // 240 − 24 − 60 = 156 for the largest
         #expect(PageCharts.bars([], title: "t", id: "c", empty: "none") == "<p class=\"empty\">none</p>")
     }
 }

@@ -171,6 +171,10 @@ struct RouteAccessTests {
         "POST /v1/auth/web-link": .roles([.supervisor]),
         "GET /supervise/login": .anyone,
         "GET /supervise": .roles([.supervisor]),
+        // Objections to the documents (Reg. art. 22).
+        "POST /v1/tenders/:id/document-objections": .roles([.bidder]),
+        "GET /v1/tenders/:id/document-objections": .roles([.tenderer, .agency, .bidder]),
+        "POST /v1/tenders/:id/document-objections/:number/answer": .roles([.tenderer, .agency]),
     ]
 
     @Test("every route's access is the one this table expects, and every expected route exists")
@@ -257,8 +261,8 @@ struct RouteAccessTests {
         }
         let secrets = collected
         _ = try await Supervision(fixture.environment).checkpoint()
-        // The JSON API's tender and ledger routes, and every page of the portal (its list searched and filtered too).
-        var tenderRoutes = fixture.routes.specs.filter { $0.method == .get && ($0.path.hasPrefix("/v1/tenders") || $0.path.hasPrefix("/v1/ledger") || !$0.path.hasPrefix("/v1/")) }
+        // The JSON API's tender, ledger and open-data routes, and every page of the portal (its list searched and filtered too).
+        var tenderRoutes = fixture.routes.specs.filter { $0.method == .get && ($0.path.hasPrefix("/v1/tenders") || $0.path.hasPrefix("/v1/ledger") || $0.path.hasPrefix("/v1/ocds") || !$0.path.hasPrefix("/v1/")) }
         for query in ["?q=T-SECRET", "?stage=bidding", "?stage=opening", "?category=works&from=2000-01-01"] {
             tenderRoutes.append(RouteSpec(method: .get, path: "/tenders" + query, access: .anyone, summary: ""))
         }

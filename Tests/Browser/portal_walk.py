@@ -242,11 +242,11 @@ def main():
                 check("中标候选人公示" in body and "公示中" in body and "第 1 名" in body, "tender page: the candidates and the publicity period")
                 check("如何提出异议" in body and "ebid result object" in portal.html(), "tender page: how to object")
                 secrecy(portal, experts, "names no expert before the award", public_paths())
+                portal.shot("portal-tender-publicity")
                 publicity = verify_signed(args.server, "publicity", platform_pem, workdir)
                 check(publicity is not None and len(publicity.get("candidates", [])) == 3, "the publicity names 3 candidates")
                 portal.open("/tenders?stage=publicity")
                 check(TENDER in portal.html(), "list: filtered by stage 公示中")
-                portal.shot("portal-tender-publicity")
             elif stage == "awarded":
                 portal.open(f"/tenders/{TENDER}")
                 body = portal.text()
@@ -262,12 +262,12 @@ def main():
                 portal.shot("portal-tender-awarded")
                 portal.open("/tenders?stage=awarded")
                 check(TENDER in portal.html() and "已定标" in portal.text(), "list: filtered by stage 已定标")
+                portal.shot("portal-tenders")
                 portal.open("/tenders?category=goods")
                 check(TENDER not in portal.html() and "没有符合条件的项目" in portal.text(), "list: the category filter leaves it out")
                 portal.open("/tenders?from=2000-01-01&to=2000-01-31")
                 check(TENDER not in portal.html(), "list: the date filter leaves it out")
                 portal.accessible("/tenders")
-                portal.shot("portal-tenders")
                 portal.open("/statistics")
                 check(portal.driver.find_element(By.ID, "opened").text == "1" and portal.driver.find_element(By.ID, "average-bids").text == "5.00",
                       "statistics: one tender opened, 5 bids on average")
@@ -292,11 +292,11 @@ def main():
         portal.accessible("/credit")
         portal.shot("portal-credit")
         # Bad input: an HTML page with the status and the stable code.
-        for path, status_expected in (("/tenders?stage=nonsense", 400), ("/tenders/NO-SUCH-TENDER", 404), ("/tenders?page=-1", 400),
-                                      (f"/tenders/{TENDER}/signed/..%2F..%2Fetc%2Fpasswd", 404)):
+        for path, status_expected, kind in (("/tenders?stage=nonsense", 400, "text/html"), ("/tenders/NO-SUCH-TENDER", 404, "text/html"),
+                                            ("/tenders?page=-1", 400, "text/html"),
+                                            (f"/tenders/{TENDER}/signed/..%2F..%2Fetc%2Fpasswd", 404, "application/problem+json")):
             status, headers, body = fetch(args.server, path)
-            check(status == status_expected and "text/html" in headers.get("Content-Type", "") or status == status_expected,
-                  f"{path}: {status_expected} ({status})")
+            check(status == status_expected and kind in headers.get("Content-Type", ""), f"{path}: {kind} with {status_expected} ({status})")
     finally:
         if demo.poll() is None:
             demo.kill()

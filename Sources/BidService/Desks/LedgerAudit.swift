@@ -182,12 +182,18 @@ public enum LedgerAudit {
     static func checkSupervision(_ tx: SQLiteTransaction, events: [LedgerEvent], report: inout Report) throws {
         let bySeq = Dictionary(uniqueKeysWithValues: events.map { ($0.seq, $0) })
         var cardRows = Set<String>()
+        var closedRows: [Int64: String] = [:]
         for row in try tx.supervisionCardRows() {
             guard var card = try? JSONDecoder.ebid.decode(SupervisionCard.self, from: Data(row.body.utf8)) else {
                 report.problems.append(.init(seq: row.raisedSeq, kind: "supervision-card", detail: "a card row does not parse"))
                 continue
             }
             cardRows.insert(card.id)
+            if let seq = row.closedSeq { closedRows[seq] = card.id }
+            // The column the open-cards view filters on says what the card says.
+            if (row.closedAt == nil) != (card.closedAt == nil) || row.closedAt.map({ abs($0.timeIntervalSince(card.closedAt!)) >= 1 }) == true {
+                report.problems.append(.init(seq: row.raisedSeq, kind: "supervision-card", detail: "card \(card.id)'s closed_at column does not match the card"))
+            }
             let closing = card.closedAt.map { (at: $0, because: card.closedBecause ?? "") }
             card.closedAt = nil
             card.closedBecause = nil
@@ -209,11 +215,19 @@ public enum LedgerAudit {
                 report.problems.append(.init(seq: row.raisedSeq, kind: "supervision-card", detail: "card \(card.id) is closed without a closing event, or the other way round"))
             }
         }
+        var raisedIds = Set<String>()
         for event in events where event.action == "supervision.card" {
             let id = String(event.object.dropFirst("supervision/cards/".count))
             if !cardRows.contains(id) {
                 report.problems.append(.init(seq: event.seq, kind: "supervision-card-missing", detail: "card \(id) was raised but its row is gone: cards are never deleted"))
             }
+            // A card exists once: raised again means its first row was deleted.
+            if !raisedIds.insert(id).inserted {
+                report.problems.append(.init(seq: event.seq, kind: "supervision-card-missing", detail: "card \(id) was raised twice: its first row was deleted"))
+            }
+        }
+        for event in events where event.action == "supervision.card-closed" && closedRows[event.seq] == nil {
+            report.problems.append(.init(seq: event.seq, kind: "supervision-card", detail: "\(event.object) was closed by this event, but no card row says so"))
         }
         var statementRows = Set<String>()
         for statement in try tx.allSupervisionStatements() {

@@ -19,6 +19,8 @@ public struct ServiceEnvironment: Sendable {
     public var maxBidBytesCeiling: Int64 = 4 << 30
     /// Serialises each tender's opening jobs.
     public let openings = OpeningCoordinator()
+    /// What each e-supervision card level means at this centre (`serve --reminder-days …`).
+    public var supervisionPolicy = SupervisionPolicy()
     /// The platform's own failures (5xx answers), which e-supervision turns into alerts.
     public let faults = PlatformFaults()
     /// Session certificates checked against the CRLs in force (IdentityDesk.authenticate).

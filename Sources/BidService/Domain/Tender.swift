@@ -94,6 +94,19 @@ public struct Tender: Sendable, Codable, Equatable {
     public var createdAt: Date
     public var publishedAt: Date?
 
+    public init(spec: TenderSpec, status: TenderStatus, owner: String, tendererParty: String, agencyParty: String?, profile: PolicyProfile,
+                deadline: Date, createdAt: Date, publishedAt: Date?) {
+        self.spec = spec
+        self.status = status
+        self.owner = owner
+        self.tendererParty = tendererParty
+        self.agencyParty = agencyParty
+        self.profile = profile
+        self.deadline = deadline
+        self.createdAt = createdAt
+        self.publishedAt = publishedAt
+    }
+
     public var id: String { spec.id }
     public var section: String { spec.section }
     public var documentIssueStart: Date { spec.documentIssueStart ?? publishedAt ?? createdAt }

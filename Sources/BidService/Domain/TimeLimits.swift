@@ -8,6 +8,8 @@ public enum SupervisedStep: String, Codable, Sendable, CaseIterable {
     /// An amendment that may affect bids: published at least 15 days before the deadline, else the
     /// deadline moves (Law art. 23; Reg. art. 21).
     case amendmentNotice = "amendment-notice"
+    /// Objections to the documents answered within 3 days (Reg. art. 22).
+    case documentObjectionAnswered = "document-objection-answered"
     /// The opening at the deadline (Law art. 34).
     case openingAtDeadline = "opening-at-deadline"
     /// The report within the tender's own evaluation period (TenderSpec.evaluationDays).
@@ -42,6 +44,8 @@ public struct TimeLimitRule: Codable, Sendable, Equatable {
     public static let all: [TimeLimitRule] = [
         .init(step: .amendmentNotice, article: "《招标投标法》第二十三条；《实施条例》第二十一条", title: "澄清或者修改在投标截止 15 日前发出", days: 15,
               trigger: "the bid deadline (counted back)", responsible: "tenderer or agency"),
+        .init(step: .documentObjectionAnswered, article: "《实施条例》第二十二条", title: "收到对招标文件的异议之日起 3 日内作出答复", days: 3,
+              trigger: "each objection to the documents (raised at least 10 days before the deadline)", responsible: "tenderer or agency"),
         .init(step: .openingAtDeadline, article: "《招标投标法》第三十四条", title: "开标在投标截止时间的同一时间进行", days: 0,
               trigger: "the bid deadline", responsible: "tenderer or agency"),
         .init(step: .evaluationDeadline, article: "招标文件（TenderSpec.evaluationDays）", title: "在招标文件规定的评标期限内完成评标报告", days: nil,
@@ -51,11 +55,11 @@ public struct TimeLimitRule: Codable, Sendable, Equatable {
         .init(step: .resultObjectionAnswered, article: "《实施条例》第五十四条", title: "收到异议之日起 3 日内作出答复", days: 3,
               trigger: "each objection to the result", responsible: "tenderer or agency"),
         .init(step: .contractSigned, article: "《招标投标法》第四十六条", title: "中标通知书发出之日起 30 日内订立书面合同", days: 30,
-              trigger: "the award notice", responsible: "tenderer (signed statement)"),
+              trigger: "the award notice", responsible: "the tender's owner, tenderer or agency (signed statement)"),
         .init(step: .reportFiled, article: "《招标投标法》第四十七条", title: "确定中标人之日起 15 日内向有关行政监督部门提交书面报告", days: 15,
-              trigger: "the award notice", responsible: "tenderer (signed statement)"),
+              trigger: "the award notice", responsible: "the tender's owner, tenderer or agency (signed statement)"),
         .init(step: .securityReturned, article: "《实施条例》第五十七条", title: "书面合同签订后 5 日内退还投标保证金及利息", days: 5,
-              trigger: "the signed contract", responsible: "tenderer or agency (signed statement)"),
+              trigger: "the signed contract", responsible: "the tender's owner, tenderer or agency (signed statement)"),
     ]
 
     public static func rule(_ step: SupervisedStep) -> TimeLimitRule { all.first { $0.step == step }! }
@@ -151,11 +155,12 @@ public struct StepStatementDocument: Codable, Sendable, Equatable {
     public var type = "ebid-step-statement"
     public var tenderId: String
     public var step: SupervisedStep
-    public var doneAt: Date
+    /// When the step was done; absent: when the service records the statement.
+    public var doneAt: Date?
     public var amount: ExactDecimal?
     public var text: String
 
-    public init(tenderId: String, step: SupervisedStep, doneAt: Date, amount: ExactDecimal?, text: String) {
+    public init(tenderId: String, step: SupervisedStep, doneAt: Date?, amount: ExactDecimal?, text: String) {
         self.tenderId = tenderId
         self.step = step
         self.doneAt = doneAt

@@ -80,6 +80,7 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
     }
     var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: configuration.profile)
     environment.tokenLifetime = configuration.tokenLifetime
+    environment.supervisionPolicy = configuration.supervisionPolicy
     environment.maxBidBytesCeiling = configuration.maxBidBytes
     environment.acceptsDealerKeys = environment.acceptsDealerKeys || configuration.allowDealerKeys
     environment.previousPlatformCertificates = try store.database.readNow { try $0.meta(prefix: "platform-certificate:") }
@@ -96,7 +97,9 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pag
     let routes = RouteTable(router: router, identities: identities, patterns: patterns)
     SystemController(environment: environment, identities: identities, supervision: Supervision(environment), clock: clock).addRoutes(to: routes)
     AuthController(identities: identities).addRoutes(to: routes)
-    TenderController(tenders: TenderDesk(environment)).addRoutes(to: routes)
+    let tenderController = TenderController(tenders: TenderDesk(environment))
+    tenderController.addRoutes(to: routes)
+    tenderController.addObjectionRoutes(to: routes)
     BidController(bids: BidDesk(environment)).addRoutes(to: routes)
     OpeningController(room: OpeningRoom(environment)).addRoutes(to: routes)
     CeremonyController(ceremonies: KeyCeremonyDesk(environment)).addRoutes(to: routes)

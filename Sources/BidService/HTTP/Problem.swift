@@ -33,7 +33,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = Self.problemResponse(for: error, path: request.uri.path, logger: context.logger)
         }
-        if response.status.code >= 500 { faults?.record("\(request.method) \(request.uri.path): \(response.status.code)") }
+        // Only the status: a path (a bid route, a tender id) would tell supervisors who was active before a deadline (Law art. 22); the log has the rest.
+        if response.status.code >= 500 { faults?.record("HTTP \(response.status.code)") }
         response.headers[HTTPField.Name("Ebid-Profile")!] = profile.rawValue
         if let notice = profile.notice { response.headers[HTTPField.Name("Ebid-Notice")!] = notice }
         return response

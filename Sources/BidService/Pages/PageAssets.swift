@@ -58,7 +58,7 @@ enum PageAssets {
     .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .75rem; }
     .figure { background: var(--soft); padding: .75rem 1rem; border-radius: .25rem; }
     .figure strong { display: block; font-size: 1.6rem; }
-    svg.chart { width: 100%; height: auto; max-width: 48rem; }
+    svg.chart { max-width: 100%; height: auto; }
     svg.chart text { font-size: 12px; fill: #1b1b1b; }
     svg.chart .bar { fill: #8a1c1c; }
     svg.chart .axis { stroke: #4a4a4a; }

@@ -30,13 +30,13 @@ enum PageCharts {
     /// A bar chart `title`; `empty` is said instead when there is nothing to draw.
     static func bars(_ bars: [Bar], title: String, id: String, empty: String) -> String {
         guard !bars.isEmpty else { return "<p class=\"empty\">\(escape(empty))</p>" }
-        let height = 220, top = 24, bottom = 40, left = 8
+        let height = 240, top = 24, bottom = 60, left = 8
         let slot = max(28, min(72, 640 / bars.count))
         let width = left * 2 + slot * bars.count
         let plot = height - top - bottom
         // Scale: the largest value fills the plot; a bar's height is value × plot / largest, in whole pixels.
         let largest = bars.map(\.value).max() ?? .zero
-        var svg = "<svg class=\"chart\" id=\"\(escape(id))\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"\(escape(id))-title \(escape(id))-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg class=\"chart\" id=\"\(escape(id))\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"\(escape(id))-title \(escape(id))-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
         svg += "<title id=\"\(escape(id))-title\">\(escape(title))</title>"
         svg += "<desc id=\"\(escape(id))-desc\">\(escape(bars.map { "\($0.label)：\($0.text)" }.joined(separator: "；")))</desc>"
         svg += "<line class=\"axis\" x1=\"\(left)\" y1=\"\(top + plot)\" x2=\"\(width - left)\" y2=\"\(top + plot)\"/>"
@@ -52,7 +52,13 @@ enum PageCharts {
             let y = top + plot - pixels
             svg += "<rect class=\"bar\" x=\"\(x)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(pixels)\"><title>\(escape(bar.label))：\(escape(bar.text))</title></rect>"
             svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(y - 6)\" text-anchor=\"middle\">\(escape(bar.text))</text>"
-            svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(top + plot + 18)\" text-anchor=\"middle\">\(escape(bar.label))</text>"
+            // Narrow slots turn their labels (2026-12) to fit.
+            let labelX = x + barWidth / 2, labelY = top + plot + 18
+            if slot < 56 {
+                svg += "<text x=\"\(labelX)\" y=\"\(labelY)\" text-anchor=\"end\" transform=\"rotate(-45 \(labelX) \(labelY))\">\(escape(bar.label))</text>"
+            } else {
+                svg += "<text x=\"\(labelX)\" y=\"\(labelY)\" text-anchor=\"middle\">\(escape(bar.label))</text>"
+            }
         }
         return svg + "</svg>"
     }

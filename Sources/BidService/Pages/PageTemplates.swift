@@ -136,7 +136,7 @@ enum PageTemplates {
 
     <h2 id="opening">开标记录</h2>
     {{#beforeDeadline}}<p class="secrecy">投标截止前，任何人不得知悉已获取招标文件或已提交投标文件的潜在投标人的名称和数量（《招标投标法》第二十二条）。开标记录于开标后公布。</p>{{/beforeDeadline}}
-    {{#openingUnderWay}}<p>开标进行中（{{openingStartedAt}} 开始）：投标人正在远程解密。开标记录签署后在此公布。</p>{{/openingUnderWay}}
+    {{#openingUnderWay}}<p>{{#openingStartedAt}}开标进行中（{{openingStartedAt}} 开始）：投标人正在远程解密。{{/openingStartedAt}}{{^openingStartedAt}}投标已截止，即将开标。{{/openingStartedAt}}开标记录签署后在此公布。</p>{{/openingUnderWay}}
     {{#record}}
     <p>{{outcome}}：{{bidCount}} 家投标，开标于 {{completedAt}}。{{#failureReason}}{{failureReason}}{{/failureReason}}</p>
     <div class="table"><table>
@@ -155,9 +155,9 @@ enum PageTemplates {
     <thead><tr><th scope="col">排名</th><th scope="col">中标候选人</th><th scope="col">统一社会信用代码</th><th scope="col" class="num">投标报价（元）</th><th scope="col" class="num">综合得分</th></tr></thead>
     <tbody>{{#candidates}}<tr><td>第 {{rank}} 名</td><td>{{name}}</td><td>{{creditCode}}</td><td class="num">{{price}}</td><td class="num">{{total}}</td></tr>{{/candidates}}</tbody>
     </table></div>
-    <h3>如何提出异议</h3>
+    {{#open}}<h3>如何提出异议</h3>
     <p>本项目的投标人对评标结果有异议的，应当在公示期内提出（《招标投标法实施条例》第五十四条）；招标人自收到异议之日起 3 日内作出答复，作出答复前暂停招标投标活动。投标人用 CA 证书登录后提交：</p>
-    <pre class="cmd">ebid result object --server {{server}} --tender {{tenderId}} --text "异议内容" --cert 投标人证书.pem --key 投标人私钥.pem</pre>
+    <pre class="cmd">ebid result object --server {{server}} --tender {{tenderId}} --text "异议内容" --cert 投标人证书.pem --key 投标人私钥.pem</pre>{{/open}}
     {{#document}}{{>verify}}{{/document}}
     {{/publicity}}
 
@@ -171,7 +171,7 @@ enum PageTemplates {
     <ul>{{#notices}}<li>{{bidder}}：{{result}}</li>{{/notices}}</ul>
     <h3 id="committee">评标委员会成员</h3>
     <ul>{{#committee}}<li>{{name}}</li>{{/committee}}</ul>
-    <p>专家抽取记录（可复核的随机抽取）：<a href="/v1/tenders/{{tenderId}}/result">/v1/tenders/{{tenderId}}/result</a>，用 <code>ebid draw verify --in 文件</code> 复算；摘要 <code>{{drawDigest}}</code>。</p>
+    <p>专家抽取记录（可复核的随机抽取，摘要 <code>{{drawDigest}}</code>）随结果公开：<code>ebid result show --server {{server}} --tender {{tenderRaw}} --draw-out draw.json</code> 保存后，用 <code>ebid draw verify --in draw.json</code> 复算评标委员会。</p>
     {{#document}}{{>verify}}{{/document}}
     {{/award}}
     {{/content}}{{/base}}

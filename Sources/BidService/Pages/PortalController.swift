@@ -184,7 +184,7 @@ struct PortalController: Sendable {
             "announcement": tender.announcement, "server": server,
             "beforeDeadline": file.stage == .bidding ? true : nil,
             "openingUnderWay": file.stage == .opening ? true : nil, "openingStartedAt": file.openingStartedAt.map(BeijingTime.second),
-            "evaluating": file.stage == .evaluating || file.stage == .opened && file.phase != nil ? true : nil,
+            "evaluating": file.stage == .evaluating ? true : nil,
         ]
         values["hasDocuments"] = tender.documents.isEmpty ? nil : true
         values["documents"] = tender.documents.map { document -> [String: Any] in
@@ -231,7 +231,7 @@ struct PortalController: Sendable {
                 "awardedAt": BeijingTime.minute(award.value.awardedAt), "reason": award.value.reason ?? false,
                 "notices": award.value.notices.map { ["bidder": $0.bidder, "result": $0.result] },
                 "committee": award.value.committee.map { ["name": $0.name] },
-                "tenderId": escapedId, "drawDigest": award.value.drawRecordDigest,
+                "tenderId": escapedId, "tenderRaw": tender.id, "server": server, "drawDigest": award.value.drawRecordDigest,
                 "document": verifyBox(.award, label: "中标结果", tender: escapedId, server: server, scheme: award.signed.scheme),
             ] as [String: Any]
         }
@@ -241,7 +241,6 @@ struct PortalController: Sendable {
 
     func timeline(_ file: PortalDesk.TenderFile) -> [[String: String]] {
         let tender = file.tender
-        let order: [PublicStage] = [.bidding, .opening, .evaluating, .publicity, .awarded]
         let reached: Int
         switch file.stage {
         case .bidding: reached = 0
@@ -263,7 +262,6 @@ struct PortalController: Sendable {
         steps.append(["label": "评标", "when": "", "state": state(2)])
         steps.append(["label": "公示", "when": file.publicity.map { "\(BeijingTime.minute($0.value.from)) 至 \(BeijingTime.minute($0.value.until))" } ?? "", "state": state(3)])
         steps.append(["label": "定标", "when": file.award.map { BeijingTime.minute($0.value.awardedAt) } ?? "", "state": reached == 4 ? "done" : "upcoming"])
-        _ = order
         return steps
     }
 
@@ -338,11 +336,11 @@ struct PortalController: Sendable {
         let statistics = try await portal.statistics()
         let onTime = try await efficiency()
         let perMonth = statistics.publishedPerMonth.suffix(24).map {
-            PageCharts.Bar(label: String($0.month.suffix(5)), value: ExactDecimal($0.count), text: "\($0.count)")
+            PageCharts.Bar(label: $0.month, value: ExactDecimal($0.count), text: "\($0.count)")
         }
         let bidders = statistics.bidsHistogram.map { PageCharts.Bar(label: "\($0.bids)家", value: ExactDecimal($0.tenders), text: "\($0.tenders)") }
         let discount = statistics.discountPerMonth.suffix(24).map {
-            PageCharts.Bar(label: String($0.month.suffix(5)), value: ExactDecimal.max($0.percent, .zero), text: "\($0.percent.formatted(places: 2))%")
+            PageCharts.Bar(label: $0.month, value: ExactDecimal.max($0.percent, .zero), text: "\($0.percent.formatted(places: 2))%")
         }
         let values: [String: Any?] = [
             "published": statistics.publishedPerMonth.reduce(0) { $0 + $1.count }, "opened": statistics.opened,

@@ -11,7 +11,7 @@ enum Migrations {
         (5, "the opening key never exists: key ceremonies, partial decryptions, one key per tender; opening shares wiped and dropped", v5),
         (6, "ledger: events found by hash (the supervisors' views page by the last event shown)", v6),
         (7, "sealed evaluation: the expert pool, each tender's evaluation and its entries (draw record, statements, sheets, report)", v7),
-        (8, "the portal's tender list by publication; e-supervision: cards, step statements; one-time links to the supervisors' pages", v8),
+        (8, "the portal's tender list by publication; e-supervision: cards, step statements; objections to the documents; one-time links to the supervisors' pages", v8),
     ]
 
     /// Work a migration does beyond its SQL, in the same transaction.
@@ -492,6 +492,13 @@ enum Migrations {
         recorded_at INTEGER NOT NULL,
         ledger_seq INTEGER NOT NULL,
         PRIMARY KEY (tender_id, step)
+    );
+    CREATE TABLE document_objections (
+        tender_id TEXT NOT NULL REFERENCES tenders(id),
+        number INTEGER NOT NULL,
+        party TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (tender_id, number)
     );
     CREATE TABLE web_links (
         code_hash TEXT PRIMARY KEY,

@@ -160,11 +160,11 @@ extension SQLiteTransaction {
 }
 
 extension SQLiteTransaction {
-    /// How many bids each tender with a published opening record had at its deadline.
+    /// How many bids each opened tender (record published, not failed) had at its deadline.
     public func openedBidCounts() throws -> [(tender: String, bids: Int)] {
         try connection.query("""
-            SELECT o.tender_id, COUNT(b.bid_id) FROM openings o LEFT JOIN opening_bids b ON b.tender_id = o.tender_id
-            WHERE o.record_document IS NOT NULL GROUP BY o.tender_id ORDER BY o.tender_id
+            SELECT o.tender_id, COUNT(b.bid_id) FROM openings o JOIN tenders t ON t.id = o.tender_id LEFT JOIN opening_bids b ON b.tender_id = o.tender_id
+            WHERE o.record_document IS NOT NULL AND t.status = 'opened' GROUP BY o.tender_id ORDER BY o.tender_id
             """) { ($0.text(0), $0.int(1)) }
     }
 }

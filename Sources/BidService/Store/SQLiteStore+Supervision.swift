@@ -6,12 +6,15 @@ public protocol SupervisionTransaction {
     func supervisionCard(id: String) throws -> SupervisionCard?
     func supervisionCards(open: Bool?, tender: String?, limit: Int) throws -> [SupervisionCard]
     /// Every card row with the ledger events that raised and closed it (for the audit).
-    func supervisionCardRows() throws -> [(body: String, raisedSeq: Int64, closedSeq: Int64?)]
+    func supervisionCardRows() throws -> [(body: String, raisedSeq: Int64, closedSeq: Int64?, closedAt: Date?)]
     func insertSupervisionCard(_ card: SupervisionCard, raisedSeq: Int64) throws
     func closeSupervisionCard(id: String, at time: Date, because: String, closedSeq: Int64) throws
     func supervisionStatements(tender id: String) throws -> [StepStatement]
     func allSupervisionStatements() throws -> [StepStatement]
     func insertSupervisionStatement(_ statement: StepStatement, ledgerSeq: Int64) throws
+    /// Objections to the documents (Reg. art. 22), numbered per tender; `party` is the objector.
+    func documentObjections(tender id: String) throws -> [(party: String, objection: Objection)]
+    func saveDocumentObjection(tender id: String, party: String, _ objection: Objection) throws
     func insertWebLink(codeHash: String, party: String, certificateFingerprint: String, expiresAt: Date) throws
     /// Marks the link used and returns its party and certificate; nil when unknown, used or expired.
     func consumeWebLink(codeHash: String, at time: Date) throws -> (party: String, certificateFingerprint: String)?
@@ -38,9 +41,9 @@ extension SQLiteTransaction: SupervisionTransaction {
         return try connection.query("SELECT body FROM supervision_cards \(filter) ORDER BY raised_at DESC, id LIMIT ?", values + [.int(limit)], Self.card)
     }
 
-    public func supervisionCardRows() throws -> [(body: String, raisedSeq: Int64, closedSeq: Int64?)] {
-        try connection.query("SELECT body, raised_seq, closed_seq FROM supervision_cards ORDER BY raised_seq") {
-            ($0.text(0), $0.int64(1), $0.isNull(2) ? nil : $0.int64(2))
+    public func supervisionCardRows() throws -> [(body: String, raisedSeq: Int64, closedSeq: Int64?, closedAt: Date?)] {
+        try connection.query("SELECT body, raised_seq, closed_seq, closed_at FROM supervision_cards ORDER BY raised_seq") {
+            ($0.text(0), $0.int64(1), $0.isNull(2) ? nil : $0.int64(2), $0.optionalTime(3))
         }
     }
 
@@ -75,6 +78,17 @@ extension SQLiteTransaction: SupervisionTransaction {
         try connection.run("INSERT INTO supervision_statements (tender_id, step, party, body, recorded_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?)",
                            [.text(statement.tenderId), .text(statement.step.rawValue), .text(statement.party),
                             .text(String(decoding: try JSONEncoder.ebid.encode(statement), as: UTF8.self)), .time(statement.recordedAt), .integer(ledgerSeq)])
+    }
+
+    public func documentObjections(tender id: String) throws -> [(party: String, objection: Objection)] {
+        try connection.query("SELECT party, body FROM document_objections WHERE tender_id = ? ORDER BY number", [.text(id)]) {
+            ($0.text(0), try JSONDecoder.ebid.decode(Objection.self, from: Data($0.text(1).utf8)))
+        }
+    }
+
+    public func saveDocumentObjection(tender id: String, party: String, _ objection: Objection) throws {
+        try connection.run("INSERT OR REPLACE INTO document_objections (tender_id, number, party, body) VALUES (?, ?, ?, ?)",
+                           [.text(id), .int(objection.number), .text(party), .text(String(decoding: try JSONEncoder.ebid.encode(objection), as: UTF8.self))])
     }
 
     public func insertWebLink(codeHash: String, party: String, certificateFingerprint: String, expiresAt: Date) throws {

@@ -8,7 +8,7 @@ struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Developer tools: data and in-process timings for benchmarks.",
         shouldDisplay: false,
-        subcommands: [Populate.self, QueryCost.self, BenchEvaluation.self]
+        subcommands: [Populate.self, PopulateTenders.self, QueryCost.self, BenchEvaluation.self]
     )
 
     struct Populate: AsyncParsableCommand {

@@ -60,6 +60,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("page-cache-seconds"), help: "Seconds the portal keeps a rendered page (default 1; 0 renders every request).")
     var pageCacheSeconds: Double = 1
 
+    @Option(name: .customLong("reminder-days"), help: "E-supervision: a reminder (催办) this many statutory days before a limit (default 1).")
+    var reminderDays: String = "1"
+
+    @Option(name: .customLong("red-after-days"), help: "E-supervision: a red card when a limit is missed by more than this many statutory days (default 2).")
+    var redAfterDays: String = "2"
+
+    @Option(name: .customLong("red-after-cards"), help: "E-supervision: …or when the party had this many yellow or red cards in the last 365 days (default 2).")
+    var redAfterCards: Int = 2
+
     @Option(name: .customLong("max-bid-bytes"), help: "Largest sealed bid any tender may accept.")
     var maxBidBytes: Int64 = 4 << 30
 
@@ -91,6 +100,13 @@ struct Serve: AsyncParsableCommand {
             configuration.maxBidBytes = maxBidBytes
             guard (0...3600).contains(pageCacheSeconds) else { throw CLIError("--page-cache-seconds must be 0…3600") }
             configuration.pageCacheSeconds = pageCacheSeconds
+            guard let reminder = ExactDecimal(reminderDays), let red = ExactDecimal(redAfterDays), reminder >= .zero, red >= .zero, reminder.scale <= 4, red.scale <= 4,
+                  reminder <= ExactDecimal(30), red <= ExactDecimal(365), (1...100).contains(redAfterCards) else {
+                throw CLIError("--reminder-days is 0…30, --red-after-days 0…365 (decimals allowed, e.g. 0.5), --red-after-cards 1…100")
+            }
+            configuration.supervisionPolicy.reminderDays = reminder
+            configuration.supervisionPolicy.redAfterDays = red
+            configuration.supervisionPolicy.redAfterCards = redAfterCards
             guard idleTimeout > 0, readTimeout > 0, minBodyRate >= 0 else { throw CLIError("--idle-timeout and --read-timeout must be positive, --min-body-rate not negative") }
             configuration.connectionLimits.idleTimeout = .nanoseconds(Int64(idleTimeout * 1e9))
             configuration.connectionLimits.readTimeout = .nanoseconds(Int64(readTimeout * 1e9))

@@ -21,7 +21,7 @@ public struct OpenData: Sendable {
     /// The extension's address, for the packages' `extensions` (under `base`, the service's URL).
     public static func extensionURL(base: String) -> String { "\(base)/v1/ocds/extension/extension.json" }
 
-    /// Every release of every public tender, oldest tender first, `limit` tenders from `offset`.
+    /// Every release of the public tenders, the latest published tender first, `limit` tenders from `offset`.
     public func releases(base: String, offset: Int, limit: Int) async throws -> JSONValue {
         let now = environment.clock.now()
         let tenders = try await environment.store.read { tx in
@@ -29,14 +29,16 @@ public struct OpenData: Sendable {
         }
         var releases: [JSONValue] = []
         for id in tenders { releases += try await self.releases(tender: id, base: base) }
-        return package(base: base, uri: "\(base)/v1/ocds/releases?offset=\(offset)&limit=\(limit)", releases: releases, now: now)
+        let uri = limit == Int.max ? "\(base)/v1/ocds/releases.json" : "\(base)/v1/ocds/releases?offset=\(offset)&limit=\(limit)"
+        return package(base: base, uri: uri, releases: releases, now: now)
     }
 
     /// The record package of one tender: its releases, embedded.
     public func record(tender id: String, base: String) async throws -> JSONValue {
         let releases = try await self.releases(tender: id, base: base)
         let now = environment.clock.now()
-        var package = self.package(base: base, uri: "\(base)/v1/ocds/tenders/\(id)/record", releases: [], now: now)
+        let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
+        var package = self.package(base: base, uri: "\(base)/v1/ocds/tenders/\(escaped)/record", releases: [], now: now)
         if case .object(var object) = package {
             object.removeValue(forKey: "releases")
             object["records"] = .array([.object(["ocid": .string(ocid(id)), "releases": .array(releases)])])
@@ -176,7 +178,7 @@ public struct OpenData: Sendable {
                                 parties: awardedParties, extra: ["awards": .array([awardObject])]))
         guard let contract else { return releases }
         let contractObject: JSONValue = .object([
-            "id": .string("\(ocid)-contract-1"), "awardID": .string("\(ocid)-award-1"), "title": .string("施工合同"), "status": .string("active"),
+            "id": .string("\(ocid)-contract-1"), "awardID": .string("\(ocid)-award-1"), "title": .string("\((tender.category ?? .works) == .works ? "施工" : tender.category == .goods ? "采购" : "服务")合同"), "status": .string("active"),
             "dateSigned": .string(iso(contract.doneAt)), "value": money(contract.amount ?? award.winner.price),
         ])
         releases.append(release("contract", tag: "contract", date: contract.recordedAt, tender: tenderObject(amendments: all, status: finished, tenderers: bidders),

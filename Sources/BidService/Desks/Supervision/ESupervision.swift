@@ -13,11 +13,12 @@ import Foundation
 /// evaluations and statements; collusion signals and opening failures exist only after the opening.
 public struct ESupervision: Sendable {
     let environment: ServiceEnvironment
-    public var policy = SupervisionPolicy()
+    /// The centre's card policy (ServiceEnvironment.supervisionPolicy unless given).
+    public var policy: SupervisionPolicy
 
-    public init(_ environment: ServiceEnvironment, policy: SupervisionPolicy = SupervisionPolicy()) {
+    public init(_ environment: ServiceEnvironment, policy: SupervisionPolicy? = nil) {
         self.environment = environment
-        self.policy = policy
+        self.policy = policy ?? environment.supervisionPolicy
     }
 
     // MARK: Obligations
@@ -35,9 +36,16 @@ public struct ESupervision: Sendable {
                 result.append(Obligation(key: "\(tender.id)/\(step.rawValue)\(suffix)", step: step, tenderId: tender.id, responsible: tender.owner,
                                          agency: tender.agencyParty, startedAt: started, dueAt: due, doneAt: done))
             }
-            for amendment in try tx.amendments(tender: tender.id) {
-                let deadline = amendment.status == .published ? (amendment.newDeadline ?? amendment.previousDeadline) : tender.deadline
+            // Published amendments (a draft may never be published: it is no step yet). The service
+            // itself moves the deadline of a late one (Law art. 23), so these are on time by construction.
+            for amendment in try tx.amendments(tender: tender.id) where amendment.status == .published {
+                let deadline = amendment.newDeadline ?? amendment.previousDeadline
                 add(.amendmentNotice, "/\(amendment.number)", started: amendment.createdAt, due: deadline.addingTimeInterval(-15 * day), done: amendment.publishedAt)
+            }
+            // Who objected is not part of the obligation (Law art. 22): only that an answer is due.
+            for (_, objection) in try tx.documentObjections(tender: tender.id) {
+                add(.documentObjectionAnswered, "/\(objection.number)", started: objection.raisedAt, due: objection.raisedAt.addingTimeInterval(3 * day),
+                    done: objection.answeredAt)
             }
             let opening = try tx.opening(tender: tender.id)
             add(.openingAtDeadline, started: tender.deadline, due: tender.deadline.addingTimeInterval(openingGrace(tender.profile)), done: opening?.startedAt)
@@ -103,10 +111,10 @@ public struct ESupervision: Sendable {
                 result.closed.append(id)
             }
             let profiles = Dictionary(try tx.publicTenders().map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
-            let yearAgo = now.addingTimeInterval(-365 * 86_400)
             for obligation in try Self.obligations(tx) {
                 let rule = TimeLimitRule.rule(obligation.step)
                 let day = (profiles[obligation.tenderId] ?? .statutory).day
+                let yearAgo = now.addingTimeInterval(-365 * day)
                 func seconds(_ days: ExactDecimal) -> TimeInterval {
                     TimeInterval(Int((days * ExactDecimal(Int(day))).rounded(places: 0).description) ?? 0)
                 }
@@ -246,13 +254,17 @@ public struct ESupervision: Sendable {
         do { statement = try JSONDecoder.ebid.decodeStrict(StepStatementDocument.self, from: Data(document)) } catch {
             throw ServiceError.unprocessable("statement.invalid", "the signed document is not an ebid-step-statement: \(describeDecodingError(error))")
         }
-        guard statement.type == "ebid-step-statement", statement.tenderId == id else {
+        guard statement.type == "ebid-step-statement" else {
+            throw ServiceError.unprocessable("statement.invalid", "the signed document is a \(statement.type), not an ebid-step-statement")
+        }
+        guard statement.tenderId == id else {
             throw ServiceError.unprocessable("statement.wrong-tender", "the statement is for \(statement.tenderId), not \(id)")
         }
         guard SupervisedStep.stated.contains(statement.step) else {
             throw ServiceError.unprocessable("statement.step", "statements record \(SupervisedStep.stated.map(\.rawValue).joined(separator: ", ")); the service records the other steps itself")
         }
-        guard statement.doneAt <= now.addingTimeInterval(60), statement.text.count <= 2000 else {
+        let doneAt = statement.doneAt ?? now
+        guard doneAt <= now.addingTimeInterval(60), statement.text.count <= 2000 else {
             throw ServiceError.unprocessable("statement.invalid", "a step cannot be done in the future, and the text is at most 2000 characters")
         }
         if let amount = statement.amount, amount <= .zero || amount.scale > 2 {
@@ -260,7 +272,7 @@ public struct ESupervision: Sendable {
         }
         var stored = signed
         stored.certificate = certificate.fingerprint
-        let record = StepStatement(step: statement.step, tenderId: id, party: identity.party.id, doneAt: statement.doneAt, amount: statement.amount,
+        let record = StepStatement(step: statement.step, tenderId: id, party: identity.party.id, doneAt: doneAt, amount: statement.amount,
                                    recordedAt: now, statement: stored)
         return try await environment.store.write { tx in
             guard let tender = try tx.tender(id: id), tender.status.isPublic else { throw ServiceError.notFound("tender.not-found", "there is no published tender \(id)") }
@@ -272,9 +284,14 @@ public struct ESupervision: Sendable {
             guard !existing.contains(where: { $0.step == statement.step }) else {
                 throw ServiceError.conflict("statement.exists", "\(statement.step.rawValue) is already recorded for \(id); statements are never replaced")
             }
-            guard statement.doneAt >= awarded else { throw ServiceError.unprocessable("statement.before-award", "the step cannot be done before the award (\(iso(awarded)))") }
-            if statement.step == .securityReturned, existing.first(where: { $0.step == .contractSigned }) == nil {
-                throw ServiceError.conflict("statement.no-contract", "bid security is returned after the contract (Reg. art. 57): record contract-signed first")
+            guard doneAt >= awarded else { throw ServiceError.unprocessable("statement.before-award", "the step cannot be done before the award (\(iso(awarded)))") }
+            if statement.step == .securityReturned {
+                guard let contract = existing.first(where: { $0.step == .contractSigned }) else {
+                    throw ServiceError.conflict("statement.no-contract", "bid security is returned after the contract (Reg. art. 57): record contract-signed first")
+                }
+                guard doneAt >= contract.doneAt else {
+                    throw ServiceError.unprocessable("statement.before-contract", "bid security is returned after the contract (\(iso(contract.doneAt)))")
+                }
             }
             let event = try tx.appendLedger(try LedgerEntry(actor: identity.actor(role: role, address: address), action: "supervision.statement",
                                                             object: "tenders/\(id)/statements/\(statement.step.rawValue)", tenderId: id, json: record), at: now)

@@ -16,7 +16,7 @@ struct OpenDataController: Sendable {
     }
 
     func addRoutes(to routes: RouteTable) {
-        routes.add(.get, "/v1/ocds/releases", .anyone, "OCDS 1.1 release package of the public tenders, oldest first; ?offset ?limit (tenders, ≤100)") { request, _, _ in
+        routes.add(.get, "/v1/ocds/releases", .anyone, "OCDS 1.1 release package of the public tenders, the latest published first; ?offset ?limit (tenders, ≤100)") { request, _, _ in
             let query = try Query(request)
             let limit = Int(try query.integer("limit") ?? 50)
             guard (1...100).contains(limit) else { throw query.invalid("limit", String(limit)) }

@@ -87,6 +87,29 @@ struct TenderController: Sendable {
         }
     }
 
+    func addObjectionRoutes(to routes: RouteTable) {
+        struct Text: Decodable { var text: String }
+        routes.add(.post, "/v1/tenders/:id/document-objections", .roles([.bidder]),
+                   "Object to the documents, at least 10 days before the deadline (Reg. art. 22): {text}") { request, context, caller in
+            let (identity, _) = try caller.required
+            let body = try await JSONBody.decode(Text.self, from: request, context: context)
+            return try JSONBody.response(try await tenders.raiseDocumentObjection(tender: try context.parameters.require("id"), text: body.text, by: identity,
+                                                                                address: caller.address), status: .created)
+        }
+        routes.add(.get, "/v1/tenders/:id/document-objections", .roles([.tenderer, .agency, .bidder]),
+                   "Objections to the documents: the owner sees all without who raised them, an objector its own") { _, context, caller in
+            let (identity, _) = try caller.required
+            return try JSONBody.response(try await tenders.documentObjections(tender: try context.parameters.require("id"), for: identity))
+        }
+        routes.add(.post, "/v1/tenders/:id/document-objections/:number/answer", Self.publishers,
+                   "Answer an objection to the documents (within 3 days, Reg. art. 22): {text}") { request, context, caller in
+            let (identity, role) = try caller.required
+            let body = try await JSONBody.decode(Text.self, from: request, context: context)
+            return try JSONBody.response(try await tenders.answerDocumentObjection(tender: try context.parameters.require("id"), number: try amendmentNumber(context),
+                                                                                 text: body.text, by: identity, role: role, address: caller.address))
+        }
+    }
+
     struct DocumentCreated: Encodable {
         var name: String, amendment: Int, size: Int64, sha256: String
         init(_ document: TenderDocument) {
@@ -103,7 +126,7 @@ struct TenderController: Sendable {
 
     private func amendmentNumber(_ context: AppRequestContext) throws -> Int {
         guard let number = context.parameters.get("number", as: Int.self), number > 0 else {
-            throw ServiceError.notFound("amendment.not-found", "amendment numbers are 1, 2, …")
+            throw ServiceError.notFound("amendment.not-found", "numbers are 1, 2, …")
         }
         return number
     }

@@ -16,7 +16,7 @@ extension Supervise {
         @OptionGroup var client: ClientOptions
         @Option(help: "Tender id.") var tender: String
         @Option(help: "contract-signed, report-filed or security-returned.") var step: SupervisedStep
-        @Option(name: .customLong("done-at"), help: "When it was done: 2026-06-01 (Beijing day) or an ISO 8601 time (default: now).") var doneAt: String?
+        @Option(name: .customLong("done-at"), help: "When it was done: 2026-06-01 (Beijing day) or an ISO 8601 time (default: when the service records it).") var doneAt: String?
         @Option(help: "The contract's amount in yuan (contract-signed).") var amount: String?
         @Option(help: "What was done (e.g. the contract's number).") var text: String
 
@@ -28,12 +28,11 @@ extension Supervise {
 
         func run() async throws {
             try await reportingErrors {
-                let done: Date
+                // Without --done-at the service's clock says when (the moment it records the statement).
+                var done: Date?
                 if let doneAt {
                     guard let parsed = parseDay(doneAt) ?? ISO8601DateFormatter().date(from: doneAt) else { throw CLIError("--done-at \(doneAt) is not a day (2026-06-01) or an ISO 8601 time") }
                     done = parsed
-                } else {
-                    done = Date()
                 }
                 let (certificate, key) = try loadIdentity(certificate: client.cert, key: client.key)
                 let api = try EBidClient(server: client.server)
