@@ -295,6 +295,7 @@ public struct TenderDesk: Sendable {
         } catch let error as BidCoreError { throw invalid(error.reason) }
         guard !spec.title.isEmpty, spec.title.count <= 500 else { throw invalid("title must be 1…500 characters") }
         guard !spec.announcement.isEmpty else { throw invalid("the announcement text is required") }
+        if let days = spec.evaluationDays, !(1...90).contains(days) { throw invalid("evaluationDays must be 1…90 statutory days") }
         if let price = spec.maximumPrice, !BidSummary.isValidPrice(price) {
             throw invalid("maximumPrice \(price) must be a decimal amount in yuan with at most 2 decimals")
         }

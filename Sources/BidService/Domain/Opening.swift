@@ -75,6 +75,16 @@ public struct Opening: Codable, Sendable, Equatable {
     public var windowEndsAt: Date
     public var completedAt: Date?
     public var confirmationEndsAt: Date?
+
+    public init(tenderId: String, status: OpeningStatus, startedAt: Date, startedBy: String, windowEndsAt: Date, completedAt: Date?, confirmationEndsAt: Date?) {
+        self.tenderId = tenderId
+        self.status = status
+        self.startedAt = startedAt
+        self.startedBy = startedBy
+        self.windowEndsAt = windowEndsAt
+        self.completedAt = completedAt
+        self.confirmationEndsAt = confirmationEndsAt
+    }
 }
 
 /// The opening record (开标记录, Law art. 36, Reg. art. 36): every bid received by the deadline

@@ -15,6 +15,9 @@ public protocol SupervisionTransaction {
     /// Objections to the documents (Reg. art. 22), numbered per tender; `party` is the objector.
     func documentObjections(tender id: String) throws -> [(party: String, objection: Objection)]
     func saveDocumentObjection(tender id: String, party: String, _ objection: Objection) throws
+    func supervisedTenders() throws -> [SupervisedTender]
+    func openingTimes() throws -> [String: (startedAt: Date, completedAt: Date?)]
+    func tendersWithSupervisedItems() throws -> (amendments: Set<String>, objections: Set<String>, statements: Set<String>)
     func insertWebLink(codeHash: String, party: String, certificateFingerprint: String, expiresAt: Date) throws
     /// Marks the link used and returns its party and certificate; nil when unknown, used or expired.
     func consumeWebLink(codeHash: String, at time: Date) throws -> (party: String, certificateFingerprint: String)?
@@ -101,5 +104,46 @@ extension SQLiteTransaction: SupervisionTransaction {
                                                 [.text(codeHash), .time(time)], { ($0.text(0), $0.text(1)) }) else { return nil }
         guard try connection.run("UPDATE web_links SET used_at = ? WHERE code_hash = ? AND used_at IS NULL", [.time(time), .text(codeHash)]) == 1 else { return nil }
         return row
+    }
+}
+
+/// What e-supervision reads of every public tender at each scan, without decoding its spec.
+public struct SupervisedTender: Sendable, Equatable {
+    public var id: String
+    public var status: TenderStatus
+    public var owner: String
+    public var agency: String?
+    public var profile: PolicyProfile
+    public var deadline: Date
+    public var evaluationDays: Int?
+    public var retenderOf: String?
+}
+
+extension SQLiteTransaction {
+    public func supervisedTenders() throws -> [SupervisedTender] {
+        try connection.query("""
+            SELECT id, status, owner_party, agency_party, profile, deadline, json_extract(spec, '$.evaluationDays'), json_extract(spec, '$.retenderOf')
+            FROM tenders WHERE status <> 'draft' ORDER BY id
+            """) {
+            SupervisedTender(id: $0.text(0), status: TenderStatus(rawValue: $0.text(1)) ?? .published, owner: $0.text(2), agency: $0.optionalText(3),
+                             profile: PolicyProfile(rawValue: $0.text(4)) ?? .statutory, deadline: $0.time(5), evaluationDays: $0.isNull(6) ? nil : $0.int(6),
+                             retenderOf: $0.optionalText(7))
+        }
+    }
+
+    /// When each opening started and completed.
+    public func openingTimes() throws -> [String: (startedAt: Date, completedAt: Date?)] {
+        var times: [String: (startedAt: Date, completedAt: Date?)] = [:]
+        for row in try connection.query("SELECT tender_id, started_at, completed_at FROM openings", [], { ($0.text(0), $0.time(1), $0.optionalTime(2)) }) {
+            times[row.0] = (row.1, row.2)
+        }
+        return times
+    }
+
+    /// Tenders that have published amendments, objections to the documents, or statements.
+    public func tendersWithSupervisedItems() throws -> (amendments: Set<String>, objections: Set<String>, statements: Set<String>) {
+        (Set(try connection.query("SELECT DISTINCT tender_id FROM amendments WHERE status = 'published'") { $0.text(0) }),
+         Set(try connection.query("SELECT DISTINCT tender_id FROM document_objections") { $0.text(0) }),
+         Set(try connection.query("SELECT DISTINCT tender_id FROM supervision_statements") { $0.text(0) }))
     }
 }

@@ -11,7 +11,7 @@ extension Dev {
             discussion: """
             Writes --tenders copies of the demo tender (seeds/tenders/demo-tender.json) straight into the
             store, published over the last two years, a third of them goods or services, a fifth still
-            taking bids, each with its ledger event. No key ceremony, no bids: pages only. Prints the id of
+            taking bids and the others failed at their opening (流标), each with its ledger event. No key ceremony, no bids: pages only. Prints the id of
             the tender the benchmark reads. Refuses a directory that holds a database.
             """
         )
@@ -48,6 +48,12 @@ extension Dev {
                             try tx.insertTender(BidService.Tender(spec: spec, status: .draft, owner: "agency-01", tendererParty: "tenderer-01", agencyParty: "agency-01",
                                                        profile: .demo, deadline: deadline, createdAt: published, publishedAt: nil))
                             _ = try tx.publishTender(id: spec.id, at: published)
+                            // Past its deadline: opened at the deadline and failed (流标), as a finished tender.
+                            if deadline < now {
+                                try tx.saveOpening(BidService.Opening(tenderId: spec.id, status: .failed, startedAt: deadline, startedBy: "agency-01", windowEndsAt: deadline,
+                                                           completedAt: deadline, confirmationEndsAt: nil))
+                                try tx.setTenderStatus(spec.id, .failed)
+                            }
                             try tx.appendLedger(try LedgerEntry(actor: actor, action: "tender.publish", object: "tenders/\(spec.id)", tenderId: spec.id,
                                                                 json: ["deadline": ISO8601DateFormatter().string(from: deadline)]), at: published)
                         }

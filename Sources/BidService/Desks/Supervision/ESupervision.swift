@@ -27,31 +27,39 @@ public struct ESupervision: Sendable {
     /// starts it within seconds; a host may start it by hand).
     static func openingGrace(_ profile: PolicyProfile) -> TimeInterval { profile == .demo ? 10 : 600 }
 
-    /// Every watched step of every public tender, as the stored state says now.
+    /// Every watched step of every public tender, as the stored state says now. A scan reads the
+    /// tenders once without their specs, the openings once, and a tender's amendments, objections,
+    /// evaluation and statements only where there are any.
     static func obligations(_ tx: any StoreTransaction) throws -> [Obligation] {
         var result: [Obligation] = []
-        for tender in try tx.publicTenders() {
+        let openings = try tx.openingTimes()
+        let (amended, objected, stated) = try tx.tendersWithSupervisedItems()
+        for tender in try tx.supervisedTenders() {
             let day = tender.profile.day
             func add(_ step: SupervisedStep, _ suffix: String = "", started: Date, due: Date, done: Date?) {
                 result.append(Obligation(key: "\(tender.id)/\(step.rawValue)\(suffix)", step: step, tenderId: tender.id, responsible: tender.owner,
-                                         agency: tender.agencyParty, startedAt: started, dueAt: due, doneAt: done))
+                                         agency: tender.agency, startedAt: started, dueAt: due, doneAt: done))
             }
             // Published amendments (a draft may never be published: it is no step yet). The service
             // itself moves the deadline of a late one (Law art. 23), so these are on time by construction.
-            for amendment in try tx.amendments(tender: tender.id) where amendment.status == .published {
-                let deadline = amendment.newDeadline ?? amendment.previousDeadline
-                add(.amendmentNotice, "/\(amendment.number)", started: amendment.createdAt, due: deadline.addingTimeInterval(-15 * day), done: amendment.publishedAt)
+            if amended.contains(tender.id) {
+                for amendment in try tx.amendments(tender: tender.id) where amendment.status == .published {
+                    let deadline = amendment.newDeadline ?? amendment.previousDeadline
+                    add(.amendmentNotice, "/\(amendment.number)", started: amendment.createdAt, due: deadline.addingTimeInterval(-15 * day), done: amendment.publishedAt)
+                }
             }
             // Who objected is not part of the obligation (Law art. 22): only that an answer is due.
-            for (_, objection) in try tx.documentObjections(tender: tender.id) {
-                add(.documentObjectionAnswered, "/\(objection.number)", started: objection.raisedAt, due: objection.raisedAt.addingTimeInterval(3 * day),
-                    done: objection.answeredAt)
+            if objected.contains(tender.id) {
+                for (_, objection) in try tx.documentObjections(tender: tender.id) {
+                    add(.documentObjectionAnswered, "/\(objection.number)", started: objection.raisedAt, due: objection.raisedAt.addingTimeInterval(3 * day),
+                        done: objection.answeredAt)
+                }
             }
-            let opening = try tx.opening(tender: tender.id)
+            let opening = openings[tender.id]
             add(.openingAtDeadline, started: tender.deadline, due: tender.deadline.addingTimeInterval(openingGrace(tender.profile)), done: opening?.startedAt)
-            guard let opening, tender.status == .opened, let opened = opening.completedAt else { continue }
+            guard tender.status == .opened, let opened = opening?.completedAt else { continue }
             let state = try tx.evaluation(tender: tender.id)
-            if let days = tender.spec.evaluationDays {
+            if let days = tender.evaluationDays {
                 add(.evaluationDeadline, started: opened, due: opened.addingTimeInterval(TimeInterval(days) * day), done: state?.reportedAt)
             }
             guard let state else { continue }
@@ -63,7 +71,8 @@ public struct ESupervision: Sendable {
                     done: objection.answeredAt)
             }
             guard let awarded = state.awardedAt else { continue }
-            let statements = Dictionary(try tx.supervisionStatements(tender: tender.id).map { ($0.step, $0) }, uniquingKeysWith: { first, _ in first })
+            let statements = stated.contains(tender.id)
+                ? Dictionary(try tx.supervisionStatements(tender: tender.id).map { ($0.step, $0) }, uniquingKeysWith: { first, _ in first }) : [:]
             add(.contractSigned, started: awarded, due: awarded.addingTimeInterval(30 * day), done: statements[.contractSigned]?.doneAt)
             add(.reportFiled, started: awarded, due: awarded.addingTimeInterval(15 * day), done: statements[.reportFiled]?.doneAt)
             if let contract = statements[.contractSigned] {
@@ -110,7 +119,8 @@ public struct ESupervision: Sendable {
                 cards[id] = closed
                 result.closed.append(id)
             }
-            let profiles = Dictionary(try tx.publicTenders().map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
+            let tenders = try tx.supervisedTenders()
+            let profiles = Dictionary(tenders.map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
             for obligation in try Self.obligations(tx) {
                 let rule = TimeLimitRule.rule(obligation.step)
                 let day = (profiles[obligation.tenderId] ?? .statutory).day
@@ -143,8 +153,11 @@ public struct ESupervision: Sendable {
                     }
                 }
             }
-            // Anomalies: after the opening only.
-            for tender in try tx.publicTenders() where tender.status == .opened || tender.status == .failed {
+            // Anomalies: after the opening only, looked for during the 7 statutory days after it
+            // completed (signals and failures are fixed when it completes; the scan runs every 30 s).
+            let openings = try tx.openingTimes()
+            for tender in tenders where tender.status == .opened || tender.status == .failed {
+                guard let completed = openings[tender.id]?.completedAt, now.timeIntervalSince(completed) <= 7 * tender.profile.day else { continue }
                 func alert(_ kind: String, _ article: String, _ text: String) throws {
                     try raise(SupervisionCard(id: "\(tender.id)/anomaly/\(kind)", level: .alert, subject: "\(tender.id)/anomaly/\(kind)", step: nil, anomaly: kind,
                                               article: article, tenderId: tender.id, responsible: tender.owner, dueAt: nil, raisedAt: now, text: text))
@@ -153,7 +166,7 @@ public struct ESupervision: Sendable {
                 if !signals.isEmpty {
                     try alert("collusion", "《实施条例》第四十条", "预警：开标发现 \(signals.count) 项串通投标迹象（\(Set(signals.map(\.kind.rawValue)).sorted().joined(separator: ", "))），请评标委员会和监督人员关注")
                 }
-                if tender.status == .failed, let previous = tender.spec.retenderOf, try tx.tender(id: previous)?.status == .failed {
+                if tender.status == .failed, let previous = tender.retenderOf, try tx.tender(id: previous)?.status == .failed {
                     try alert("failed-twice", "《招标投标法》第二十八条；《实施条例》第四十四条", "预警：\(previous) 重新招标后再次流标")
                 }
                 let lost = try tx.openingBids(tender: tender.id).filter { $0.failure?.fault == .platform }
@@ -206,7 +219,7 @@ public struct ESupervision: Sendable {
         return try await environment.store.read { tx in
             let obligations = try Self.obligations(tx).filter { $0.doneAt != nil || $0.dueAt <= now }
             let cards = try tx.supervisionCards(open: nil, tender: nil, limit: Int.max).filter { $0.level != .alert }
-            let profiles = Dictionary(try tx.publicTenders().map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
+            let profiles = Dictionary(try tx.supervisedTenders().map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
             var names: [String: String] = [:]
             for id in Set(obligations.map(\.responsible)) { names[id] = try tx.party(id: id)?.name ?? id }
             func row(_ scope: String, _ name: String, _ items: [Obligation], _ cards: [SupervisionCard]) -> EfficiencyRow {
