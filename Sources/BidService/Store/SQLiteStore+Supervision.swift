@@ -107,7 +107,8 @@ extension SQLiteTransaction: SupervisionTransaction {
     }
 }
 
-/// What e-supervision reads of every public tender at each scan, without decoding its spec.
+/// What e-supervision reads of every public tender at each scan, without reading its spec (the
+/// spec is read only for the tenders whose evaluation or anomalies are watched).
 public struct SupervisedTender: Sendable, Equatable {
     public var id: String
     public var status: TenderStatus
@@ -115,19 +116,15 @@ public struct SupervisedTender: Sendable, Equatable {
     public var agency: String?
     public var profile: PolicyProfile
     public var deadline: Date
-    public var evaluationDays: Int?
-    public var retenderOf: String?
 }
 
 extension SQLiteTransaction {
     public func supervisedTenders() throws -> [SupervisedTender] {
         try connection.query("""
-            SELECT id, status, owner_party, agency_party, profile, deadline, json_extract(spec, '$.evaluationDays'), json_extract(spec, '$.retenderOf')
-            FROM tenders WHERE status <> 'draft' ORDER BY id
+            SELECT id, status, owner_party, agency_party, profile, deadline FROM tenders WHERE status <> 'draft' ORDER BY id
             """) {
             SupervisedTender(id: $0.text(0), status: TenderStatus(rawValue: $0.text(1)) ?? .published, owner: $0.text(2), agency: $0.optionalText(3),
-                             profile: PolicyProfile(rawValue: $0.text(4)) ?? .statutory, deadline: $0.time(5), evaluationDays: $0.isNull(6) ? nil : $0.int(6),
-                             retenderOf: $0.optionalText(7))
+                             profile: PolicyProfile(rawValue: $0.text(4)) ?? .statutory, deadline: $0.time(5))
         }
     }
 

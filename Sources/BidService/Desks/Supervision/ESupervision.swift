@@ -59,7 +59,7 @@ public struct ESupervision: Sendable {
             add(.openingAtDeadline, started: tender.deadline, due: tender.deadline.addingTimeInterval(openingGrace(tender.profile)), done: opening?.startedAt)
             guard tender.status == .opened, let opened = opening?.completedAt else { continue }
             let state = try tx.evaluation(tender: tender.id)
-            if let days = tender.evaluationDays {
+            if let days = try tx.tender(id: tender.id)?.spec.evaluationDays {
                 add(.evaluationDeadline, started: opened, due: opened.addingTimeInterval(TimeInterval(days) * day), done: state?.reportedAt)
             }
             guard let state else { continue }
@@ -166,7 +166,7 @@ public struct ESupervision: Sendable {
                 if !signals.isEmpty {
                     try alert("collusion", "《实施条例》第四十条", "预警：开标发现 \(signals.count) 项串通投标迹象（\(Set(signals.map(\.kind.rawValue)).sorted().joined(separator: ", "))），请评标委员会和监督人员关注")
                 }
-                if tender.status == .failed, let previous = tender.retenderOf, try tx.tender(id: previous)?.status == .failed {
+                if tender.status == .failed, let previous = try tx.tender(id: tender.id)?.spec.retenderOf, try tx.tender(id: previous)?.status == .failed {
                     try alert("failed-twice", "《招标投标法》第二十八条；《实施条例》第四十四条", "预警：\(previous) 重新招标后再次流标")
                 }
                 let lost = try tx.openingBids(tender: tender.id).filter { $0.failure?.fault == .platform }
