@@ -5,7 +5,9 @@
 #   scripts/bench-portal.sh [TENDERS] [DURATION_S]   (defaults: 10000 10)
 #
 # 1. `ebid dev populate-tenders` fills a new data directory with TENDERS published tenders.
-# 2. `ebid serve` on it (release build, demo profile, the default 1-second page cache), and the
+# 2. `ebid serve` on it (release build, the statutory profile with a throwaway centre PKI made
+#    with openssl — BENCH_PROFILE=demo for the demo profile and its once-a-second background
+#    loops —, the default 1-second page cache), and the
 #    same pages once rendered (home, the last tender's page, the list's first page) copied into an
 #    nginx root served by nginx on another port (one worker per core, access log off).
 # 3. wrk (2 threads, 10 s) at 4 and at 32 connections on each page, first ebid then nginx; and the
@@ -20,15 +22,30 @@ duration=${2:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/lib/bench-common.sh
-require_tools wrk curl nginx
+require_tools wrk curl nginx openssl
 build_ebid
 make_work bench-portal
 nginx_pid=""
 extra_cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true; }
 
-echo "populating $tenders tenders…" >&2
-last=$("$ebid" dev populate-tenders --data "$work/data" --keys keys --seeds seeds --tenders "$tenders" | tail -1)
-start_ebid --data "$work/data" --profile demo --keys keys --checkpoint-interval 3600
+profile=${BENCH_PROFILE:-statutory}
+pki=()
+if [ "$profile" = statutory ]; then
+  # A throwaway centre PKI (P-256): outside the demo profile the service refuses the demo keys.
+  mkdir -p "$work/pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/pki/ca.key" -out "$work/pki/ca.crt" \
+    -subj "/C=CN/O=Bench Centre/CN=Bench Centre CA" -days 30 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/pki/platform.key" -out "$work/pki/platform.csr" \
+    -subj "/C=CN/O=Bench Centre/CN=Bench platform" 2>/dev/null
+  printf "keyUsage=critical,digitalSignature,nonRepudiation\n" >"$work/pki/ext"
+  openssl x509 -req -in "$work/pki/platform.csr" -CA "$work/pki/ca.crt" -CAkey "$work/pki/ca.key" -CAcreateserial -days 30 \
+    -out "$work/pki/platform.crt" -extfile "$work/pki/ext" 2>/dev/null
+  chmod 600 "$work/pki/platform.key"
+  pki=(--trust "$work/pki/ca.crt" --platform-cert "$work/pki/platform.crt" --platform-key "$work/pki/platform.key")
+fi
+echo "populating $tenders tenders ($profile profile)…" >&2
+last=$("$ebid" dev populate-tenders --data "$work/data" --keys keys --seeds seeds --tenders "$tenders" --profile "$profile" "${pki[@]}" | tail -1)
+start_ebid --data "$work/data" --profile "$profile" --keys keys --checkpoint-interval 3600 "${pki[@]}"
 
 # The same bytes for nginx.
 mkdir -p "$work/www/tenders"
@@ -71,7 +88,7 @@ ms() { python3 -c "import sys; v=sys.argv[1]; print(round(float(v[:-2])/1000 if 
 
 bytes_home=$(stat -c %s "$work/www/index.html"); bytes_tender=$(stat -c %s "$work/www/tender.html"); bytes_list=$(stat -c %s "$work/www/list.html")
 echo ""
-echo "portal benchmark: $tenders tenders, wrk 2 threads, ${duration} s per run; $(nproc) cores shared by wrk, the server and nginx"
+echo "portal benchmark: $tenders tenders ($profile profile), wrk 2 threads, ${duration} s per run; $(nproc) cores shared by wrk, the server and nginx"
 echo "pages: home $bytes_home B, tender $bytes_tender B, list $bytes_list B"
 printf "%-8s %5s  %12s %8s %8s  %12s %8s %8s  %7s\n" page conns "ebid req/s" "p50 ms" "p99 ms" "nginx req/s" "p50 ms" "p99 ms" "ratio"
 for page in home tender list; do
@@ -91,7 +108,7 @@ done
 
 # Every request rendered: what the cache saves.
 stop_ebid
-start_ebid --data "$work/data" --profile demo --keys keys --checkpoint-interval 3600 --page-cache-seconds 0
+start_ebid --data "$work/data" --profile "$profile" --keys keys --checkpoint-interval 3600 --page-cache-seconds 0 "${pki[@]}"
 read -r u_rps u_p50 u_p99 < <(run "$url/tenders/$last" 4)
 read -r l_rps l_p50 l_p99 < <(run "$url/tenders" 4)
 echo ""

@@ -20,12 +20,21 @@ extension Dev {
         @Option(help: "The demo PKI directory (platform key, trust).") var keys: String = "keys"
         @Option(help: "The seeds directory (demo parties, the demo tender).") var seeds: String = "seeds"
         @Option(help: "How many tenders.") var tenders: Int = 10_000
+        @Option(help: "The profile the tenders are created under (statutory needs the centre's own platform key and CA).") var profile: PolicyProfile = .demo
+        @Option(name: .customLong("platform-cert"), help: "The platform certificate (default: the demo one in --keys).") var platformCert: String?
+        @Option(name: .customLong("platform-key"), help: "The platform key (default: the demo one in --keys).") var platformKey: String?
+        @Option(name: .customLong("trust"), help: "The centre's CA (default: the demo one in --keys).") var trust: String?
 
         func run() async throws {
             try await reportingErrors {
                 guard !FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") else { throw CLIError("\(data) holds a database already: populate a new directory") }
                 guard (1...1_000_000).contains(tenders) else { throw CLIError("--tenders is 1…1,000,000") }
-                let (store, environment) = try Dev.open(data: data, keys: keys)
+                let store = try SQLiteStore(dataDirectory: data)
+                let platform = try PlatformSigner(certificate: try Certificate(file: platformCert ?? "\(keys)/gm/platform.crt.pem"),
+                                                  key: try PrivateKey(pemFile: platformKey ?? "\(keys)/gm/platform.key.pem"))
+                let environment = ServiceEnvironment(store: store, trust: try TrustStore(anchorFiles: [trust ?? "\(keys)/gm/ca.crt.pem"]), platform: platform,
+                                                     clock: SystemClock(), profile: profile)
+                let profile = self.profile
                 _ = try await Seeder.seed(directory: seeds, keysDirectory: keys, environment: environment)
                 let base = try decodeJSON(TenderSpec.self, from: "\(seeds)/tenders/demo-tender.json", what: "demo tender")
                 let now = Date()
@@ -46,7 +55,7 @@ extension Dev {
                             let deadline = index % 5 == 0 ? now.addingTimeInterval(Double(index % 20 + 1) * 86_400) : published.addingTimeInterval(21 * 86_400)
                             spec.bidDeadline = deadline
                             try tx.insertTender(BidService.Tender(spec: spec, status: .draft, owner: "agency-01", tendererParty: "tenderer-01", agencyParty: "agency-01",
-                                                       profile: .demo, deadline: deadline, createdAt: published, publishedAt: nil))
+                                                       profile: profile, deadline: deadline, createdAt: published, publishedAt: nil))
                             _ = try tx.publishTender(id: spec.id, at: published)
                             // Past its deadline: opened at the deadline and failed (流标), as a finished tender.
                             if deadline < now {
@@ -60,7 +69,6 @@ extension Dev {
                     }
                 }
                 print(String(format: "BENCH-%06d", count - 1))
-                _ = store
             }
         }
     }
