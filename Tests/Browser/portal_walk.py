@@ -278,7 +278,7 @@ def main():
             demo.stdin.flush()
         demo.wait(timeout=300)
         if not check(demo.returncode == 0, f"ebid demo exits 0 (exit {demo.returncode})"):
-            print("".join(transcript[-40:]))
+            print("".join(line for line in transcript if "✗" in line) + "".join(transcript[-40:]))
         check(seen == ["published", "bids-in", "opened", "evaluating", "publicity", "awarded"], f"every stage was walked: {seen}")
         # The credit register's public pages.
         portal.open("/credit/list")

@@ -108,7 +108,8 @@ public struct IdentityDesk: Sendable {
             throw ServiceError.unauthorized("auth.link-invalid", "the link is unknown, expired or already used: ask `ebid supervise login` for a new one")
         }
         try await checkSessionCertificate(fingerprint, at: now)
-        let token = "ebid_" + Data(SecureRandom.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        // A browser session's token is marked: it is taken from the cookie of GET pages only, never as a bearer token.
+        let token = Self.webTokenPrefix + Data(SecureRandom.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         // A browser session lasts at most an hour.
         let expiresAt = now.addingTimeInterval(min(environment.tokenLifetime, 3600))
@@ -125,6 +126,8 @@ public struct IdentityDesk: Sendable {
         guard let party else { throw ServiceError.unauthorized("auth.unknown-party", "the link's party is no longer registered") }
         return (token, Identity(party: party, certificateFingerprint: fingerprint, tokenExpiresAt: expiresAt))
     }
+
+    static let webTokenPrefix = "ebidweb_"
 
     /// Resolves a bearer token to the caller.
     public func authenticate(token: String) async throws -> Identity {

@@ -183,7 +183,9 @@ struct LedgerEmbargo {
     }
 
     mutating func withholds(_ row: LedgerRow) throws -> Bool {
-        if let tender = row.tenderId, row.action.starts(with: "bid.".utf8) {
+        // A tender's bid events, and the answers to objections to its documents (each says one more
+        // potential bidder objected), until its deadline.
+        if let tender = row.tenderId, row.action.starts(with: "bid.".utf8) || row.action.elementsEqual("tender.objection-answer".utf8) {
             let id = String(decoding: tender, as: UTF8.self)
             if deadlines[id] == nil { deadlines[id] = try tx.tender(id: id)?.deadline ?? .distantPast }
             if now < deadlines[id]! { return true }

@@ -6,7 +6,9 @@ import Foundation
 ///
 /// Who objected stays secret (Law art. 22): the tender's owner sees the objections and answers them
 /// without the objector's name, an objector sees its own, nobody else any. The ledger event is the
-/// objector's, withheld from the supervisors' views while tenders take bids (LedgerEmbargo).
+/// objector's, withheld from the supervisors' views while tenders take bids, and the answer's until
+/// the tender's deadline (LedgerEmbargo). Objections are numbered at random: a running number would
+/// tell an objector how many others objected.
 extension TenderDesk {
     public struct DocumentObjectionView: Codable, Sendable, Equatable {
         public var objection: Objection
@@ -31,7 +33,11 @@ extension TenderDesk {
             guard existing.filter({ $0.party == identity.party.id }).count < 5 else {
                 throw ServiceError.conflict("objection.too-many", "at most 5 objections to the documents per party")
             }
-            let objection = Objection(number: (existing.map(\.objection.number).max() ?? 0) + 1, party: "bidder", text: text, raisedAt: now)
+            // A random number: a running one would tell an objector how many others objected (Law art. 22).
+            var number = 0
+            let taken = Set(existing.map(\.objection.number))
+            repeat { number = Int.random(in: 100_000...999_999) } while taken.contains(number)
+            let objection = Objection(number: number, party: "bidder", text: text, raisedAt: now)
             try tx.saveDocumentObjection(tender: id, party: identity.party.id, objection)
             try tx.appendLedger(try LedgerEntry(actor: identity.actor(role: .bidder, address: address), action: "tender.objection",
                                                 object: "tenders/\(id)/document-objections/\(objection.number)", tenderId: id,

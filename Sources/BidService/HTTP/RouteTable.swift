@@ -118,8 +118,13 @@ final class RouteTable: @unchecked Sendable {
     static func authorize(_ request: Request, context: AppRequestContext, access: Access, identities: IdentityDesk, cookie: Bool = false) async throws -> Caller {
         var identity: Identity?
         if cookie, request.headers[.authorization] == nil, let token = sessionCookie(request) {
+            guard token.hasPrefix(IdentityDesk.webTokenPrefix) else { throw ServiceError.unauthorized("auth.web-session", "the page's session comes from a one-time link (ebid supervise login)") }
             identity = try await identities.authenticate(token: token)
         } else if let header = request.headers[.authorization] {
+            // A browser session's token never authorises an API call.
+            if header.contains(IdentityDesk.webTokenPrefix) {
+                throw ServiceError.unauthorized("auth.web-session", "a browser session's token opens the supervisors' pages only; log in with your certificate")
+            }
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw ServiceError.unauthorized("auth.malformed", "use Authorization: Bearer <token>")

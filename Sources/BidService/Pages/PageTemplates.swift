@@ -214,7 +214,7 @@ enum PageTemplates {
     static let creditRows = """
     <div class="table"><table>
     <thead><tr><th scope="col">当事人</th><th scope="col">违法行为</th><th scope="col">处理依据</th><th scope="col">处理决定</th><th scope="col">决定机关 / 文号 / 日期</th><th scope="col">公告期</th><th scope="col">签名记录</th></tr></thead>
-    <tbody>{{#rows}}<tr><td><a href="/credit?code={{code}}">{{name}}</a><br><small>{{code}}</small></td><td>{{facts}}</td><td>{{legalBasis}}</td><td>{{penalty}}{{#status}}<br><small>{{status}}</small>{{/status}}</td>
+    <tbody>{{#rows}}<tr><td><a href="/credit?code={{codeQuery}}">{{name}}</a><br><small>{{code}}</small></td><td>{{facts}}</td><td>{{legalBasis}}</td><td>{{penalty}}{{#status}}<br><small>{{status}}</small>{{/status}}</td>
     <td>{{authority}}<br>{{decisionNumber}}<br>{{decisionDate}}</td><td>{{listed}}</td><td><a href="/v1/credit/records/{{id}}">{{id}}</a></td></tr>{{/rows}}</tbody>
     </table></div>
     <p>签名记录可离线验证：<code>ebid credit get ID --out r.json</code>，再 <code>ebid record verify --in r.json --platform-cert platform.pem</code>。</p>

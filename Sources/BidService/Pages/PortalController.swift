@@ -12,6 +12,9 @@ struct PortalController: Sendable {
     let cache: PageCache
     let clock: any ServiceClock
 
+    /// The query parameters pages read (and the cache keys on).
+    static let pageParameters: Set<String> = ["q", "stage", "category", "from", "to", "page", "code", "beforeDate", "beforeId"]
+
     /// How long a browser may keep a page (the server's own cache is `PageCache.lifetime`).
     static let browserMaxAge = 0
 
@@ -58,9 +61,11 @@ struct PortalController: Sendable {
     private func page(_ routes: RouteTable, _ path: String, _ summary: String,
                       _ build: @escaping @Sendable (Request, AppRequestContext, Caller) async throws -> PageCache.Page) {
         routes.add(.get, path, .anyone, summary) { request, context, caller in
-            let query: String = request.uri.query ?? ""
+            // The key holds only the parameters the pages read, sorted: made-up parameters cannot fill the cache.
+            var known: [String] = []
+            for (name, value) in request.uri.queryParameters where Self.pageParameters.contains(String(name)) { known.append("\(name)=\(value)") }
             let authority: String = request.head.authority ?? ""
-            let key: String = request.uri.path + "?" + query + "|" + authority
+            let key: String = request.uri.path + "?" + known.sorted().joined(separator: "&") + "|" + authority
             return try await cache.response(key, now: clock.now()) {
                 do { return try await build(request, context, caller) } catch let error as ServiceError {
                     return errorPage(error)
@@ -326,7 +331,8 @@ struct PortalController: Sendable {
         var penalty = Self.penalty(record.penalty.kind)
         if record.penalty.kind.isRestriction { penalty += "（" + Self.term(start: record.penalty.start, end: record.penalty.end, permanent: record.penalty.permanent) + "）" }
         if let fine = record.penalty.fineAmount { penalty += " 罚款 \(fine) 元" }
-        return ["id": entry.id, "code": record.subject.code, "name": record.subject.name, "facts": record.facts, "legalBasis": record.legalBasis,
+        return ["id": entry.id, "code": record.subject.code, "codeQuery": record.subject.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "",
+                "name": record.subject.name, "facts": record.facts, "legalBasis": record.legalBasis,
                 "penalty": penalty, "status": entry.status.rawValue == "in-force" ? false : Self.chainStatus(entry.status.rawValue),
                 "authority": record.authority, "decisionNumber": record.decisionNumber, "decisionDate": BeijingTime.day(record.decisionDate),
                 "listed": entry.listed ? "\(BeijingTime.day(entry.listedFrom)) 至 \(entry.listedUntil.map(BeijingTime.day) ?? "限制期满")" : "公告期已满"]

@@ -104,7 +104,7 @@ struct ServiceDemo {
         }
         var spec = try decodeJSON(TenderSpec.self, from: "\(root)/seeds/tenders/demo-tender.json", what: "demo tender")
         // Pausing for page checks needs longer before the deadline.
-        let bidding: TimeInterval = pauses ? 120 : 30
+        let bidding: TimeInterval = pauses ? 300 : 30
         spec.bidDeadline = Date().addingTimeInterval(bidding)
         narrator.step("福建中正招标代理有限公司 (the agency) publishes tender \(tenderId) with its documents; its opening keys are the ceremonies' (GM and NIST), bound to this tender and no other. The service checks the statutory periods (shortened in the demo profile) and records every step in its ledger.")
         struct Create: Encodable { var spec: TenderSpec }

@@ -30,7 +30,7 @@ public struct ESupervision: Sendable {
     /// Every watched step of every public tender, as the stored state says now. A scan reads the
     /// tenders once without their specs, the openings once, and a tender's amendments, objections,
     /// evaluation and statements only where there are any.
-    static func obligations(_ tx: any StoreTransaction) throws -> [Obligation] {
+    static func obligations(_ tx: any StoreTransaction, now: Date) throws -> [Obligation] {
         var result: [Obligation] = []
         let openings = try tx.openingTimes()
         let (amended, objected, stated) = try tx.tendersWithSupervisedItems()
@@ -48,8 +48,10 @@ public struct ESupervision: Sendable {
                     add(.amendmentNotice, "/\(amendment.number)", started: amendment.createdAt, due: deadline.addingTimeInterval(-15 * day), done: amendment.publishedAt)
                 }
             }
-            // Who objected is not part of the obligation (Law art. 22): only that an answer is due.
-            if objected.contains(tender.id) {
+            // Objections to the documents are judged once the deadline has passed: before it, a card
+            // or a figure would tell that potential bidders exist (Law art. 22). Who objected is never
+            // part of the obligation.
+            if objected.contains(tender.id), tender.status != .published || tender.deadline <= now {
                 for (_, objection) in try tx.documentObjections(tender: tender.id) {
                     add(.documentObjectionAnswered, "/\(objection.number)", started: objection.raisedAt, due: objection.raisedAt.addingTimeInterval(3 * day),
                         done: objection.answeredAt)
@@ -73,10 +75,12 @@ public struct ESupervision: Sendable {
             guard let awarded = state.awardedAt else { continue }
             let statements = stated.contains(tender.id)
                 ? Dictionary(try tx.supervisionStatements(tender: tender.id).map { ($0.step, $0) }, uniquingKeysWith: { first, _ in first }) : [:]
-            add(.contractSigned, started: awarded, due: awarded.addingTimeInterval(30 * day), done: statements[.contractSigned]?.doneAt)
-            add(.reportFiled, started: awarded, due: awarded.addingTimeInterval(15 * day), done: statements[.reportFiled]?.doneAt)
+            // A step the platform does not see is done, for the watch, when its statement is recorded:
+            // a late statement cannot backdate itself into an on-time step (its `doneAt` is the owner's word).
+            add(.contractSigned, started: awarded, due: awarded.addingTimeInterval(30 * day), done: statements[.contractSigned]?.recordedAt)
+            add(.reportFiled, started: awarded, due: awarded.addingTimeInterval(15 * day), done: statements[.reportFiled]?.recordedAt)
             if let contract = statements[.contractSigned] {
-                add(.securityReturned, started: contract.doneAt, due: contract.doneAt.addingTimeInterval(5 * day), done: statements[.securityReturned]?.doneAt)
+                add(.securityReturned, started: contract.doneAt, due: contract.doneAt.addingTimeInterval(5 * day), done: statements[.securityReturned]?.recordedAt)
             }
         }
         return result
@@ -121,7 +125,7 @@ public struct ESupervision: Sendable {
             }
             let tenders = try tx.supervisedTenders()
             let profiles = Dictionary(tenders.map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
-            for obligation in try Self.obligations(tx) {
+            for obligation in try Self.obligations(tx, now: now) {
                 let rule = TimeLimitRule.rule(obligation.step)
                 let day = (profiles[obligation.tenderId] ?? .statutory).day
                 let yearAgo = now.addingTimeInterval(-365 * day)
@@ -133,9 +137,10 @@ public struct ESupervision: Sendable {
                                     article: rule.article, tenderId: obligation.tenderId, responsible: obligation.responsible, dueAt: obligation.dueAt,
                                     raisedAt: now, text: text)
                 }
-                let priorCards = cards.values.filter {
+                // Steps missed before (one step's yellow and red count once).
+                let priorCards = Set(cards.values.filter {
                     $0.responsible == obligation.responsible && ($0.level == .yellow || $0.level == .red) && $0.raisedAt > yearAgo && $0.subject != obligation.key
-                }.count
+                }.map(\.subject)).count
                 let reference = obligation.doneAt ?? now
                 if obligation.doneAt == nil, now >= obligation.dueAt.addingTimeInterval(-seconds(policy.reminderDays)), now < obligation.dueAt {
                     try raise(card(.reminder, "催办：\(rule.title)，期限 \(BeijingTime.minute(obligation.dueAt))"))
@@ -143,7 +148,7 @@ public struct ESupervision: Sendable {
                 if reference > obligation.dueAt {
                     try raise(card(.yellow, "黄牌：\(rule.title)，期限 \(BeijingTime.minute(obligation.dueAt)) 已过"))
                     if reference > obligation.dueAt.addingTimeInterval(seconds(policy.redAfterDays)) || priorCards >= policy.redAfterCards {
-                        let why = priorCards >= policy.redAfterCards ? "一年内已有 \(priorCards) 张黄牌或红牌" : "逾期超过 \(policy.redAfterDays) 日"
+                        let why = priorCards >= policy.redAfterCards ? "一年内已有 \(priorCards) 个环节逾期" : "逾期超过 \(policy.redAfterDays) 日"
                         try raise(card(.red, "红牌：\(rule.title)，\(why)"))
                     }
                 }
@@ -217,7 +222,7 @@ public struct ESupervision: Sendable {
     public func efficiency() async throws -> EfficiencyReport {
         let now = environment.clock.now()
         return try await environment.store.read { tx in
-            let obligations = try Self.obligations(tx).filter { $0.doneAt != nil || $0.dueAt <= now }
+            let obligations = try Self.obligations(tx, now: now).filter { $0.doneAt != nil || $0.dueAt <= now }
             let cards = try tx.supervisionCards(open: nil, tender: nil, limit: Int.max).filter { $0.level != .alert }
             let profiles = Dictionary(try tx.supervisedTenders().map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first })
             var names: [String: String] = [:]
