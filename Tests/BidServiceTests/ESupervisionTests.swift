@@ -171,6 +171,23 @@ struct ESupervisionTests {
         #expect(try fixture.audit().problems.isEmpty)
     }
 
+    @Test("an insider who answers an objection to the documents in the database, or deletes one, is named by the audit")
+    func objectionRowsAudited() async throws {
+        let fixture = try await ServiceFixture()
+        try await fixture.publishTender(try fixture.spec(id: "T-OBJ", deadlineIn: 25))
+        let objection = try await TenderDesk(fixture.environment).raiseDocumentObjection(tender: "T-OBJ", text: "图纸不全", by: try await fixture.identity("bidder-02"),
+                                                                                         address: "x")
+        #expect(try fixture.audit().problems.isEmpty)
+        _ = try await fixture.store.write { tx in
+            try (tx as! SQLiteTransaction).connection.run("""
+                UPDATE document_objections SET body = json_set(body, '$.answer', '已答复', '$.answeredAt', '2026-01-01T00:00:00Z') WHERE number = \(objection.number)
+                """)
+        }
+        #expect(try fixture.audit().problems.contains { $0.kind == "document-objection" })
+        _ = try await fixture.store.write { tx in try (tx as! SQLiteTransaction).connection.run("DELETE FROM document_objections") }
+        #expect(try fixture.audit().problems.contains { $0.kind == "document-objection" && $0.detail.contains("row is gone") })
+    }
+
     @Test("anomalies are alerts: the opening's collusion signals, the platform's own errors")
     func anomalies() async throws {
         let fixture = try await ServiceFixture()

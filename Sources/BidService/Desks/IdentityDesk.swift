@@ -76,9 +76,7 @@ public struct IdentityDesk: Sendable {
         }
         try verifyTrusted(certificate, at: now)
         let party = try await registeredParty(for: certificate)
-        let tokenBytes = SecureRandom.bytes(32)
-        let token = "ebid_" + Data(tokenBytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = Self.randomToken(prefix: "ebid_")
         let expiresAt = now.addingTimeInterval(environment.tokenLifetime)
         let actor = Actor(certificateFingerprint: certificate.fingerprint, party: party.id, role: "session", address: address)
         struct LoginPayload: Encodable { var party: String; var certificate: String; var expiresAt: Date }
@@ -109,8 +107,7 @@ public struct IdentityDesk: Sendable {
         }
         try await checkSessionCertificate(fingerprint, at: now)
         // A browser session's token is marked: it is taken from the cookie of GET pages only, never as a bearer token.
-        let token = Self.webTokenPrefix + Data(SecureRandom.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = Self.randomToken(prefix: Self.webTokenPrefix)
         // A browser session lasts at most an hour.
         let expiresAt = now.addingTimeInterval(min(environment.tokenLifetime, 3600))
         let actor = Actor(certificateFingerprint: fingerprint, party: partyId, role: "session", address: address)
@@ -128,6 +125,12 @@ public struct IdentityDesk: Sendable {
     }
 
     static let webTokenPrefix = "ebidweb_"
+
+    /// 32 random bytes, base64url without padding, after `prefix`: tokens, web sessions, link codes.
+    static func randomToken(prefix: String) -> String {
+        prefix + Data(SecureRandom.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
 
     /// Resolves a bearer token to the caller.
     public func authenticate(token: String) async throws -> Identity {

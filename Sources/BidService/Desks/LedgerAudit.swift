@@ -92,7 +92,7 @@ public enum LedgerAudit {
                     }
                     if event.object.hasPrefix("credit/") { creditEvents[event.object] = (event.seq, event.payloadDigest) }
                     if event.action == DirectoryProfile.action { profileEvents.append(event) }
-                    if event.action.hasPrefix("supervision.") { supervisionEvents.append(event) }
+                    if event.action.hasPrefix("supervision.") || event.action.hasPrefix("tender.objection") { supervisionEvents.append(event) }
                     if event.at > (latestEvent?.at ?? .distantPast) { latestEvent = event }
                     previous = event
                     report.events += 1
@@ -228,6 +228,27 @@ public enum LedgerAudit {
         }
         for event in events where event.action == "supervision.card-closed" && closedRows[event.seq] == nil {
             report.problems.append(.init(seq: event.seq, kind: "supervision-card", detail: "\(event.object) was closed by this event, but no card row says so"))
+        }
+        // Objections to the documents: each row is what its events recorded (a deleted or answered-by-hand
+        // row would stop or close its card), and every raised objection still has its row.
+        let objectionEvents = Dictionary(grouping: events.filter { $0.action.hasPrefix("tender.objection") }, by: \.object)
+        var objectionRows = Set<String>()
+        for tender in try tx.supervisedTenders() {
+            for (_, objection) in try tx.documentObjections(tender: tender.id) {
+                let object = "tenders/\(tender.id)/document-objections/\(objection.number)"
+                objectionRows.insert(object)
+                let recorded = objectionEvents[object] ?? []
+                let raised = Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(["number": String(objection.number), "text": objection.text])))
+                let answered = try objection.answer.map { Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(["text": $0]))) }
+                if !recorded.contains(where: { $0.action == "tender.objection" && $0.payloadDigest == raised })
+                    || answered.map({ digest in !recorded.contains { $0.action == "tender.objection-answer" && $0.payloadDigest == digest } }) == true
+                    || (answered == nil && recorded.contains { $0.action == "tender.objection-answer" }) {
+                    report.problems.append(.init(seq: recorded.first?.seq, kind: "document-objection", detail: "\(object) is not what its ledger events recorded"))
+                }
+            }
+        }
+        for (object, recorded) in objectionEvents where !objectionRows.contains(object) {
+            report.problems.append(.init(seq: recorded.first?.seq, kind: "document-objection", detail: "\(object) was raised but its row is gone"))
         }
         var statementRows = Set<String>()
         for statement in try tx.allSupervisionStatements() {

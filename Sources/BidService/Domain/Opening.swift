@@ -207,4 +207,12 @@ public struct Objection: Codable, Sendable, Equatable {
     public var answer: String?
     public var answeredBy: String?
     public var answeredAt: Date?
+
+    /// As published: without who raised it or who answered.
+    public var published: Objection {
+        var shown = self
+        shown.party = "bidder"
+        shown.answeredBy = answeredBy == nil ? nil : "host"
+        return shown
+    }
 }

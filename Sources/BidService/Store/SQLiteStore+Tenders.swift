@@ -239,8 +239,7 @@ extension SQLiteTransaction {
         let (filter, values) = Self.publicFilter(query, now: now)
         let from = "FROM tenders t LEFT JOIN evaluations e ON e.tender_id = t.id WHERE \(filter)"
         let total = try connection.queryOne("SELECT COUNT(*) \(from)", values) { $0.int(0) } ?? 0
-        let columns = Self.tenderColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-        let rows = try connection.query("SELECT \(columns), e.phase \(from) ORDER BY t.published_at DESC, t.id LIMIT ? OFFSET ?",
+        let rows = try connection.query("SELECT \(Self.prefixedTenderColumns), e.phase \(from) ORDER BY t.published_at DESC, t.id LIMIT ? OFFSET ?",
                                         values + [.int(max(0, query.limit)), .int(max(0, query.offset))]) { row in
             PublicTenderRow(tender: try Self.tender(row), phase: row.optionalText(9).flatMap(EvaluationPhase.init(rawValue:)))
         }
@@ -257,7 +256,7 @@ extension SQLiteTransaction {
 }
 
 extension SQLiteTransaction {
-    private static var prefixedTenderColumns: String {
+    static var prefixedTenderColumns: String {
         tenderColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
     }
 

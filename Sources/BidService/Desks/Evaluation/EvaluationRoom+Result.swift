@@ -187,12 +187,7 @@ extension EvaluationRoom {
             }
             let awarded = state.phase == .awarded
             // Objections are shown without who raised them.
-            let objections = state.resultObjections.map { objection -> Objection in
-                var shown = objection
-                shown.party = "bidder"
-                shown.answeredBy = objection.answeredBy == nil ? nil : "host"
-                return shown
-            }
+            let objections = state.resultObjections.map(\.published)
             return ResultView(tenderId: id, phase: state.phase, publicity: try wire(.publicity), objections: objections, award: awarded ? try wire(.award) : nil,
                               drawRecord: awarded ? try Self.drawRecord(tx, id) : nil)
         }

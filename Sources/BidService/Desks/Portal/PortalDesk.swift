@@ -51,12 +51,7 @@ public struct PortalDesk: Sendable {
             }
             let resultPublic = state.map { [.publicity, .awarded].contains($0.phase) } ?? false
             let awarded = state?.phase == .awarded
-            let objections = resultPublic ? (state?.resultObjections ?? []).map { objection -> Objection in
-                var shown = objection
-                shown.party = "bidder"
-                shown.answeredBy = objection.answeredBy == nil ? nil : "host"
-                return shown
-            } : []
+            let objections = resultPublic ? (state?.resultObjections ?? []).map(\.published) : []
             return TenderFile(tender: tender, stage: PublicStage(status: stored?.status ?? tender.status, deadline: tender.deadline, phase: state?.phase, now: now),
                               openingStartedAt: opening?.startedAt, openingCompletedAt: record == nil ? nil : opening?.completedAt, record: record,
                               phase: state?.phase, publicity: resultPublic ? try entry(.publicity, EvaluationRoom.Publicity.self) : nil, objections: objections,

@@ -333,8 +333,7 @@ public struct ESupervision: Sendable {
     /// A one-time code for the supervisors' pages, for the party logged in with its key in the CLI.
     public func webLink(for identity: Identity) async throws -> (code: String, expiresAt: Date) {
         let now = environment.clock.now()
-        let code = "web_" + Data(SecureRandom.bytes(32)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let code = IdentityDesk.randomToken(prefix: "web_")
         let expiresAt = now.addingTimeInterval(Self.linkLifetime)
         try await environment.store.write { tx in
             try tx.insertWebLink(codeHash: IdentityDesk.hashToken(code), party: identity.party.id, certificateFingerprint: identity.certificateFingerprint, expiresAt: expiresAt)

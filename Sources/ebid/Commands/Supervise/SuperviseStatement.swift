@@ -31,7 +31,7 @@ extension Supervise {
                 // Without --done-at the service's clock says when (the moment it records the statement).
                 var done: Date?
                 if let doneAt {
-                    guard let parsed = parseDay(doneAt) ?? ISO8601DateFormatter().date(from: doneAt) else { throw CLIError("--done-at \(doneAt) is not a day (2026-06-01) or an ISO 8601 time") }
+                    guard let parsed = BeijingTime.startOfDay(doneAt) ?? ISO8601DateFormatter().date(from: doneAt) else { throw CLIError("--done-at \(doneAt) is not a day (2026-06-01) or an ISO 8601 time") }
                     done = parsed
                 }
                 let (certificate, key) = try loadIdentity(certificate: client.cert, key: client.key)
@@ -44,13 +44,5 @@ extension Supervise {
             }
         }
 
-        func parseDay(_ text: String) -> Date? {
-            guard text.count == 10 else { return nil }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            formatter.dateFormat = "yyyy-MM-dd"
-            return formatter.date(from: text)
-        }
     }
 }
