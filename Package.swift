@@ -44,6 +44,8 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -69,7 +71,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BidServiceTests",
-            dependencies: ["BidService", "BidCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["BidService", "BidCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")]
         ),
         .testTarget(
             name: "EndToEndTests",

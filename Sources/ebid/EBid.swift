@@ -1,4 +1,6 @@
 import ArgumentParser
+import BidService
+import Foundation
 
 /// `ebid`: the command line of the ebid electronic bidding service.
 @main
@@ -11,6 +13,12 @@ struct EBid: AsyncParsableCommand {
 
     static func main() async {
         PeakMemoryReport.installIfRequested()
+        // The server's processes run their async code on the event loops (docs/operations.md);
+        // EBID_GLOBAL_EXECUTOR=swift keeps Swift's own pool. Only here: on the main thread, before any task.
+        if let command = CommandLine.arguments.dropFirst().first, ["serve", "demo"].contains(command),
+           ProcessInfo.processInfo.environment["EBID_GLOBAL_EXECUTOR"] != "swift" {
+            ServerExecutor.adoptEventLoops()
+        }
         await main(nil)
     }
 }

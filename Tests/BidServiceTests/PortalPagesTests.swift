@@ -102,23 +102,65 @@ struct PortalPagesTests {
         }
     }
 
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func next() -> Int { lock.withLock { value += 1; return value } }
+        var count: Int { lock.withLock { value } }
+    }
+
     @Test("the page cache: a page is kept for its lifetime only, whatever is written meanwhile")
     func cache() async throws {
         let cache = PageCache(lifetime: 1)
         let start = Date(timeIntervalSince1970: 1_000)
-        var made = 0
+        let made = Counter()
         for offset in [0, 0.5, 0.99, 1.0, 1.5] {
             _ = try await cache.response("/", now: start.addingTimeInterval(offset)) {
-                made += 1
-                return PageCache.Page(status: .ok, html: ByteBuffer(string: "page \(made)"), maxAge: 0)
+                PageCache.Page(status: .ok, html: ByteBuffer(string: "page \(made.next())"), maxAge: 0)
             }
         }
-        #expect(made == 2)
+        #expect(made.count == 2)
         let bounded = PageCache(lifetime: 60, capacity: 3)
         for key in 0..<10 {
             _ = try await bounded.response("\(key)", now: start) { PageCache.Page(status: .ok, html: ByteBuffer(string: "x"), maxAge: 0) }
         }
         #expect(bounded.count <= 3)
+    }
+
+    @Test("the page cache renders an expired page once while requests for it wait; a failure reaches every waiter and is not kept")
+    func singleFlight() async throws {
+        let cache = PageCache(lifetime: 1)
+        let now = Date(timeIntervalSince1970: 1_000)
+        let made = Counter()
+        let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    // Each under its own target: what each request was answered with is kept ready there.
+                    _ = try await cache.response("/busy", target: "/busy|\(index)", now: now) {
+                        let number = made.next()
+                        try await Task.sleep(for: .milliseconds(200))
+                        return PageCache.Page(status: .ok, html: ByteBuffer(string: "render \(number)"), maxAge: 0)
+                    }
+                    return cache.ready("/busy|\(index)", now: now).map { String(buffer: $0.body) } ?? "none"
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(made.count == 1 && Set(bodies) == ["render 1"], "\(made.count) renders: \(Set(bodies))")
+        struct Broken: Error {}
+        let failures = Counter()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<5 {
+                group.addTask {
+                    do {
+                        _ = try await cache.response("/broken", now: now) { try await Task.sleep(for: .milliseconds(100)); throw Broken() }
+                    } catch { _ = failures.next() }
+                }
+            }
+        }
+        #expect(failures.count == 5)
+        let again = try await cache.response("/broken", now: now) { PageCache.Page(status: .ok, html: ByteBuffer(string: "fine"), maxAge: 0) }
+        #expect(again.status == .ok)
     }
 
     @Test("the SVG chart: bars in integer pixels, labels escaped, an empty chart says so")

@@ -12,13 +12,15 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         let result = try await Seeder.seed(directory: seeds, keysDirectory: configuration.keysDirectory, environment: environment)
         logger.info("seeded \(result.parties) parties, \(result.experts) experts and \(result.creditRecords) credit records from \(seeds)")
     }
-    let routes = buildRouter(environment, clock: clock, pageCache: PageCache(lifetime: configuration.pageCacheSeconds))
+    let pages = PageCache.service(lifetime: configuration.pageCacheSeconds, profile: configuration.profile)
+    let routes = buildRouter(environment, clock: clock, pageCache: pages)
+    let serviceClock = environment.clock
     let onListening = configuration.onListening
     let host = configuration.host
     var app = Application(
         router: routes.router,
-        server: .ebid(limits: configuration.connectionLimits, profile: configuration.profile),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ebid"),
+        server: .ebid(limits: configuration.connectionLimits, profile: configuration.profile, pages: pages, now: { serviceClock.now() }),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: EdgePageHandler.serverName),
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger
     )

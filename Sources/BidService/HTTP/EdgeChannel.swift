@@ -32,6 +32,9 @@ struct EdgeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let limits: ConnectionLimits
     let profile: PolicyProfile
+    /// Pages ready to answer at the edge (nil: every request goes to the router).
+    let pages: PageCache?
+    let now: @Sendable () -> Date
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -49,6 +52,9 @@ struct EdgeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try channel.pipeline.syncOperations.addHandler(
                 HTTPConnectionStateHandler(idleTimeout: Duration.nanoseconds(limits.idleTimeout.nanoseconds), logger: logger))
+            if let pages, pages.lifetime > 0 {
+                try channel.pipeline.syncOperations.addHandler(EdgePageHandler(cache: pages, now: now))
+            }
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }
@@ -59,8 +65,9 @@ struct EdgeHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 }
 
 extension HTTPServerBuilder {
-    static func ebid(limits: ConnectionLimits, profile: PolicyProfile) -> HTTPServerBuilder {
-        .init { responder in EdgeHTTP1Channel(responder: responder, limits: limits, profile: profile) }
+    static func ebid(limits: ConnectionLimits, profile: PolicyProfile, pages: PageCache? = nil,
+                     now: @escaping @Sendable () -> Date = { Date() }) -> HTTPServerBuilder {
+        .init { responder in EdgeHTTP1Channel(responder: responder, limits: limits, profile: profile, pages: pages, now: now) }
     }
 }
 
@@ -159,7 +166,8 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             head.headers.remove(name: "expect")
             pending.append(Pending(keepAlive: head.isKeepAlive, awaitsContinue: expects && head.version == .http1_1))
             if pending.count == 1 { sendContinueIfAwaited(context) }
-            startWindow(context)
+            // Only a request with a body has one to judge (a GET's head is followed by its end).
+            if head.headers.contains(name: "content-length") || head.headers.contains(name: "transfer-encoding") { startWindow(context) }
             context.fireChannelRead(wrapInboundOut(.head(head)))
             return
         case .body(let buffer):

@@ -1,5 +1,6 @@
 import BidCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Mustache
 
@@ -47,39 +48,115 @@ struct PageRenderer: Sendable {
 /// Whole pages kept for a moment: under load most requests are answered from memory, and a
 /// page is at most `lifetime` seconds stale. The lifetime is fixed, never tied to writes, so the
 /// time a page takes tells nobody whether something (a bid) was written meanwhile.
+///
+/// A page kept is also ready for the connection's edge (`EdgePageHandler`) under the exact request
+/// target and Host it was asked with, as the bytes the router answered, until the same instant: a
+/// repeated request is answered there without reaching the router. Only targets whose query holds
+/// nothing but the parameters pages read are kept there, so made-up parameters cannot fill it.
 final class PageCache: @unchecked Sendable {
     struct Page: Sendable {
         var status: HTTPResponse.Status
         var html: ByteBuffer
         var maxAge: Int
     }
+    /// A page as the edge writes it: status, every header but the date, the body.
+    struct Ready: Sendable {
+        var status: HTTPResponse.Status
+        var fields: HTTPFields
+        var body: ByteBuffer
+    }
     private struct Entry { var page: Page; var expires: Date }
+    private struct ReadyEntry { var ready: Ready; var expires: Date }
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    private var ready: [String: ReadyEntry] = [:]
+    /// Pages being made, by key.
+    private var inFlight: [String: Task<Entry, Error>] = [:]
     let lifetime: TimeInterval
     /// Distinct query strings are bounded: past this many pages the cache starts over.
     let capacity: Int
+    /// The headers the middleware adds to every response (the profile's), added to a ready page.
+    let commonFields: HTTPFields
 
     var count: Int { lock.withLock { entries.count } }
+    var readyCount: Int { lock.withLock { ready.count } }
 
-    init(lifetime: TimeInterval, capacity: Int = 4096) {
+    init(lifetime: TimeInterval, capacity: Int = 4096, commonFields: HTTPFields = [:]) {
         self.lifetime = lifetime
         self.capacity = capacity
+        self.commonFields = commonFields
     }
 
-    func response(_ key: String, now: Date, make: () async throws -> Page) async throws -> Response {
+    /// The service's cache: ready pages carry the headers ProblemMiddleware adds to every response.
+    static func service(lifetime: TimeInterval, profile: PolicyProfile) -> PageCache {
+        var common: HTTPFields = [HTTPField.Name("Ebid-Profile")!: profile.rawValue]
+        if let notice = profile.notice { common[HTTPField.Name("Ebid-Notice")!] = notice }
+        return PageCache(lifetime: lifetime, commonFields: common)
+    }
+
+    /// The page under `key`, made when it is missing or expired — once: requests arriving while it
+    /// is being made wait for that one (a busy page expiring is rendered once, not once per request).
+    /// With `target` (the request target and Host, `/tenders/T-1?page=2|host`) the answer is also
+    /// kept ready for the edge.
+    func response(_ key: String, target: String? = nil, now: Date, make: @escaping @Sendable () async throws -> Page) async throws -> Response {
         let page: Page
-        if lifetime > 0, let entry = lock.withLock({ entries[key] }), entry.expires > now {
-            page = entry.page
+        let expires: Date
+        if lifetime > 0 {
+            let lifetime = self.lifetime
+            let (cached, making, owner) = lock.withLock { () -> (Entry?, Task<Entry, Error>?, Bool) in
+                if let entry = entries[key], entry.expires > now { return (entry, nil, false) }
+                if let task = inFlight[key] { return (nil, task, false) }
+                let task = Task { Entry(page: try await make(), expires: now.addingTimeInterval(lifetime)) }
+                inFlight[key] = task
+                return (nil, task, true)
+            }
+            let entry: Entry
+            if let cached {
+                entry = cached
+            } else {
+                let result = await making!.result
+                if owner {
+                    lock.withLock {
+                        inFlight[key] = nil
+                        if case .success(let made) = result {
+                            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                            entries[key] = made
+                        }
+                    }
+                }
+                entry = try result.get()
+            }
+            (page, expires) = (entry.page, entry.expires)
         } else {
             page = try await make()
-            if lifetime > 0 {
-                lock.withLock {
-                    if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-                    entries[key] = Entry(page: page, expires: now.addingTimeInterval(lifetime))
-                }
+            expires = now
+        }
+        let response = PageRenderer.htmlResponse(page.html, status: page.status, maxAge: page.maxAge)
+        // A platform failure (5xx) is never answered at the edge: it must reach the fault count.
+        if lifetime > 0, let target, page.status.code < 500 {
+            var fields = response.headers
+            fields[.contentLength] = String(page.html.readableBytes)
+            fields.append(contentsOf: commonFields)
+            let entry = ReadyEntry(ready: Ready(status: page.status, fields: fields, body: page.html), expires: expires)
+            lock.withLock {
+                if ready.count >= capacity { ready.removeAll(keepingCapacity: true) }
+                ready[target] = entry
             }
         }
-        return PageRenderer.htmlResponse(page.html, status: page.status, maxAge: page.maxAge)
+        return response
     }
+
+    /// The page ready for `target` (request target and Host, as `response` was given it), if unexpired.
+    func ready(_ target: String, now: Date) -> Ready? {
+        guard lifetime > 0 else { return nil }
+        return lock.withLock {
+            guard let entry = ready[target], entry.expires > now else { return nil }
+            answeredReady += 1
+            return entry.ready
+        }
+    }
+
+    /// How many requests the edge answered with a ready page.
+    var readyAnswers: Int { lock.withLock { answeredReady } }
+    private var answeredReady = 0
 }

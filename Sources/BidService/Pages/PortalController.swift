@@ -63,10 +63,16 @@ struct PortalController: Sendable {
         routes.add(.get, path, .anyone, summary) { request, context, caller in
             // The key holds only the parameters the pages read, sorted: made-up parameters cannot fill the cache.
             var known: [String] = []
-            for (name, value) in request.uri.queryParameters where Self.pageParameters.contains(String(name)) { known.append("\(name)=\(value)") }
+            var onlyKnown = true
+            for (name, value) in request.uri.queryParameters {
+                if Self.pageParameters.contains(String(name)) { known.append("\(name)=\(value)") } else { onlyKnown = false }
+            }
             let authority: String = request.head.authority ?? ""
             let key: String = request.uri.path + "?" + known.sorted().joined(separator: "&") + "|" + authority
-            return try await cache.response(key, now: clock.now()) {
+            // Kept ready for the edge under the exact target only when it reads nothing unknown (and carries no credentials:
+            // the edge never answers a request that does).
+            let target = onlyKnown ? EdgePageHandler.target(path: request.uri.string, host: authority) : nil
+            return try await cache.response(key, target: target, now: clock.now()) {
                 do { return try await build(request, context, caller) } catch let error as ServiceError {
                     return errorPage(error)
                 }
