@@ -24,6 +24,8 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger
     )
+    // First: stopped last, once nothing writes any more.
+    if let sqlite = environment.store as? SQLiteStore { app.addServices(StoreCloseService(store: sqlite, logger: logger)) }
     app.addServices(SupervisionService(supervision: ESupervision(environment), interval: configuration.profile == .demo ? 1 : 30, logger: logger),
                     CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
                     OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger),
