@@ -29,7 +29,7 @@ struct BackupCLITests {
         demo.arguments = ["demo", "--server", server.url, "--data", data, "--suite", "GM", "--work", dir.file("demo-work")]
         demo.currentDirectoryURL = URL(fileURLWithPath: ProjectPaths.root)
         let demoLog = dir.file("demo.log")
-        FileManager.default.createFile(atPath: demoLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: demoLog, contents: nil)
         demo.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: demoLog))
         demo.standardError = demo.standardOutput
         try demo.run()

@@ -132,7 +132,7 @@ struct HTTPEdgeTests {
         var spec = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(CLI.seeds)/tenders/demo-tender.json"))) as! [String: Any]
         spec["id"] = "FZGC-BIG"
         dir.write("big.json", Array(try JSONSerialization.data(withJSONObject: spec)))
-        FileManager.default.createFile(atPath: dir.file("big.bin"), contents: Data(count: 48 << 20))
+        _ = FileManager.default.createFile(atPath: dir.file("big.bin"), contents: Data(count: 48 << 20))
         let published = try ebid(["tender", "publish", "--server", server.url] + CLI.identity("agency-01")
                                  + ["--file", dir.file("big.json"), "--document", dir.file("big.bin"), "--deadline", "+300s",
                                     "--opening-key", dir.file("opening-gm-FZGC-BIG.json"), "--opening-key", dir.file("opening-nist-FZGC-BIG.json")])

@@ -155,7 +155,7 @@ struct ConstantMemoryTests {
         let keys = ProjectPaths.keys(suite)
         // A sparse 1 GiB part: reading it costs no disk, encrypting it costs the real work.
         let big = dir.file("big.bin")
-        FileManager.default.createFile(atPath: big, contents: nil)
+        _ = FileManager.default.createFile(atPath: big, contents: nil)
         #expect(truncate(big, 1 << 30) == 0)
         let keygen = try ebid(["opening", "keygen", "--suite", suite.uppercased(), "--officials",
                                "\(keys)/official-01.crt.pem,\(keys)/official-02.crt.pem", "--threshold", "2", "--out", dir.file("key.json")])

@@ -17,9 +17,9 @@ public struct CentrePKI {
         let key = try PrivateKey.generate(type)
         let platform = try ca.issue(subject: DistinguishedName([.init("C", "CN"), .init("O", "福州市公共资源交易中心 (test)"), .init("CN", "Test platform signing key")]),
                                     publicKey: key.publicKey, notBefore: now.addingTimeInterval(-86_400), notAfter: now.addingTimeInterval(365 * 86_400), profile: .signingOnly)
-        FileManager.default.createFile(atPath: "\(directory)/ca.crt.pem", contents: Data(ca.certificate.pem.utf8))
-        FileManager.default.createFile(atPath: "\(directory)/platform.crt.pem", contents: Data(platform.pem.utf8))
-        FileManager.default.createFile(atPath: "\(directory)/platform.key.pem", contents: Data(try key.pemPKCS8().utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: "\(directory)/ca.crt.pem", contents: Data(ca.certificate.pem.utf8))
+        _ = FileManager.default.createFile(atPath: "\(directory)/platform.crt.pem", contents: Data(platform.pem.utf8))
+        _ = FileManager.default.createFile(atPath: "\(directory)/platform.key.pem", contents: Data(try key.pemPKCS8().utf8), attributes: [.posixPermissions: 0o600])
     }
 
     /// `ebid serve` options for this PKI.

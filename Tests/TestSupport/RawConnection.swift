@@ -37,6 +37,7 @@ public final class RawConnection {
         return true
     }
 
+    @discardableResult
     public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Reads until the server closes the connection or `timeout` passes.

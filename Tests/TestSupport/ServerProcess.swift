@@ -15,7 +15,7 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     public func start(profile: String = "demo", seed: Bool = true, extra: [String] = []) throws {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         let process = Process()

@@ -16,7 +16,7 @@ public final class TemporaryDirectory: @unchecked Sendable {
     @discardableResult
     public func write(_ name: String, _ bytes: [UInt8]) -> String {
         let target = file(name)
-        FileManager.default.createFile(atPath: target, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: target, contents: Data(bytes))
         return target
     }
 

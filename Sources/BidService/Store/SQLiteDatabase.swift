@@ -59,6 +59,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
 
     /// Synchronous write, for tools that run without the server (seeding, audits).
+    @discardableResult
     public func writeNow<T>(_ body: (SQLiteTransaction) throws -> T) throws -> T {
         try writer.queue.sync { try writer.connection.transaction(immediate: true) { try body(SQLiteTransaction(writer.connection)) } }
     }

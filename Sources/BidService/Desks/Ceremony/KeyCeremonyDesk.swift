@@ -212,7 +212,7 @@ public struct KeyCeremonyDesk: Sendable {
         let evidence = ComplaintPayload(attempt: ceremony.attempt, complaint: complaint)
         switch verdict {
         case .unfounded:
-            try await store.write { tx in
+            _ = try await store.write { tx in
                 try tx.appendLedger(try LedgerEntry(actor: actor, action: "ceremony.complaint.rejected", object: Self.object(ceremony), tenderId: id, json: evidence), at: now)
             }
             throw ServiceError.unprocessable("ceremony.complaint-unfounded",

@@ -28,7 +28,7 @@ extension Opening {
         func run() async throws {
             try await reportingErrors {
                 let certificate = try Certificate(file: client.cert)
-                let suite = try suite ?? ((try? ceremonySuite(nil, certificate: certificate)) ?? .gm)
+                let suite = suite ?? ((try? ceremonySuite(nil, certificate: certificate)) ?? .gm)
                 let api = try await client.login()
                 let view: CeremonyView = try await api.get(ceremonyPath(tender, suite))
                 if json { print(String(decoding: try JSONEncoder.ebidPretty.encode(view), as: UTF8.self)) } else { printCeremony(view) }
