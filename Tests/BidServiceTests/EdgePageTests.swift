@@ -97,6 +97,58 @@ struct EdgePageTests {
         #expect(cache.readyAnswers == 1)
     }
 
+    /// Counts the reads that reach the head of the pipeline (the socket).
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = NIOAny
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    @Test("a client that does not read is not read from: while the socket is full nothing is answered at the edge and reading waits")
+    func backPressure() async throws {
+        let cache = try await readyCache()
+        let channel = EmbeddedChannel()
+        let counter = ReadCounter()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(EdgePageHandler(cache: cache, now: { EdgePageTests.start }))
+        channel.isWritable = false
+        try request(channel)
+        #expect(try answer(channel) == nil && forwarded(channel) == ["/tenders"], "answered at the edge while the socket was full")
+        channel.read()
+        #expect(counter.reads == 0, "read on while the socket was full")
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(counter.reads == 1, "reading did not resume when the socket drained")
+        channel.read()
+        #expect(counter.reads == 2)
+    }
+
+    @Test("a GET with a body (Content-Length, chunked) goes to the router, which reads and judges bodies")
+    func bodies() async throws {
+        let cache = try await readyCache()
+        let channel = try channel(cache, Now())
+        try request(channel, fields: [.contentLength: "5"])
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        try request(channel, fields: [.transferEncoding: "chunked"])
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        while try channel.readOutbound(as: HTTPResponsePart.self) != nil {}
+        #expect(try forwarded(channel) == ["/tenders", "/tenders"])
+        try request(channel, fields: [.contentLength: "0"])
+        #expect(try answer(channel) != nil)
+    }
+
+    @Test("the cache's keys: each part length-prefixed, so no Host or value can pass for another page's")
+    func keys() {
+        #expect(PageCache.key(["/tenders", "a|b"]) != PageCache.key(["/tenders|a", "b"]))
+        #expect(PageCache.key(["/tenders", "h", "page", "1&stage=bidding"]) != PageCache.key(["/tenders", "h", "page", "1", "stage", "bidding"]))
+        #expect(PortalController.isAuthority("127.0.0.1:8080") && PortalController.isAuthority("[::1]:8080") && PortalController.isAuthority("ebid.example.cn"))
+        #expect(PortalController.isAuthority(""))
+        for bad in ["x|127.0.0.1", "a b", "evil\"><script>", "例子.cn", "a/b", "a@b"] { #expect(!PortalController.isAuthority(bad), "\(bad)") }
+    }
+
     @Test("pipelined: a ready page waits behind a request the router has not answered")
     func pipelined() async throws {
         let cache = try await readyCache()

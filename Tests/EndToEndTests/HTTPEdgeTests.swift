@@ -156,6 +156,28 @@ struct NonASCIITenderTests {
     typealias CLI = ServiceCLITests
     static let tender = "闽榕 2026-01"
 
+    @Test("portal pages: a Host that is not a host is refused and never cached; an encoded & is another page, not a way to poison this one")
+    func pageCacheKeys() throws {
+        let dir = TemporaryDirectory()
+        let server = try ServerProcess(dataDirectory: dir.file("data"), extra: ["--page-cache-seconds", "30"])
+        defer { server.stop() }
+        func get(_ target: String, host: String = "127.0.0.1") throws -> RawResponse {
+            try HTTPEdgeTests.send(server, "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+        }
+        let poisoned = try get("/tenders?q=x", host: "x|127.0.0.1")
+        #expect(poisoned.status == 400 && poisoned.text.contains("request.invalid-host"), "\(poisoned.text.prefix(300))")
+        #expect(try get("/tenders?q=x|x").status == 200)
+        let encoded = try get("/tenders?page=1%26stage%3Dbidding")
+        #expect(encoded.status == 400, "\(encoded.text.prefix(300))")
+        for target in ["/tenders?page=1&stage=bidding", "/tenders?stage=bidding&page=1", "/tenders?page=1&stage=bidding"] {
+            let page = try get(target)
+            #expect(page.status == 200, "\(target) answered with the poisoned page: \(page.text.prefix(300))")
+        }
+        // The last value of a repeated parameter is the one a page reads, and the one it is kept under.
+        #expect(try get("/tenders?page=1&page=x").status == 400)
+        #expect(try get("/tenders?page=x&page=1").status == 200)
+    }
+
     @Test("publish, find, bid on and open the tender 闽榕 2026-01")
     func nonASCIITender() throws {
         let dir = TemporaryDirectory()

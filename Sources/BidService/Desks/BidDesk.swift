@@ -53,15 +53,17 @@ public struct BidDesk: Sendable {
             }
             verified = try await session.finish()
         } catch let error as BidCoreError {
-            session.abort()
+            await abort(session)
             throw ServiceError.refused(error)
         } catch {
-            session.abort()
+            await abort(session)
             throw error
         }
         let blobName = BlobStore.name(forDigest: verified.packageDigestString)
-        let existed = environment.store.blobs.exists(blobName)
-        try environment.store.blobs.commit(temporary: session.temporaryPath, name: blobName)
+        let blobs = environment.store.blobs
+        let existed = blobs.exists(blobName)
+        let temporary = session.temporaryPath
+        _ = try await Blocking.run { try blobs.commit(temporary: temporary, name: blobName) }
         do {
             return try await record(verified, blob: blobName, tender: tender, identity: identity, address: address)
         } catch {
@@ -70,6 +72,12 @@ public struct BidDesk: Sendable {
             if !existed { unlink(environment.store.blobs.path(blobName)) }
             throw error
         }
+    }
+
+    /// Drops an upload's temporary file once its pending flush is done (off the event loops).
+    private func abort(_ session: UploadSession) async {
+        let box = UncheckedBox(session)
+        _ = try? await Blocking.run { box.value.abort() }
     }
 
     /// Withdraws the bidder's active bid before the deadline, with a receipt.

@@ -17,6 +17,19 @@ final class SerialWorker: @unchecked Sendable {
     }
 }
 
+/// Blocking file work (a rename with its directory fsyncs, a whole file read, waiting for a flush)
+/// off the event loops, which run the service's async code (ServerExecutor): an event loop that
+/// waited for a disk would stall every connection it serves.
+enum Blocking {
+    private static let queue = DispatchQueue(label: "ebid.blocking", qos: .userInitiated, attributes: .concurrent)
+
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
 /// Streams a request body into the blob store's temporary area, hashing it (SHA-256) on the way,
 /// refusing more than `limit` bytes. Memory: one batch of buffers.
 struct StreamedFile: Sendable {

@@ -92,7 +92,8 @@ public struct TenderDesk: Sendable {
             }
         }
         let file = try await StreamedFile.receive(body, into: environment.store.blobs, limit: 256 << 20, what: "the document")
-        let blob = try environment.store.blobs.commit(temporary: file.path, name: "sha256-\(file.digest)")
+        let blobs = environment.store.blobs
+        let blob = try await Blocking.run { try blobs.commit(temporary: file.path, name: "sha256-\(file.digest)") }
         let now = environment.clock.now()
         let document = TenderDocument(name: name, amendment: amendment, size: file.size, digest: file.digest,
                                       contentType: contentType.isEmpty ? "application/octet-stream" : contentType, addedAt: now, blob: blob)

@@ -14,7 +14,9 @@ import NIOHTTPTypes
 /// `Connection: close`, graceful shutdown all work as for the router's answers. It answers only
 /// when no earlier request on the connection is still waiting for its response (responses stay in
 /// request order under pipelining), and never a request carrying credentials (`Authorization`,
-/// `Cookie`): the router checks those, and refuses an invalid one.
+/// `Cookie`): the router checks those, and refuses an invalid one. It answers only while the socket
+/// can take more, and holds back reading while it cannot, so a client that pipelines requests
+/// without reading the answers is held as the router would hold it.
 final class EdgePageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -27,6 +29,8 @@ final class EdgePageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var outstanding = 0
     /// The request being answered here (its body, if any, is dropped; the answer goes at its end).
     private var answering: PageCache.Ready?
+    /// A read asked for while the socket could not take more.
+    private var readHeld = false
 
     init(cache: PageCache, now: @escaping @Sendable () -> Date) {
         self.cache = cache
@@ -37,13 +41,16 @@ final class EdgePageHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static let serverName = "ebid"
 
     /// The key a page is kept ready under: the request target exactly as sent, and the Host.
-    static func target(path: String, host: String) -> String { path + "|" + host }
+    static func target(path: String, host: String) -> String { PageCache.key([path, host]) }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if outstanding == 0, answering == nil, head.method == .get, let path = head.path,
+            // Only with room to write (else the router answers, under the async channel's
+            // back-pressure), and only a GET without a body (the router reads and judges bodies).
+            if outstanding == 0, answering == nil, context.channel.isWritable, head.method == .get, let path = head.path,
                head.headerFields[.authorization] == nil, head.headerFields[.cookie] == nil,
+               head.headerFields[.transferEncoding] == nil, head.headerFields[.contentLength] ?? "0" == "0",
                let ready = cache.ready(Self.target(path: path, host: head.authority ?? ""), now: now()) {
                 answering = ready
                 return
@@ -64,6 +71,20 @@ final class EdgePageHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         context.fireChannelRead(data)
+    }
+
+    /// A client that does not read its answers is not read from either: while the socket cannot
+    /// take more, reading more requests waits (the router's async writer waits the same way).
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable { context.read() } else { readHeld = true }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, readHeld {
+            readHeld = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

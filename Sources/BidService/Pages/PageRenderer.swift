@@ -87,6 +87,9 @@ final class PageCache: @unchecked Sendable {
         self.commonFields = commonFields
     }
 
+    /// A key made of `parts` that no two different lists of parts share (each is length-prefixed).
+    static func key(_ parts: [String]) -> String { parts.map { "\($0.utf8.count):\($0)" }.joined() }
+
     /// The service's cache: ready pages carry the headers ProblemMiddleware adds to every response.
     static func service(lifetime: TimeInterval, profile: PolicyProfile) -> PageCache {
         var common: HTTPFields = [HTTPField.Name("Ebid-Profile")!: profile.rawValue]

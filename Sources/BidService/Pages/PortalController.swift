@@ -62,13 +62,21 @@ struct PortalController: Sendable {
                       _ build: @escaping @Sendable (Request, AppRequestContext, Caller) async throws -> PageCache.Page) {
         routes.add(.get, path, .anyone, summary) { request, context, caller in
             // The key holds only the parameters the pages read, sorted: made-up parameters cannot fill the cache.
-            var known: [String] = []
+            // The key holds what the page reads, as it reads it: each parameter's last value (as Query
+            // takes it), and the Host the page's commands name.
+            var known: [String: String] = [:]
             var onlyKnown = true
             for (name, value) in request.uri.queryParameters {
-                if Self.pageParameters.contains(String(name)) { known.append("\(name)=\(value)") } else { onlyKnown = false }
+                if Self.pageParameters.contains(String(name)) { known[String(name)] = String(value) } else { onlyKnown = false }
             }
             let authority: String = request.head.authority ?? ""
-            let key: String = request.uri.path + "?" + known.sorted().joined(separator: "&") + "|" + authority
+            // The Host is written into the page (`--server http://HOST`): only a host name or address
+            // with a port is taken, and such a refusal is neither cached nor kept ready.
+            guard Self.isAuthority(authority) else {
+                let page = errorPage(.badRequest("request.invalid-host", "the Host header is not a host name or address with an optional port"))
+                return PageRenderer.htmlResponse(page.html, status: page.status, maxAge: 0)
+            }
+            let key = PageCache.key([request.uri.path, authority] + known.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
             // Kept ready for the edge under the exact target only when it reads nothing unknown (and carries no credentials:
             // the edge never answers a request that does).
             let target = onlyKnown ? EdgePageHandler.target(path: request.uri.string, host: authority) : nil
@@ -77,6 +85,14 @@ struct PortalController: Sendable {
                     return errorPage(error)
                 }
             }
+        }
+    }
+
+    /// A Host header as browsers send it: a name, an IPv4 address or a bracketed IPv6 address, an
+    /// optional port; nothing else (RFC 9110 §7.2, narrowed to what the pages may repeat).
+    static func isAuthority(_ host: String) -> Bool {
+        host.utf8.count <= 255 && host.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-.:[]".unicodeScalars.contains(scalar))
         }
     }
 

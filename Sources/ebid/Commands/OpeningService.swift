@@ -41,8 +41,8 @@ extension Opening {
         @Option(help: "Your private key (with --cert).")
         var key: String?
 
-        @Argument(help: "Tender id.")
-        var tender: String
+        @OptionGroup var selection: TenderSelection
+        var tender: String { selection.id }
 
         func run() async throws {
             try await reportingErrors {
@@ -149,8 +149,8 @@ extension Opening {
         @Flag(help: "Print the record as JSON.")
         var json = false
 
-        @Argument(help: "Tender id.")
-        var tender: String
+        @OptionGroup var selection: TenderSelection
+        var tender: String { selection.id }
 
         func run() async throws {
             try await reportingErrors {

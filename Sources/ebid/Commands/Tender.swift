@@ -68,8 +68,8 @@ extension Tender {
         @Option(help: "The ebid service URL.")
         var server: String
 
-        @Argument(help: "Tender id.")
-        var id: String
+        @OptionGroup var selection: TenderSelection
+        var id: String { selection.id }
 
         @Flag(help: "Print the JSON as the service sent it.")
         var json = false
@@ -151,11 +151,23 @@ extension Tender {
         @Option(help: "The ebid service URL.")
         var server: String
 
-        @Argument(help: "Tender id.")
-        var id: String
+        @Option(name: .customLong("tender"), help: "Tender id.")
+        var tenderOption: String?
 
-        @Argument(help: "Document name.")
-        var name: String
+        /// `[TENDER] NAME`: the tender as the first argument (as before) or as --tender.
+        @Argument(help: ArgumentHelp("[tender id] and the document name (or --tender ID NAME).", valueName: "tender-and-name"))
+        var arguments: [String] = []
+
+        var id: String { tenderOption ?? arguments.first ?? "" }
+        var name: String { arguments.last ?? "" }
+
+        func validate() throws {
+            if let tenderOption {
+                guard arguments.count == 1 else { throw ValidationError("with --tender \(tenderOption), give the document's name only") }
+            } else {
+                guard arguments.count == 2 else { throw ValidationError("give the tender and the document's name: --tender ID NAME (or ID NAME)") }
+            }
+        }
 
         @Option(help: "Where to write it (default: the document's name).")
         var out: String?

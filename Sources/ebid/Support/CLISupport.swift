@@ -148,3 +148,24 @@ struct ClientOptions: ParsableArguments {
 extension Suite: ExpressibleByArgument {
     public init?(argument: String) { self.init(caseInsensitive: argument) }
 }
+
+/// The tender a command works on: `--tender ID`, as every command takes it, or (where a command
+/// took it so before) as its first argument. Giving both with different ids is refused.
+struct TenderSelection: ParsableArguments {
+    @Option(name: .customLong("tender"), help: "Tender id.")
+    var option: String?
+
+    @Argument(help: ArgumentHelp("Tender id (the same as --tender).", valueName: "tender"))
+    var positional: String?
+
+    var id: String { option ?? positional ?? "" }
+
+    func validate() throws {
+        switch (option, positional) {
+        case (nil, nil): throw ValidationError("give the tender: --tender ID")
+        case let (option?, positional?) where option != positional:
+            throw ValidationError("--tender \(option) and the argument \(positional) name different tenders")
+        default: break
+        }
+    }
+}

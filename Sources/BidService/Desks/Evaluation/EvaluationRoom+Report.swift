@@ -312,17 +312,21 @@ extension EvaluationRoom {
         let (documents, bids, percent) = try await store.read { tx in
             (try tx.documents(tender: id), try Self.evaluatedBids(tx, tender: id), try tx.tender(id: id)?.spec.evaluation.rubric.unbalancedPercent ?? 15)
         }
-        guard let billDocument = documents.first(where: { $0.name == "bill-of-quantities.csv" }),
-              let tenderText = String(data: try Data(contentsOf: URL(fileURLWithPath: store.blobs.path(billDocument.blob))), encoding: .utf8),
-              let tenderBill = try? BillOfQuantities.parseTenderBill(tenderText) else { return [:] }
-        var reports: [String: CleaningReport] = [:]
-        for bid in bids {
-            guard let part = bid.parts.first(where: { $0.kind == BidPartKind.commercial.rawValue && $0.name.lowercased().hasSuffix(".csv") }), part.size <= 64 << 20,
-                  let text = String(data: try Data(contentsOf: URL(fileURLWithPath: store.blobs.path(part.blob))), encoding: .utf8),
-                  let bill = try? BillOfQuantities.parseBidBill(text) else { continue }
-            reports[bid.bidId] = BidCleaning.clean(bid: bill, tender: tenderBill, unbalancedPercent: percent)
+        let blobs = store.blobs
+        // Whole files read and parsed: off the event loops.
+        return try await Blocking.run {
+            guard let billDocument = documents.first(where: { $0.name == "bill-of-quantities.csv" }),
+                  let tenderText = String(data: try Data(contentsOf: URL(fileURLWithPath: blobs.path(billDocument.blob))), encoding: .utf8),
+                  let tenderBill = try? BillOfQuantities.parseTenderBill(tenderText) else { return [:] }
+            var reports: [String: CleaningReport] = [:]
+            for bid in bids {
+                guard let part = bid.parts.first(where: { $0.kind == BidPartKind.commercial.rawValue && $0.name.lowercased().hasSuffix(".csv") }), part.size <= 64 << 20,
+                      let text = String(data: try Data(contentsOf: URL(fileURLWithPath: blobs.path(part.blob))), encoding: .utf8),
+                      let bill = try? BillOfQuantities.parseBidBill(text) else { continue }
+                reports[bid.bidId] = BidCleaning.clean(bid: bill, tender: tenderBill, unbalancedPercent: percent)
+            }
+            return reports
         }
-        return reports
     }
 
     /// The signed report, for the committee, the host and supervisors.
