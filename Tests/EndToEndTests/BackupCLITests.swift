@@ -50,7 +50,7 @@ struct BackupCLITests {
         #expect(backups.count >= 2 && heads.count >= 2, "the backups did not overlap the uploads: \(backups.count) backups, \(heads.count) ledger heads")
         for backup in backups {
             let check = try ebid(["admin", "restore", "--from", backup, "--check"])
-            #expect(check.status == 0 && check.text.contains("complete and intact"), "\(backup): \(check.text) \(check.stderr)")
+            #expect(check.status == 0 && check.text.contains("complete and consistent with its manifest"), "\(backup): \(check.text) \(check.stderr)")
             _ = try Self.audit(backup)
         }
         // The newest backup restored into a new directory: it audits, starts, and holds the bids.
@@ -109,6 +109,9 @@ struct BackupCLITests {
         let database = try copy("changed-database")
         #expect(try runCommand(["sh", "-c", "printf 'x' | dd of=\(database)/ebid.sqlite bs=1 seek=5000 conv=notrunc 2>/dev/null"]).status == 0)
         try refused(database, "is not the database this backup was made with")
+        let withLog = try copy("with-log")
+        _ = FileManager.default.createFile(atPath: "\(withLog)/ebid.sqlite-wal", contents: Data(repeating: 7, count: 4096))
+        try refused(withLog, "write-ahead log")
         let noManifest = try copy("no-manifest")
         unlink("\(noManifest)/backup.json")
         try refused(noManifest, "not an ebid backup")
@@ -122,11 +125,14 @@ struct BackupCLITests {
         let server = try ServerProcess(dataDirectory: data)
         try ServiceCLITests.publishDemoTender(server, in: dir)
         #expect(server.stop() == 0)
-        let events = try Self.audit(data)
+        // Right after the stop, before anything else opens the database: the log is empty or gone.
+        let log = (try? FileManager.default.attributesOfItem(atPath: "\(data)/ebid.sqlite-wal")[.size] as? UInt64) ?? 0
+        #expect(log == 0, "the write-ahead log still holds \(log) bytes after a clean stop")
         let alone = dir.file("alone")
         try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: "\(data)/ebid.sqlite", toPath: "\(alone)/ebid.sqlite")
         try FileManager.default.copyItem(atPath: "\(data)/blobs", toPath: "\(alone)/blobs")
+        let events = try Self.audit(data)
         let aloneEvents = try Self.audit(alone)
         #expect(!events.isEmpty && aloneEvents == events, "the database file alone lacks events that were in the log")
         #expect(server.log.contains("write-ahead log is folded"))

@@ -15,8 +15,11 @@ struct StoreCloseService: Service {
         // Returns once the stop begins (or throws when cancelled: then fold anyway).
         try? await gracefulShutdown()
         do {
-            try store.database.executeNow("PRAGMA wal_checkpoint(TRUNCATE)")
-            logger.info("the write-ahead log is folded into \(store.database.path)")
+            if try store.database.foldLog() {
+                logger.info("the write-ahead log is folded into \(store.database.path)")
+            } else {
+                logger.warning("a reader kept the write-ahead log from being folded into \(store.database.path): keep ebid.sqlite-wal with it (the next start replays it)")
+            }
         } catch {
             logger.error("folding the write-ahead log failed (the next start replays it): \(error)")
         }

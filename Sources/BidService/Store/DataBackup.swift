@@ -12,8 +12,9 @@ import Foundation
 ///                      the blobs' count and bytes
 /// ```
 /// Blobs are content-addressed and written (fsynced, renamed) before the row that names them
-/// commits, and a blob a row names is never deleted; so the blobs present after the snapshot
-/// include every one it names. Each is copied, fsynced and checked against its name (its digest).
+/// commits, and a blob a row names is not deleted (one known race aside: two uploads of the very
+/// same bytes where the one refused last removes the file the other's row names — then the backup
+/// stops and names the blob); so the blobs present after the snapshot include every one it names. Each is copied, fsynced and checked against its name (its digest).
 /// Uploads and decryptions in progress (`tmp/`) are not part of a backup.
 public enum DataBackup {
     public struct Manifest: Codable, Sendable, Equatable {
@@ -48,7 +49,7 @@ public enum DataBackup {
         let database = "\(dataDirectory)/ebid.sqlite"
         guard FileManager.default.fileExists(atPath: database) else { throw StoreError("\(dataDirectory) holds no ebid database") }
         try prepareEmpty(out)
-        let copy = "\(out)/ebid.sqlite"
+        let copy = URL(fileURLWithPath: "\(out)/ebid.sqlite").standardizedFileURL.path
         // A connection of its own (not the service's): VACUUM INTO reads one snapshot, which WAL
         // lets it do while the service writes, and writes a compact, self-contained file.
         let source = try SQLiteConnection(path: database, readOnly: true)
@@ -88,6 +89,10 @@ public enum DataBackup {
         guard manifest.format == "ebid-backup/1" else { throw StoreError("\(manifestPath): unknown format \(manifest.format)") }
         let database = "\(backup)/ebid.sqlite"
         guard FileManager.default.fileExists(atPath: database) else { throw StoreError("\(backup) holds no ebid.sqlite") }
+        // SQLite would read a write-ahead log beside the file: what is checked would not be what was hashed.
+        if let size = try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? UInt64, size > 0 {
+            throw StoreError("\(backup) holds a write-ahead log (ebid.sqlite-wal) the manifest does not describe: the backup was written to after it was made")
+        }
         let digest = try sha256(file: database)
         guard digest == manifest.database.sha256 else {
             throw StoreError("\(database) is not the database this backup was made with (SHA-256 \(digest.prefix(16))…, the manifest says \(manifest.database.sha256.prefix(16))…)")
@@ -108,17 +113,46 @@ public enum DataBackup {
     /// Restores `backup` into `dataDirectory` (which must not exist, or be empty), after checking
     /// it. The restored directory is started as any other (`ebid serve --data`), with the profile
     /// it was created with.
+    ///
+    /// What is restored is what was checked: the database is hashed again as it is copied and
+    /// checked once more where it lands, each blob as it is copied. Everything goes into a sibling
+    /// directory first, renamed to `dataDirectory` only when complete; a failure leaves nothing.
     public static func restore(backup: String, to dataDirectory: String) throws -> Manifest {
         let manifest = try verify(backup: backup)
-        try prepareEmpty(dataDirectory)
-        let database = "\(dataDirectory)/ebid.sqlite"
-        _ = try copyFile(from: "\(backup)/ebid.sqlite", to: database)
-        for name in try referencedBlobs(database: database) {
-            _ = try copyBlob(from: blobPath(backup, name), to: blobPath(dataDirectory, name), name: name)
+        if FileManager.default.fileExists(atPath: dataDirectory) {
+            guard try FileManager.default.contentsOfDirectory(atPath: dataDirectory).isEmpty else {
+                throw StoreError("\(dataDirectory) is not empty: give a new directory (nothing is overwritten)")
+            }
         }
-        try syncTree("\(dataDirectory)/blobs")
-        try FilePermissions.privateDirectory("\(dataDirectory)/tmp")
-        try syncDirectory(dataDirectory)
+        let staging = dataDirectory + ".restoring-\(getpid())"
+        try prepareEmpty(staging)
+        do {
+            let database = "\(staging)/ebid.sqlite"
+            let digest = StreamingDigest(.sha256)
+            try copyFile(from: "\(backup)/ebid.sqlite", to: database) { digest.update($0) }
+            guard hex(digest.finalize()) == manifest.database.sha256 else {
+                throw StoreError("\(backup)/ebid.sqlite changed while it was restored: nothing is restored")
+            }
+            let connection = try SQLiteConnection(path: database, readOnly: true)
+            let integrity = try connection.query("PRAGMA integrity_check", []) { $0.text(0) }
+            guard integrity == ["ok"] else {
+                throw StoreError("the restored database fails SQLite's integrity check: nothing is restored")
+            }
+            for name in try referencedBlobs(database: database) {
+                _ = try copyBlob(from: blobPath(backup, name), to: blobPath(staging, name), name: name)
+            }
+            try syncTree("\(staging)/blobs")
+            try FilePermissions.privateDirectory("\(staging)/tmp")
+            try syncDirectory(staging)
+            if FileManager.default.fileExists(atPath: dataDirectory) { try FileManager.default.removeItem(atPath: dataDirectory) }
+            guard rename(staging, dataDirectory) == 0 else {
+                throw StoreError("cannot move \(staging) to \(dataDirectory): \(String(cString: strerror(errno)))")
+            }
+            try syncDirectory((dataDirectory as NSString).deletingLastPathComponent.isEmpty ? "." : (dataDirectory as NSString).deletingLastPathComponent)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
         return manifest
     }
 

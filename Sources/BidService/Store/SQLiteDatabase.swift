@@ -70,6 +70,15 @@ public final class SQLiteDatabase: @unchecked Sendable {
         return try lane.queue.sync { try lane.connection.transaction(immediate: false) { try body(SQLiteTransaction(lane.connection)) } }
     }
 
+    /// Folds the write-ahead log into the database file and empties it; false when a reader kept
+    /// it from completing (SQLite's busy flag), so the log still holds frames.
+    public func foldLog() throws -> Bool {
+        try writer.queue.sync {
+            let row = try writer.connection.queryOne("PRAGMA wal_checkpoint(TRUNCATE)") { ($0.int(0), $0.int(1), $0.int(2)) }
+            return row.map { $0.0 == 0 } ?? true
+        }
+    }
+
     /// Runs a statement outside a transaction on the writer (pragmas, checkpoints).
     public func executeNow(_ sql: String) throws {
         try writer.queue.sync { try writer.connection.execute(sql) }

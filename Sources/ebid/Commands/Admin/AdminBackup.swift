@@ -69,7 +69,7 @@ extension Admin {
             try await reportingErrors {
                 if check {
                     let manifest = try DataBackup.verify(backup: from)
-                    try printManifest(manifest, json: json, heading: "the backup \(from) is complete and intact")
+                    try printManifest(manifest, json: json, heading: "the backup \(from) is complete and consistent with its manifest (for proof against tampering: ebid audit verify --data \(from) --platform-cert … --checkpoints …)")
                 } else if let data {
                     let manifest = try DataBackup.restore(backup: from, to: data)
                     try printManifest(manifest, json: json, heading: "restored \(from) into \(data); next: ebid audit verify --data \(data) --platform-cert …")
