@@ -8,7 +8,10 @@ import Hummingbird
 final class SerialWorker: @unchecked Sendable {
     private let queue: DispatchQueue
 
-    init(label: String) { queue = DispatchQueue(label: label) }
+    /// `concurrent`: the jobs may run side by side (Blocking's queue); by default one at a time.
+    init(label: String, concurrent: Bool = false) {
+        queue = concurrent ? DispatchQueue(label: label, qos: .userInitiated, attributes: .concurrent) : DispatchQueue(label: label)
+    }
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
@@ -21,13 +24,9 @@ final class SerialWorker: @unchecked Sendable {
 /// off the event loops, which run the service's async code (ServerExecutor): an event loop that
 /// waited for a disk would stall every connection it serves.
 enum Blocking {
-    private static let queue = DispatchQueue(label: "ebid.blocking", qos: .userInitiated, attributes: .concurrent)
+    private static let worker = SerialWorker(label: "ebid.blocking", concurrent: true)
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T { try await worker.run(body) }
 }
 
 /// Streams a request body into the blob store's temporary area, hashing it (SHA-256) on the way,

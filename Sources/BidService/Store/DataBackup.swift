@@ -193,7 +193,7 @@ public enum DataBackup {
     /// Copies a blob, checking on the way that its bytes hash to its name.
     private static func copyBlob(from: String, to: String, name: String) throws -> UInt64 {
         try FilePermissions.privateDirectory((to as NSString).deletingLastPathComponent)
-        let algorithm: HashAlgorithm = name.hasPrefix("sm3-") ? .sm3 : .sha256
+        let algorithm = algorithm(of: name)
         let digest = StreamingDigest(algorithm)
         let bytes = try copyFile(from: from, to: to) { digest.update($0) }
         guard "\(algorithm.label)-\(hex(digest.finalize()))" == name else {
@@ -226,15 +226,17 @@ public enum DataBackup {
         return bytes
     }
 
+    /// The algorithm a blob's name says it is hashed with.
+    private static func algorithm(of name: String) -> HashAlgorithm { name.hasPrefix("sm3-") ? .sm3 : .sha256 }
+
     private static func digestName(of path: String, like name: String) throws -> String {
-        let algorithm: HashAlgorithm = name.hasPrefix("sm3-") ? .sm3 : .sha256
-        let digest = StreamingDigest(algorithm)
-        try FileInput(path: path).forEachChunk { digest.update($0) }
-        return "\(algorithm.label)-\(hex(digest.finalize()))"
+        "\(algorithm(of: name).label)-\(try hash(file: path, algorithm(of: name)))"
     }
 
-    private static func sha256(file: String) throws -> String {
-        let digest = StreamingDigest(.sha256)
+    private static func sha256(file: String) throws -> String { try hash(file: file, .sha256) }
+
+    private static func hash(file: String, _ algorithm: HashAlgorithm) throws -> String {
+        let digest = StreamingDigest(algorithm)
         try FileInput(path: file).forEachChunk { digest.update($0) }
         return hex(digest.finalize())
     }
