@@ -22,6 +22,10 @@ public struct ServiceConfiguration: Sendable {
     /// Where seeding finds party certificates: `<keys>/<suite>/<party-id>.crt.pem`.
     public var keysDirectory = "keys"
     public var checkpointInterval: TimeInterval = 300
+    /// The first administrator's certificate, registered on a first start (as `ebid admin init`).
+    public var administratorCertificate: String?
+    public var administratorId = "admin"
+    public var administratorName: String?
     /// What each e-supervision card level means at this centre.
     public var supervisionPolicy = SupervisionPolicy()
     /// How long the portal keeps a rendered page (seconds; 0: render every request).

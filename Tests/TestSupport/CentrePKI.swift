@@ -26,4 +26,23 @@ public struct CentrePKI {
     public var serveOptions: [String] {
         ["--trust", "\(directory)/ca.crt.pem", "--platform-cert", "\(directory)/platform.crt.pem", "--platform-key", "\(directory)/platform.key.pem"]
     }
+
+    /// Issues a certificate for a party of this centre and writes `<name>.crt.pem` and `<name>.key.pem`;
+    /// `serialNumber` is the credit code or person id. Returns the two paths.
+    @discardableResult
+    public func issue(_ name: String, commonName: String, serialNumber: String?, organization: String? = nil, validFor days: Double = 365,
+                      suite: Suite = .gm) throws -> (certificate: String, key: String) {
+        let key = try PrivateKey.generate(suite == .gm ? .sm2 : .p256)
+        var attributes: [DistinguishedName.Attribute] = [.init("C", "CN")]
+        if let organization { attributes.append(.init("O", organization)) }
+        if let serialNumber { attributes.append(.init("serialNumber", serialNumber)) }
+        attributes.append(.init("CN", commonName))
+        let now = Date()
+        let certificate = try ca.issue(subject: DistinguishedName(attributes), publicKey: key.publicKey, notBefore: now.addingTimeInterval(-3600),
+                                       notAfter: now.addingTimeInterval(days * 86_400), profile: .dualUse)
+        let paths = ("\(directory)/\(name).crt.pem", "\(directory)/\(name).key.pem")
+        _ = FileManager.default.createFile(atPath: paths.0, contents: Data(certificate.pem.utf8))
+        _ = FileManager.default.createFile(atPath: paths.1, contents: Data(try key.pemPKCS8().utf8), attributes: [.posixPermissions: 0o600])
+        return paths
+    }
 }

@@ -85,8 +85,9 @@ public struct IdentityDesk: Sendable {
         let tokenHash = Self.hashToken(token)
         let restrictions = try await environment.store.write { tx in
             // A renewed certificate of a registered organisation joins the registry on first login.
-            if try tx.party(certificateFingerprint: certificate.fingerprint) == nil {
+            if try tx.certificateOwner(fingerprint: certificate.fingerprint) == nil {
                 try tx.addCertificate(certificate, party: party.id, at: now)
+                try PartyRegistry.recordChange(party.id, "party.certificate-add", tx: tx, actor: actor, at: now)
             }
             try tx.insertToken(hash: tokenHash, party: party.id, certificateFingerprint: certificate.fingerprint,
                                issuedAt: now, expiresAt: expiresAt, address: address)
@@ -146,6 +147,10 @@ public struct IdentityDesk: Sendable {
         guard expiresAt > now else {
             throw ServiceError.unauthorized("auth.token-expired", "the bearer token expired at \(iso(expiresAt)): log in again")
         }
+        // Suspending a party ends its sessions; a session that outlived that (a row restored) still stops here.
+        guard party.status == .active else {
+            throw ServiceError.unauthorized("auth.party-suspended", "\(party.name) is \(party.status.rawValue) in the registry: the session has ended")
+        }
         try await checkSessionCertificate(fingerprint, at: now)
         return Identity(party: party, certificateFingerprint: fingerprint, tokenExpiresAt: expiresAt)
     }
@@ -167,19 +172,9 @@ public struct IdentityDesk: Sendable {
         checks.record(fingerprint, generation: generation, until: min(certificate.notAfter, now.addingTimeInterval(60)))
     }
 
-    /// Registers or updates a party and its certificates (admin, or seeding).
+    /// Registers or updates a party and its certificates (admin, or seeding): PartyRegistry.register.
     public func register(_ record: PartyRecord, certificates: [Certificate], actor: Actor) async throws {
-        do { try record.validate() } catch let error as BidCoreError {
-            throw ServiceError.unprocessable("party.invalid", error.reason)
-        }
-        let now = environment.clock.now()
-        struct Payload: Encodable { var record: PartyRecord; var certificates: [String] }
-        let entry = try LedgerEntry(actor: actor, action: "party.register", object: "party/\(record.id)",
-                                    json: Payload(record: record, certificates: certificates.map(\.fingerprint)))
-        try await environment.store.write { tx in
-            try tx.upsertParty(record, certificates: certificates, at: now)
-            try tx.appendLedger(entry, at: now)
-        }
+        _ = try await PartyRegistry(environment).register(.init(party: record, certificates: certificates.map(\.pem)), actor: actor)
     }
 
     static func hashToken(_ token: String) -> String { Hex.encode(StreamingDigest.hash(Array(token.utf8), using: .sha256)) }
@@ -201,14 +196,24 @@ public struct IdentityDesk: Sendable {
     private func registeredParty(for certificate: Certificate) async throws -> Party {
         let fingerprint = certificate.fingerprint
         let serial = certificate.subject.serialNumber
-        let party: Party? = try await environment.store.read { tx in
-            if let party = try tx.party(certificateFingerprint: fingerprint) { return party }
-            if let serial, !serial.isEmpty { return try tx.party(subjectCode: serial) }
-            return nil
+        let found: (Party?, Bool) = try await environment.store.read { tx in
+            if try tx.isCertificateRetired(fingerprint: fingerprint) { return (try tx.party(certificateFingerprint: fingerprint), true) }
+            if let party = try tx.party(certificateFingerprint: fingerprint) { return (party, false) }
+            if let serial, !serial.isEmpty { return (try tx.party(subjectCode: serial), false) }
+            return (nil, false)
         }
-        guard let party else {
+        guard let party = found.0 else {
             throw ServiceError.unauthorized("auth.unknown-party", "no registered party holds this certificate (\(certificate.subject))")
         }
-        return party
+        if found.1 {
+            throw ServiceError.forbidden("auth.certificate-retired", "this certificate of \(party.name) was retired from the registry: log in with its current certificate")
+        }
+        switch party.status {
+        case .active: return party
+        case .pending:
+            throw ServiceError.forbidden("auth.registration-pending", "\(party.name)'s registration waits for an administrator's approval")
+        case .suspended:
+            throw ServiceError.forbidden("auth.party-suspended", "\(party.name) is suspended from the platform: ask the centre's administrators")
+        }
     }
 }

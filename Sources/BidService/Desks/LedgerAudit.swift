@@ -64,6 +64,7 @@ public enum LedgerAudit {
         var hashes: [Int64: String] = [:]
         var bidEvents: [String: [(seq: Int64, at: Date, action: String)]] = [:]
         var creditEvents: [String: (seq: Int64, digest: String)] = [:]
+        var partyEvents: [String: (seq: Int64, digest: String)] = [:]
         var profileEvents: [LedgerEvent] = []
         var supervisionEvents: [LedgerEvent] = []
         var latestEvent: LedgerEvent?
@@ -91,6 +92,7 @@ public enum LedgerAudit {
                         bidEvents[tender, default: []].append((event.seq, event.at, event.action))
                     }
                     if event.object.hasPrefix("credit/") { creditEvents[event.object] = (event.seq, event.payloadDigest) }
+                    if PartyRegistry.actions.contains(event.action) { partyEvents[event.object] = (event.seq, event.payloadDigest) }
                     if event.action == DirectoryProfile.action { profileEvents.append(event) }
                     if event.action.hasPrefix("supervision.") || event.action.hasPrefix("tender.objection") { supervisionEvents.append(event) }
                     if event.at > (latestEvent?.at ?? .distantPast) { latestEvent = event }
@@ -165,6 +167,7 @@ public enum LedgerAudit {
             try checkExternal(evidence, tx: tx, certificates: certificates, hashes: hashes, byHash: byHash, report: &report)
             try checkCredit(tx, events: creditEvents, certificates: certificates, report: &report)
             try checkSupervision(tx, events: supervisionEvents, report: &report)
+            try checkRegistry(tx, events: partyEvents, report: &report)
             for evaluation in try tx.evaluations(phase: nil) {
                 for problem in try EvaluationIntegrity.problems(tx, tender: evaluation.tenderId, platformCertificates: certificates, memberTrust: evidence.memberTrust) {
                     report.problems.append(.init(seq: nil, kind: "evaluation", detail: "tender \(evaluation.tenderId): \(problem)"))
@@ -173,6 +176,30 @@ public enum LedgerAudit {
         }
         report.problems.sort { ($0.seq ?? Int64.max) < ($1.seq ?? Int64.max) }
         return report
+    }
+
+    /// The party registry against the ledger: each party's rows (record, roles, status,
+    /// certificates and their retirement) must be the state its last `party.*` event recorded
+    /// (PartyRegistry), so a role, a certificate or a lifted suspension written from a database
+    /// shell is named; a party whose rows are gone is named by its events.
+    static func checkRegistry(_ tx: SQLiteTransaction, events: [String: (seq: Int64, digest: String)], report: inout Report) throws {
+        var rows = Set<String>()
+        for party in try tx.parties(role: nil, status: nil) {
+            let object = "party/\(party.id)"
+            rows.insert(object)
+            guard let state = try tx.registryState(id: party.id) else { continue }
+            guard let event = events[object] else {
+                report.problems.append(.init(seq: nil, kind: "party", detail: "party \(party.id) is in the registry but no ledger event registered it"))
+                continue
+            }
+            if Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(state))) != event.digest {
+                report.problems.append(.init(seq: event.seq, kind: "party",
+                                             detail: "party \(party.id)'s registry rows (record, roles, status or certificates) are not what its last ledger event recorded: they were altered"))
+            }
+        }
+        for (object, event) in events where !rows.contains(object) {
+            report.problems.append(.init(seq: event.seq, kind: "party-missing", detail: "\(object) was registered but its row is gone"))
+        }
     }
 
     /// E-supervision's cards and statements against the ledger: every card row is the card its

@@ -13,6 +13,9 @@ public struct Party: Sendable, Codable, Equatable {
     public var employerCreditCode: String?
     public var specialties: [String]
     public var roles: Set<PartyRole>
+    /// Active parties log in; a pending self-registration waits for an administrator; a suspended
+    /// party's logins are refused and its sessions ended.
+    public var status: PartyStatus = .active
 
     public init(record: PartyRecord) {
         id = record.id
@@ -29,6 +32,11 @@ public struct Party: Sendable, Codable, Equatable {
 
     /// The code a credit record names this party by: its credit code or person id.
     public var subjectCode: String { creditCode ?? personId ?? id }
+}
+
+/// Where a party stands in the registry.
+public enum PartyStatus: String, Sendable, Codable, CaseIterable {
+    case active, pending, suspended
 }
 
 /// The caller of an authenticated request: the party, the certificate it logged in with, its roles.

@@ -12,6 +12,18 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         let result = try await Seeder.seed(directory: seeds, keysDirectory: configuration.keysDirectory, environment: environment)
         logger.info("seeded \(result.parties) parties, \(result.experts) experts and \(result.creditRecords) credit records from \(seeds)")
     }
+    if let path = configuration.administratorCertificate {
+        let certificate: Certificate
+        do { certificate = try Certificate(file: path) } catch {
+            throw ServiceError(status: 500, code: "config.admin-cert", title: "Configuration error", detail: "cannot read the administrator's certificate \(path)")
+        }
+        let (state, created) = try await PartyRegistry(environment).initialize(administrator: certificate, id: configuration.administratorId,
+                                                                                name: configuration.administratorName)
+        if created { logger.notice("registered the first administrator \(state.record.name) (\(state.record.id))") }
+    } else if configuration.seedDirectory == nil,
+              try await environment.store.read({ try $0.parties(role: .admin, status: .active) }).isEmpty {
+        logger.warning("no administrator is registered: nobody can manage the registry (ebid admin init, or serve --admin-cert)")
+    }
     let pages = PageCache.service(lifetime: configuration.pageCacheSeconds, profile: configuration.profile)
     let routes = buildRouter(environment, clock: clock, pageCache: pages)
     let serviceClock = environment.clock
@@ -101,6 +113,7 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pag
     let routes = RouteTable(router: router, identities: identities, patterns: patterns)
     SystemController(environment: environment, identities: identities, supervision: Supervision(environment), clock: clock).addRoutes(to: routes)
     AuthController(identities: identities).addRoutes(to: routes)
+    PartyController(registry: PartyRegistry(environment)).addRoutes(to: routes)
     let tenderController = TenderController(tenders: TenderDesk(environment))
     tenderController.addRoutes(to: routes)
     tenderController.addObjectionRoutes(to: routes)

@@ -12,11 +12,15 @@ enum Migrations {
         (6, "ledger: events found by hash (the supervisors' views page by the last event shown)", v6),
         (7, "sealed evaluation: the expert pool, each tender's evaluation and its entries (draw record, statements, sheets, report)", v7),
         (8, "the portal's tender list by publication; e-supervision: cards, step statements; objections to the documents; one-time links to the supervisors' pages", v8),
+        (9, "the party registry an operator manages: a party's status (active, pending approval, suspended) and retired certificates; each party's state in the ledger", v9),
     ]
 
     /// Work a migration does beyond its SQL, in the same transaction.
     static let programs: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
         4: { try SQLiteTransaction($0).rebuildCreditSubjectPages() },
+        // The audit compares each party's rows with the state its last ledger event recorded:
+        // parties registered before that state was recorded get it now, once.
+        9: { try SQLiteTransaction($0).recordRegistrySnapshot(at: Date()) },
     ]
 
     /// Work after a migration's transaction has committed (what cannot run inside one).
@@ -507,5 +511,13 @@ enum Migrations {
         expires_at INTEGER NOT NULL,
         used_at INTEGER
     );
+    """
+
+    static let v9 = """
+    ALTER TABLE parties ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'pending', 'suspended'));
+    ALTER TABLE parties ADD COLUMN status_reason TEXT;
+    ALTER TABLE certificates ADD COLUMN retired_at INTEGER;
+    ALTER TABLE certificates ADD COLUMN retired_reason TEXT;
+    CREATE INDEX party_roles_role ON party_roles(role, party_id);
     """
 }

@@ -27,7 +27,7 @@ public final class SQLiteStore: Sendable {
 // MARK: - Parties and certificates
 
 extension SQLiteTransaction {
-    static let partyColumns = "id, kind, name, credit_code, person_id, legal_representative, organization, employer_credit_code, specialties"
+    static let partyColumns = "id, kind, name, credit_code, person_id, legal_representative, organization, employer_credit_code, specialties, status"
 
     func party(_ row: SQLiteConnection.Row) throws -> Party {
         let id = row.text(0)
@@ -40,7 +40,9 @@ extension SQLiteTransaction {
         record.organization = row.optionalText(6)
         record.employerCreditCode = row.optionalText(7)
         record.specialties = specialties
-        return Party(record: record)
+        var party = Party(record: record)
+        party.status = PartyStatus(rawValue: row.text(9)) ?? .suspended
+        return party
     }
 
     public func party(id: String) throws -> Party? {
@@ -95,15 +97,16 @@ extension SQLiteTransaction {
     }
 
     /// Registers (or updates) a party with its roles and certificates.
-    public func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date) throws {
+    /// A new party gets `status`; an existing one keeps its own.
+    public func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date, status: PartyStatus = .active) throws {
         let specialties = try record.specialties.map { String(decoding: try JSONEncoder.ebid.encode($0), as: UTF8.self) }
         try connection.run("""
-            INSERT INTO parties (\(Self.partyColumns), created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO parties (\(Self.partyColumns), created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, credit_code = excluded.credit_code,
               person_id = excluded.person_id, legal_representative = excluded.legal_representative, organization = excluded.organization,
               employer_credit_code = excluded.employer_credit_code, specialties = excluded.specialties
             """, [.text(record.id), .text(record.kind.rawValue), .text(record.name), .string(record.creditCode), .string(record.personId),
-                  .string(record.legalRepresentative), .string(record.organization), .string(record.employerCreditCode), .string(specialties), .time(time)])
+                  .string(record.legalRepresentative), .string(record.organization), .string(record.employerCreditCode), .string(specialties), .text(status.rawValue), .time(time)])
         try connection.run("DELETE FROM party_roles WHERE party_id = ?", [.text(record.id)])
         for role in Set(record.roles) {
             try connection.run("INSERT INTO party_roles (party_id, role) VALUES (?, ?)", [.text(record.id), .text(role.rawValue)])

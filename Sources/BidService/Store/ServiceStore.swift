@@ -14,7 +14,7 @@ public protocol ServiceStore: Sendable {
 
 /// What a transaction can do. State changes that matter append their ledger event through
 /// `appendLedger` in the same transaction.
-public protocol StoreTransaction: CeremonyTransaction, EvaluationTransaction, SupervisionTransaction {
+public protocol StoreTransaction: RegistryTransaction, CeremonyTransaction, EvaluationTransaction, SupervisionTransaction {
     // Parties and certificates
     func party(id: String) throws -> Party?
     func party(reference: String) throws -> Party?
@@ -27,7 +27,7 @@ public protocol StoreTransaction: CeremonyTransaction, EvaluationTransaction, Su
     /// Every registered certificate (the CRL distribution points are read from them).
     func registeredCertificates() throws -> [Certificate]
     func endSessions(certificateFingerprint: String, at time: Date) throws -> Int
-    func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date) throws
+    func upsertParty(_ record: PartyRecord, certificates: [Certificate], at time: Date, status: PartyStatus) throws
     func addCertificate(_ certificate: Certificate, party: String, at time: Date) throws
 
     // Login

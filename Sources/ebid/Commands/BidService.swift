@@ -262,7 +262,7 @@ struct Audit: AsyncParsableCommand {
 }
 
 struct Admin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Administration.", subcommands: [Clock.self, CRL.self, Backup.self, Restore.self])
+    static let configuration = CommandConfiguration(abstract: "Administration.", subcommands: [Init.self, Clock.self, CRL.self, Backup.self, Restore.self])
 
     struct CRL: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "crl", abstract: "Certificate revocation lists in force.", subcommands: [Load.self])

@@ -54,6 +54,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("platform-key"), help: "The platform's signing key.")
     var platformKey: String?
 
+    @Option(name: .customLong("admin-cert"), help: "On a first start: register this certificate's holder as the first administrator (as ebid admin init).")
+    var adminCert: String?
+
+    @Option(name: .customLong("admin-id"), help: "The first administrator's party id (with --admin-cert).")
+    var adminId: String = "admin"
+
+    @Option(name: .customLong("admin-name"), help: "The first administrator's name (with --admin-cert; default: the certificate's CN).")
+    var adminName: String?
+
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between signed ledger checkpoints (default 300; 5 in the demo profile).")
     var checkpointInterval: Double?
 
@@ -98,6 +107,9 @@ struct Serve: AsyncParsableCommand {
             configuration.platformKey = platformKey ?? "\(keys)/gm/platform.key.pem"
             configuration.checkpointInterval = checkpointInterval ?? (profile == .demo ? 5 : 300)
             configuration.maxBidBytes = maxBidBytes
+            configuration.administratorCertificate = adminCert
+            configuration.administratorId = adminId
+            configuration.administratorName = adminName
             guard (0...3600).contains(pageCacheSeconds) else { throw CLIError("--page-cache-seconds must be 0…3600") }
             configuration.pageCacheSeconds = pageCacheSeconds
             guard let reminder = ExactDecimal(reminderDays), let red = ExactDecimal(redAfterDays), reminder >= .zero, red >= .zero, reminder.scale <= 4, red.scale <= 4,

@@ -2,7 +2,7 @@ import BidCore
 import Foundation
 import Hummingbird
 
-/// Health, the platform certificate, ledger checkpoints, the party registry (admin) and, in the
+/// Health, the platform certificate, ledger checkpoints, CRLs and, in the
 /// demo profile only, the demo clock.
 struct SystemController: Sendable {
     let environment: ServiceEnvironment
@@ -36,25 +36,6 @@ struct SystemController: Sendable {
                 throw ServiceError.badRequest(error.code.rawValue, error.reason)
             }
             return try JSONBody.response(try await TrustDesk(environment).load(crl, by: try caller.actor()), status: .created)
-        }
-        routes.add(.get, "/v1/parties/:id", .roles([.admin, .supervisor]), "A registered party") { _, context, _ in
-            let id = try context.parameters.require("id")
-            guard let party = try await environment.store.read({ try $0.party(reference: id) }) else {
-                throw ServiceError.notFound("party.not-found", "no party \(id)")
-            }
-            return try JSONBody.response(IdentityDesk.PartyView(party))
-        }
-        routes.add(.put, "/v1/parties/:id", .roles([.admin]), "Register or update a party with its certificates") { request, context, caller in
-            struct Registration: Decodable { var party: PartyRecord; var certificates: [String] }
-            let body = try await JSONBody.decode(Registration.self, from: request, context: context)
-            guard body.party.id == (try context.parameters.require("id")) else {
-                throw ServiceError.badRequest("party.id-mismatch", "the path and the body name different parties")
-            }
-            let certificates = try body.certificates.map { pem -> Certificate in
-                do { return try Certificate(pem: pem) } catch { throw ServiceError.badRequest("party.certificate-malformed", "a certificate is not PEM") }
-            }
-            try await identities.register(body.party, certificates: certificates, actor: try caller.actor())
-            return try JSONBody.response(IdentityDesk.PartyView(Party(record: body.party)))
         }
         if let clock {
             routes.add(.post, "/v1/demo/clock", .roles([.admin]), "Demo profile only: move the service clock forward") { request, context, caller in
