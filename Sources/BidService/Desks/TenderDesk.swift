@@ -15,30 +15,16 @@ public struct TenderDesk: Sendable {
     /// Creates a draft tender with its opening key(s). The caller must be its tenderer or agency.
     public func createDraft(_ spec: TenderSpec, openingKeys: [OpeningKeyFile], by identity: Identity, role: PartyRole, address: String) async throws -> TenderView {
         let now = environment.clock.now()
-        try validateFields(spec)
-        guard let deadline = spec.bidDeadline else { throw ServiceError.unprocessable("tender.invalid", "bidDeadline is required") }
-        let (tenderer, agency, original, ceremonies) = try await environment.store.read { tx -> (Party?, Party?, Tender?, [Suite: OpeningKeyFile]) in
+        let (tenderer, agency, deadline) = try await checkedDraft(spec, by: identity, at: now)
+        let (original, ceremonies) = try await environment.store.read { tx -> (Tender?, [Suite: OpeningKeyFile]) in
             var ceremonies: [Suite: OpeningKeyFile] = [:]
             for suite in spec.acceptedSuites where !openingKeys.contains(where: { $0.suite == suite }) {
                 ceremonies[suite] = try tx.completedTranscript(tender: spec.id, suite: suite)
             }
-            return (try tx.party(reference: spec.tenderer), try spec.agency.flatMap { try tx.party(reference: $0) },
-                    try spec.retenderOf.flatMap { try tx.tender(id: $0) }, ceremonies)
+            return (try spec.retenderOf.flatMap { try tx.tender(id: $0) }, ceremonies)
         }
         if let retender = spec.retenderOf, original?.status != .failed {
             throw ServiceError.unprocessable("tender.retender-invalid", "\(retender) is not a failed tender (流标): only those are re-tendered")
-        }
-        guard let tenderer, tenderer.roles.contains(.tenderer) else {
-            throw ServiceError.unprocessable("tender.unknown-tenderer", "tenderer \(spec.tenderer) is not a registered tenderer")
-        }
-        if spec.agency != nil {
-            guard let agency, agency.roles.contains(.agency) else {
-                throw ServiceError.unprocessable("tender.unknown-agency", "agency \(spec.agency!) is not a registered agency")
-            }
-            try await checkAgencyNotBanned(agency, at: now)
-        }
-        guard identity.party.id == tenderer.id || identity.party.id == agency?.id else {
-            throw ServiceError.forbidden("tender.not-a-party", "only the tender's tenderer or its agency may publish it")
         }
         let keys = try await checkOpeningKeys(openingKeys, ceremonies: ceremonies, for: spec, at: now)
         let tender = Tender(spec: spec, status: .draft, owner: identity.party.id, tendererParty: tenderer.id, agencyParty: agency?.id,
@@ -64,6 +50,29 @@ public struct TenderDesk: Sendable {
             throw ServiceError.conflict("tender.exists", "a tender with id \(spec.id) exists already")
         }
         return try await view(spec.id, for: identity)
+    }
+
+    /// The checks a draft's tender file passes, at creation and at each edit: its fields, a
+    /// registered tenderer, an agency not banned, the caller one of them.
+    func checkedDraft(_ spec: TenderSpec, by identity: Identity, at now: Date) async throws -> (tenderer: Party, agency: Party?, deadline: Date) {
+        try validateFields(spec)
+        guard let deadline = spec.bidDeadline else { throw ServiceError.unprocessable("tender.invalid", "bidDeadline is required") }
+        let (tenderer, agency) = try await environment.store.read { tx -> (Party?, Party?) in
+            (try tx.party(reference: spec.tenderer), try spec.agency.flatMap { try tx.party(reference: $0) })
+        }
+        guard let tenderer, tenderer.roles.contains(.tenderer) else {
+            throw ServiceError.unprocessable("tender.unknown-tenderer", "tenderer \(spec.tenderer) is not a registered tenderer")
+        }
+        if spec.agency != nil {
+            guard let agency, agency.roles.contains(.agency) else {
+                throw ServiceError.unprocessable("tender.unknown-agency", "agency \(spec.agency!) is not a registered agency")
+            }
+            try await checkAgencyNotBanned(agency, at: now)
+        }
+        guard identity.party.id == tenderer.id || identity.party.id == agency?.id else {
+            throw ServiceError.forbidden("tender.not-a-party", "only the tender's tenderer or its agency may publish it")
+        }
+        return (tenderer, agency, deadline)
     }
 
     /// A tender cannot name an agency that a decision bans from agency work (Law art. 50).

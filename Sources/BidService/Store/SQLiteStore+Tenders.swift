@@ -49,6 +49,31 @@ extension SQLiteTransaction {
                            [.time(time), .text(id)]) == 1
     }
 
+    /// Replaces a draft's tender file; false when it is not (or no longer) a draft.
+    public func updateDraft(_ spec: TenderSpec, tenderer: String, agency: String?, deadline: Date) throws -> Bool {
+        try connection.run("""
+            UPDATE tenders SET section = ?, title = ?, tenderer_party = ?, agency_party = ?, deadline = ?, spec = ?, version = version + 1
+            WHERE id = ? AND status = 'draft'
+            """, [.text(spec.section), .text(spec.title), .text(tenderer), .string(agency), .time(deadline),
+                  .text(String(decoding: try JSONEncoder.ebid.encode(spec), as: UTF8.self)), .text(spec.id)]) == 1
+    }
+
+    /// Deletes a draft with its documents and opening keys (its key uses too: a key that never
+    /// sealed a bid may serve the tender made again); false when it is not a draft.
+    public func deleteDraft(id: String) throws -> Bool {
+        guard try connection.queryOne("SELECT status FROM tenders WHERE id = ?", [.text(id)], { $0.text(0) }) == TenderStatus.draft.rawValue else { return false }
+        try connection.run("DELETE FROM documents WHERE tender_id = ?", [.text(id)])
+        try connection.run("DELETE FROM opening_keys WHERE tender_id = ?", [.text(id)])
+        try connection.run("DELETE FROM opening_key_uses WHERE tender_id = ?", [.text(id)])
+        try connection.run("DELETE FROM amendments WHERE tender_id = ?", [.text(id)])
+        return try connection.run("DELETE FROM tenders WHERE id = ? AND status = 'draft'", [.text(id)]) == 1
+    }
+
+    public func deleteDraftAmendment(tender id: String, number: Int) throws {
+        try connection.run("DELETE FROM documents WHERE tender_id = ? AND amendment = ?", [.text(id), .integer(Int64(number))])
+        try connection.run("DELETE FROM amendments WHERE tender_id = ? AND number = ? AND status = 'draft'", [.text(id), .integer(Int64(number))])
+    }
+
     public func setDeadline(tender id: String, to deadline: Date) throws {
         try connection.run("UPDATE tenders SET deadline = ?, version = version + 1 WHERE id = ?", [.time(deadline), .text(id)])
     }

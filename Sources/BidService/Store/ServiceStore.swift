@@ -45,6 +45,9 @@ public protocol StoreTransaction: RegistryTransaction, CeremonyTransaction, Eval
     func insertTender(_ tender: Tender) throws
     func publishTender(id: String, at time: Date) throws -> Bool
     func setDeadline(tender id: String, to deadline: Date) throws
+    func updateDraft(_ spec: TenderSpec, tenderer: String, agency: String?, deadline: Date) throws -> Bool
+    func deleteDraft(id: String) throws -> Bool
+    func deleteDraftAmendment(tender id: String, number: Int) throws
     func insertOpeningKey(tender id: String, key: TenderOpeningKey) throws
     func openingKeys(tender id: String) throws -> [TenderOpeningKey]
     func insertDocument(tender id: String, _ document: TenderDocument) throws

@@ -6,7 +6,7 @@ import Foundation
 struct Tender: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish and read tenders (招标公告).",
-        subcommands: [Publish.self, Show.self, List.self, Amend.self, Download.self]
+        subcommands: [Publish.self, Show.self, List.self, Amend.self, Download.self, TenderDraft.self, TenderAmendment.self]
     )
 }
 
@@ -43,8 +43,12 @@ extension Tender {
                 do {
                     view = try await api.send("POST", "/v1/tenders", json: Create(spec: spec, openingKeys: keys))
                 } catch let problem as ServiceProblem where problem.code == "tender.exists" {
-                    view = try await api.get("/v1/tenders/\(EBidClient.pathComponent(spec.id))")
-                    guard view.status == .draft else { throw CLIError("tender \(spec.id) is published already") }
+                    let existing: TenderView = try await api.get("/v1/tenders/\(EBidClient.pathComponent(spec.id))")
+                    guard existing.status == .draft else { throw CLIError("tender \(spec.id) is published already: change it with ebid tender amend") }
+                    // A draft left by an earlier attempt takes this file and these flags (a new deadline among them).
+                    struct Edit: Encodable { var spec: TenderSpec }
+                    view = try await api.send("PUT", "/v1/tenders/\(EBidClient.pathComponent(spec.id))", json: Edit(spec: spec))
+                    print("tender \(spec.id): the draft left by an earlier attempt is updated from \(file)\(deadline == nil ? "" : " and --deadline") (its opening keys and documents kept)")
                 }
                 let have = Set(view.documents.map(\.name))
                 for path in documents {
@@ -139,7 +143,13 @@ extension Tender {
                     let _: Created = try await api.upload("PUT", "/v1/tenders/\(EBidClient.pathComponent(tender))/amendments/\(amendment.number)/documents/\(EBidClient.pathComponent(name))",
                                                           file: path, contentType: contentType(for: path))
                 }
-                let view: TenderView = try await api.send("POST", "/v1/tenders/\(EBidClient.pathComponent(tender))/amendments/\(amendment.number)/publish")
+                let view: TenderView
+                do {
+                    view = try await api.send("POST", "/v1/tenders/\(EBidClient.pathComponent(tender))/amendments/\(amendment.number)/publish")
+                } catch {
+                    printError("note: amendment \(amendment.number) stays a draft: publish it with ebid tender amendment publish --tender \(tender) --number \(amendment.number) [--new-deadline …], or discard it with ebid tender amendment discard --tender \(tender) --number \(amendment.number)")
+                    throw error
+                }
                 print("amendment \(amendment.number) published; the deadline is \(displayTime(view.deadline))")
             }
         }

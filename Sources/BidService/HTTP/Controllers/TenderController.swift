@@ -36,6 +36,20 @@ struct TenderController: Sendable {
         routes.add(.get, "/v1/tenders/:id", .anyone, "A published tender (drafts: their owner only)") { _, context, caller in
             try JSONBody.response(try await tenders.view(try context.parameters.require("id"), for: caller.identity))
         }
+        routes.add(.put, "/v1/tenders/:id", Self.publishers, "Edit a draft: replace its tender file {spec} (owner; opening keys and documents kept)") { request, context, caller in
+            let (identity, role) = try caller.required
+            struct Edit: Decodable { var spec: TenderSpec }
+            let body = try await JSONBody.decode(Edit.self, from: request, context: context)
+            guard body.spec.id == (try context.parameters.require("id")) else {
+                throw ServiceError.badRequest("tender.id-mismatch", "the path and the tender file name different tenders")
+            }
+            return try JSONBody.response(try await tenders.editDraft(body.spec, by: identity, role: role, address: caller.address))
+        }
+        routes.add(.delete, "/v1/tenders/:id", Self.publishers, "Discard a draft (owner); its id may be used again") { _, context, caller in
+            let (identity, role) = try caller.required
+            try await tenders.discardDraft(try context.parameters.require("id"), by: identity, role: role, address: caller.address)
+            return Response(status: .noContent)
+        }
         routes.add(.put, "/v1/tenders/:id/documents/:name", Self.publishers, "Add a document to a draft tender (streamed body)") { request, context, caller in
             let (identity, role) = try caller.required
             let document = try await tenders.addDocument(tender: try context.parameters.require("id"), name: try documentName(context), contentType: request.headers[.contentType] ?? "",
@@ -75,6 +89,11 @@ struct TenderController: Sendable {
                                                          name: try documentName(context), contentType: request.headers[.contentType] ?? "",
                                                          body: request.body, by: identity, role: role, address: caller.address)
             return try JSONBody.response(DocumentCreated(document), status: .created)
+        }
+        routes.add(.delete, "/v1/tenders/:id/amendments/:number", Self.publishers, "Discard a draft amendment and its documents (owner)") { _, context, caller in
+            let (identity, role) = try caller.required
+            return try JSONBody.response(try await tenders.discardAmendment(tender: try context.parameters.require("id"), number: try amendmentNumber(context),
+                                                                            by: identity, role: role, address: caller.address))
         }
         routes.add(.post, "/v1/tenders/:id/amendments/:number/publish", Self.publishers, "Publish an amendment, optionally with {newDeadline} (Law art. 23 checked)") { request, context, caller in
             let (identity, role) = try caller.required
