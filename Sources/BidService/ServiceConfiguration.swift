@@ -36,6 +36,11 @@ public struct ServiceConfiguration: Sendable {
     public var connectionLimits = ConnectionLimits()
     /// Accept opening keys made on one machine (`ebid opening keygen`) outside the demo profile.
     public var allowDealerKeys = false
+    /// The metrics listener (`GET /metrics`, Prometheus text format); nil: none. Keep it on loopback
+    /// or a monitoring network: the figures are aggregate, but not for the public.
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort: Int?
+    public var onMetricsListening: @Sendable (String, Int) -> Void = { _, _ in }
     /// Called with the bound port once the server listens (port 0 picks a free one).
     public var onListening: @Sendable (String, Int) -> Void = { _, _ in }
 

@@ -37,12 +37,15 @@ public struct BidDesk: Sendable {
         }
         let headerCheck = Self.headerCheck(tender: tender, keys: keys, party: party, fingerprints: fingerprints)
         let session = try UploadSession(blobs: environment.store.blobs, trust: environment.trust, at: now, headerCheck: headerCheck)
+        ServiceMetrics.uploadStarted()
+        defer { ServiceMetrics.uploadEnded() }
         let verified: VerifiedSealedBid
         do {
             // One batch is verified while the next arrives: network and crypto overlap.
             var inFlight: Task<Void, Error>?
             do {
                 try await forEachBatch(of: body, limit: limit, what: "the sealed bid", batchBytes: 1 << 20) { batch, _ in
+                    ServiceMetrics.received(bytes: batch.value.reduce(0) { $0 + $1.readableBytes })
                     try await inFlight?.value
                     inFlight = Task { try await session.feed(batch) }
                 }

@@ -6,6 +6,8 @@ import NIOCore
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public let clientAddress: String
+    /// Who made the request, once the route table knows (the request log).
+    public let annotations = RequestAnnotations()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

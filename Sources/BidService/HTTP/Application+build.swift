@@ -36,6 +36,10 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
         onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
         logger: logger
     )
+    if let port = configuration.metricsPort {
+        app.addServices(metricsApplication(host: configuration.metricsHost, port: port, environment: environment, pages: pages, logger: logger,
+                                           onListening: configuration.onMetricsListening))
+    }
     // First: stopped last, once nothing writes any more.
     if let sqlite = environment.store as? SQLiteStore { app.addServices(StoreCloseService(store: sqlite, logger: logger)) }
     app.addServices(SupervisionService(supervision: ESupervision(environment), interval: configuration.profile == .demo ? 1 : 30, logger: logger),
@@ -108,6 +112,7 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
 func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pageCache: PageCache = PageCache(lifetime: 0)) -> RouteTable {
     let router = Router(context: AppRequestContext.self)
     let patterns = RoutePatterns()
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ProblemMiddleware(profile: environment.profile, routes: patterns, faults: environment.faults))
     let identities = IdentityDesk(environment)
     let routes = RouteTable(router: router, identities: identities, patterns: patterns)

@@ -83,6 +83,7 @@ final class RouteTable: @unchecked Sendable {
             } catch let error as ServiceError where page != nil {
                 return page!(error)
             }
+            context.annotations.record(caller)
             return try await handler(request, context, caller)
         }
     }

@@ -17,6 +17,10 @@ public protocol RegistryTransaction {
     func endSessions(party: String, at time: Date) throws -> Int
     /// The party's rows as one value (what its ledger events record).
     func registryState(id: String) throws -> RegistryState?
+    /// Parties by status (the metrics).
+    func partyCounts() throws -> [String: Int]
+    /// Openings by status (the metrics).
+    func openingCounts() throws -> [String: Int]
 }
 
 /// A party's registry rows as one value: the payload of every `party.*` ledger event, so the
@@ -101,6 +105,14 @@ extension SQLiteTransaction: RegistryTransaction {
         record.specialties = party.specialties.isEmpty ? nil : party.specialties
         return RegistryState(record: record, status: PartyStatus(rawValue: row.0) ?? .suspended, statusReason: row.1,
                              certificates: try certificateEntries(party: id))
+    }
+
+    public func partyCounts() throws -> [String: Int] {
+        Dictionary(try connection.query("SELECT status, count(*) FROM parties GROUP BY status") { ($0.text(0), $0.int(1)) }, uniquingKeysWith: +)
+    }
+
+    public func openingCounts() throws -> [String: Int] {
+        Dictionary(try connection.query("SELECT status, count(*) FROM openings GROUP BY status") { ($0.text(0), $0.int(1)) }, uniquingKeysWith: +)
     }
 
     /// Migration 9: the state of every party registered before the ledger recorded it.

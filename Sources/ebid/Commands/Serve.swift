@@ -2,6 +2,7 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import Logging
 
 extension PolicyProfile: ExpressibleByArgument {}
 
@@ -16,6 +17,9 @@ struct Serve: AsyncParsableCommand {
         with: starting it with another is refused.
         """
     )
+
+    @Option(help: "A configuration file (JSON): {\"data\": …, \"trust\": [\"ca.pem\"], \"require-crl\": true, …}, keys named as the options; options given on the command line win.")
+    var config: String?
 
     @Option(help: "Data directory (SQLite database, blobs).")
     var data: String = "./data"
@@ -54,6 +58,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("platform-key"), help: "The platform's signing key.")
     var platformKey: String?
 
+    @Option(name: .customLong("metrics-port"), help: "Serve GET /metrics (Prometheus text format) on this port (0: any free port); none by default.")
+    var metricsPort: Int?
+
+    @Option(name: .customLong("metrics-host"), help: "Address of the metrics listener: keep it on loopback or the monitoring network.")
+    var metricsHost: String = "127.0.0.1"
+
+    @Option(name: .customLong("log-format"), help: "text (one line per event) or json (JSON lines, for a log shipper).")
+    var logFormat: LogFormat = .text
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info (a line per request), notice, warning, error or critical.")
+    var logLevel: String = "info"
+
     @Option(name: .customLong("admin-cert"), help: "On a first start: register this certificate's holder as the first administrator (as ebid admin init).")
     var adminCert: String?
 
@@ -90,7 +106,34 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("min-body-rate"), help: "Bytes per second a request body must at least arrive at while the service waits for it.")
     var minBodyRate: Int = 1024
 
+    enum LogFormat: String, ExpressibleByArgument { case text, json }
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level is trace, debug, info, notice, warning, error or critical") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port is 0…65535") }
+        if metricsPort != nil, metricsPort == port, port != 0 { throw ValidationError("--metrics-port must differ from --port") }
+    }
+
     func run() async throws {
+        if let config {
+            // The file's options first, the command line's after them: a single-valued option given
+            // on the command line wins; a repeatable one given there replaces the file's list.
+            var merged: Serve
+            do {
+                let given = Array(CommandLine.arguments.drop { $0 != "serve" }.dropFirst())
+                merged = try Serve.parse(try Self.configurationArguments(file: config, overriddenBy: given) + Self.removingConfig(given))
+            } catch let error as CLIError {
+                printError("error: \(error.message)")
+                throw ExitCode.failure
+            }
+            merged.config = nil
+            return try await merged.run()
+        }
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = logFormat == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
         try await reportingErrors {
             var configuration = ServiceConfiguration()
             configuration.dataDirectory = data
@@ -137,8 +180,55 @@ struct Serve: AsyncParsableCommand {
                 // Tests and scripts read the bound port from this line: write it unbuffered.
                 FileHandle.standardOutput.write(Data("ebid listening on http://\(host):\(port) (profile \(profileName), data \(dataDirectory))\n".utf8))
             }
+            configuration.metricsHost = metricsHost
+            configuration.metricsPort = metricsPort
+            configuration.onMetricsListening = { host, port in
+                FileHandle.standardOutput.write(Data("ebid metrics on http://\(host):\(port)/metrics\n".utf8))
+            }
             let app = try await buildApplication(configuration)
             try await app.runService()
         }
+    }
+
+    /// `--config FILE` as arguments: `"key": value` → `--key value`, `true` → `--key`, a list → the
+    /// option repeated. Keys the command line also gives are left out.
+    static func configurationArguments(file: String, overriddenBy given: [String]) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read the configuration file \(file)") }
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            throw CLIError("\(file) is not a JSON object of options ({\"data\": \"/var/lib/ebid\", \"port\": 8080, …})")
+        }
+        let onCommandLine = Set(given.filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2).split(separator: "=").first ?? "") })
+        var arguments: [String] = []
+        for key in object.keys.sorted() where !onCommandLine.contains(key) {
+            guard key != "config" else { throw CLIError("\(file): a configuration file cannot name another (config)") }
+            func text(_ value: JSONValue) throws -> String {
+                switch value {
+                case .string(let string): return string
+                case .number(let number): return number
+                default: throw CLIError("\(file): \(key) must be a string, a number, true, or a list of strings")
+                }
+            }
+            switch object[key]! {
+            case .bool(let flag):
+                if flag { arguments.append("--\(key)") }
+            case .array(let list):
+                for item in list { arguments += ["--\(key)", try text(item)] }
+            case let value:
+                arguments += ["--\(key)", try text(value)]
+            }
+        }
+        return arguments
+    }
+
+    static func removingConfig(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var skip = false
+        for argument in arguments {
+            if skip { skip = false; continue }
+            if argument == "--config" { skip = true; continue }
+            if argument.hasPrefix("--config=") { continue }
+            result.append(argument)
+        }
+        return result
     }
 }
