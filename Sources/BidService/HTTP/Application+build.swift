@@ -2,6 +2,7 @@ import BidCore
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// Builds the service from its configuration: storage, trust, the platform key, the desks, the
@@ -127,11 +128,19 @@ func buildRouter(_ environment: ServiceEnvironment, clock: AdjustableClock?, pag
     CeremonyController(ceremonies: KeyCeremonyDesk(environment)).addRoutes(to: routes)
     CreditController(register: CreditRegister(environment), supervision: Supervision(environment)).addRoutes(to: routes)
     EvaluationController(experts: ExpertRegistry(environment), room: EvaluationRoom(environment)).addRoutes(to: routes)
+    // Made once every route is registered (pages and this one included), at the end below.
+    let openAPI = NIOLockedValueBox<Data?>(nil)
+    routes.add(.get, "/v1/openapi.json", .anyone, "This API as an OpenAPI 3.1 document, generated from the route table") { _, _, _ in
+        guard let data = openAPI.withLockedValue({ $0 }) else { throw ServiceError(status: 503, code: "openapi.not-ready", title: "Not ready", detail: "the service is starting") }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
     let renderer = PageRenderer(profile: environment.profile)
     let esupervision = ESupervision(environment)
     PortalController(portal: PortalDesk(environment), credit: CreditRegister(environment), efficiency: { try await esupervision.efficiency().summary },
                      renderer: renderer, cache: pageCache, clock: environment.clock).addRoutes(to: routes)
     SupervisionController(supervision: esupervision, identities: identities, renderer: renderer, clock: environment.clock).addRoutes(to: routes)
     OpenDataController(openData: OpenData(environment)).addRoutes(to: routes)
+    let document = try? OpenAPIDocument.encoded(routes.specs, profile: environment.profile)
+    openAPI.withLockedValue { $0 = document }
     return routes
 }

@@ -8,8 +8,40 @@ struct Dev: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Developer tools: data and in-process timings for benchmarks.",
         shouldDisplay: false,
-        subcommands: [Populate.self, PopulateTenders.self, QueryCost.self, BenchEvaluation.self]
+        subcommands: [Populate.self, PopulateTenders.self, QueryCost.self, BenchEvaluation.self, OpenAPI.self]
     )
+
+    struct OpenAPI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "openapi",
+            abstract: "Write the API's OpenAPI 3.1 document (docs/openapi.json), generated from the route table of a demo-profile service.",
+            discussion: "OpenAPITests fails when docs/openapi.json differs from what this writes: run `swift run ebid dev openapi --out docs/openapi.json`."
+        )
+
+        @Option(help: "Where to write it (default: standard output).") var out: String?
+        @Option(help: "The demo PKI directory.") var keys: String = "keys"
+
+        func run() async throws {
+            try await reportingErrors {
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ebid-openapi-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: scratch) }
+                var configuration = ServiceConfiguration()
+                configuration.dataDirectory = scratch
+                configuration.profile = .demo
+                configuration.keysDirectory = keys
+                configuration.platformCertificate = "\(keys)/gm/platform.crt.pem"
+                configuration.platformKey = "\(keys)/gm/platform.key.pem"
+                configuration.applyDemoDefaults()
+                let data = try OpenAPIDocument.generate(configuration)
+                if let out {
+                    try data.write(to: URL(fileURLWithPath: out))
+                    printError("wrote \(out)")
+                } else {
+                    FileHandle.standardOutput.write(data)
+                }
+            }
+        }
+    }
 
     struct Populate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
