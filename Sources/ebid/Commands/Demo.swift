@@ -23,7 +23,10 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Suite to demonstrate: GM, NIST, or both (default).")
     var suite: String = "both"
 
-    @Option(help: "Directory for the files the demo makes (default: a new temporary directory).")
+    @Flag(help: "Keep the temporary directory of the demo's files (with --work they are always kept).")
+    var keep = false
+
+    @Option(help: "Directory for the files the demo makes (default: a new temporary directory, removed at the end unless --keep).")
     var work: String?
 
     @Flag(name: .customLong("skip-service"), help: "Only the sealed-bid walk-through, without the embedded service.")
@@ -55,6 +58,7 @@ struct Demo: AsyncParsableCommand {
             }
             let workDirectory = work ?? FileManager.default.temporaryDirectory.appendingPathComponent("ebid-demo-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+            print("The demo writes its files (keys, bids, receipts, its data directory) into \(workDirectory).")
             var failures = 0
             for suite in suites {
                 let demo = try SealedBidDemo(root: root, suite: suite, work: "\(workDirectory)/\(suite.rawValue.lowercased())")
@@ -67,7 +71,12 @@ struct Demo: AsyncParsableCommand {
                 failures += try await demo.run()
             }
             print("")
-            print("Files made by the demo are in \(workDirectory).")
+            if work == nil, !keep, failures == 0 {
+                try? FileManager.default.removeItem(atPath: workDirectory)
+                print("The demo's files (keys, bids, receipts, its data directory) were in \(workDirectory), now removed: --keep keeps them, --work DIR puts them there.")
+            } else {
+                print("Files made by the demo are in \(workDirectory).")
+            }
             guard failures == 0 else { throw CLIError("\(failures) demo step(s) did not turn out as expected") }
             print("Every step turned out as it should.")
         }
