@@ -80,6 +80,7 @@ struct RouteAccessTests {
         "POST /v1/parties/:id/certificates": .roles([.admin]),
         "POST /v1/parties/:id/certificates/:fingerprint/retire": .roles([.admin]),
         "POST /v1/registrations": .anyone,
+        "GET /v1/openapi.json": .anyone,
         "POST /v1/demo/clock": .roles([.admin]),
         "GET /v1/tenders": .anyone,
         "POST /v1/tenders": .roles([.tenderer, .agency]),

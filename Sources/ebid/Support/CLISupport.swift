@@ -145,6 +145,11 @@ struct ClientOptions: ParsableArguments {
     }
 }
 
+/// `--json`, as every command that prints a result takes it.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON.") var json = false
+}
+
 extension Suite: ExpressibleByArgument {
     public init?(argument: String) { self.init(caseInsensitive: argument) }
 }

@@ -14,7 +14,8 @@ extension Draw {
         @OptionGroup var options: EvalOptions
         @Option(help: "The member to replace.") var expert: String
         @Option(help: "declined, absent, unreachable or conflict-found.") var reason: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

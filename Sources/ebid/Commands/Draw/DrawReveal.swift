@@ -12,7 +12,8 @@ extension Draw {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "The file `ebid draw commit` wrote.") var secret: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

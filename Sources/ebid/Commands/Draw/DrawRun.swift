@@ -21,7 +21,8 @@ extension Draw {
         @OptionGroup var options: EvalOptions
         @Option(name: .customLong("representative"), help: "A tenderer's representative to seat (its staff with the expert role); repeat as the committee defines.")
         var representatives: [String] = []
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -13,7 +13,8 @@ extension Draw {
         @OptionGroup var options: EvalOptions
         @Option(help: "Save the draw record (JSON).") var out: String?
         @Flag(help: "Print only the current members' ids, one per line.") var members = false
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

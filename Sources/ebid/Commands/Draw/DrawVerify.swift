@@ -19,8 +19,8 @@ extension Draw {
         @Option(name: .customLong("in"), help: "The draw record (JSON).")
         var input: String
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -33,8 +33,8 @@ extension Eval {
         @Flag(help: "Show bid cleaning (清标) of the priced bills, once names are shown.")
         var cleaning = false
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -43,8 +43,8 @@ extension Eval {
         @Option(help: "Unbalanced unit price threshold, percent (default: 15, or the rubric's).")
         var unbalanced: String = "15"
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

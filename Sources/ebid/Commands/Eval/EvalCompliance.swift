@@ -20,8 +20,8 @@ extension Eval {
         @Option(help: "CODE=REASON; repeat for several.")
         var reject: [String] = []
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

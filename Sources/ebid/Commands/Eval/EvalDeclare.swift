@@ -23,8 +23,8 @@ extension Eval {
         @Option(help: "What you declare, or why you recuse.")
         var text: String = "本人与本项目投标人不存在利害关系，承诺客观公正评标。"
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

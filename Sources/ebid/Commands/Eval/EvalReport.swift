@@ -24,7 +24,8 @@ extension Eval {
         @Flag(help: "Close the signing (host).") var finalize = false
         @Option(help: "Save the signed report (JSON with document and signature).") var out: String?
         @Option(name: .customLong("platform-cert"), help: "Check the platform's signature.") var platformCert: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -17,7 +17,8 @@ extension Eval {
         @Option(help: "Criterion id.") var criterion: String
         @Option(help: "The new score.") var score: String
         @Option(help: "Why.") var reason: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -12,8 +12,8 @@ extension Eval {
 
         @OptionGroup var options: EvalOptions
 
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -12,7 +12,8 @@ extension Expert {
 
         @OptionGroup var client: ClientOptions
         @Option(help: "The expert's profile (JSON).") var file: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -7,7 +7,8 @@ extension Expert {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "The expert pool with each expert's status (supervisors).")
 
         @OptionGroup var client: ClientOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

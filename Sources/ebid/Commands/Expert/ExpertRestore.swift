@@ -9,7 +9,8 @@ extension Expert {
         @OptionGroup var client: ClientOptions
         @Option(help: "Expert id.") var id: String
         @Option(help: "Why.") var reason: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors { try await changeExpertStatus(client, id: id, action: "restore", reason: reason, json: json, done: "is active again") }

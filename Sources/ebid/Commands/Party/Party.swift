@@ -29,11 +29,6 @@ struct PartyCommand: AsyncParsableCommand {
     )
 }
 
-/// `--json`, as every command that prints a result takes it.
-struct OutputOptions: ParsableArguments {
-    @Flag(help: "Print JSON.") var json = false
-}
-
 /// A party record as the registry commands print it.
 func printParty(_ state: RegistryState, json: Bool, heading: String? = nil) throws {
     if json { return try printJSON(state) }

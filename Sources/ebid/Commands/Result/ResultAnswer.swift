@@ -9,7 +9,8 @@ extension ResultCommand {
         @OptionGroup var options: EvalOptions
         @Option(help: "Objection number.") var number: Int
         @Option(help: "The answer.") var text: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -8,7 +8,8 @@ extension ResultCommand {
 
         @OptionGroup var options: EvalOptions
         @Option(help: "The objection.") var text: String
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

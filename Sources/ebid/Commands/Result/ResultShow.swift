@@ -15,7 +15,8 @@ extension ResultCommand {
         @Option(help: "Tender id.") var tender: String
         @Option(name: .customLong("platform-cert"), help: "Check the signatures with the platform certificate.") var platformCert: String?
         @Option(name: .customLong("draw-out"), help: "Save the draw record (after the award).") var drawOut: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

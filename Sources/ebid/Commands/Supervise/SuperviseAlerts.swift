@@ -10,7 +10,8 @@ extension Supervise {
         @Flag(help: "Only the cards not yet closed.") var open = false
         @Option(help: "Only this tender's cards.") var tender: String?
         @Option(help: "At most this many (1…1000).") var limit = 200
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -8,7 +8,8 @@ extension Supervise {
                                                         abstract: "Efficiency figures (效能评估): on-time share, delays and cards per centre, party and step (supervisors).")
 
         @OptionGroup var client: ClientOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

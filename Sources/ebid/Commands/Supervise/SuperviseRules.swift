@@ -7,7 +7,8 @@ extension Supervise {
         static let configuration = CommandConfiguration(commandName: "rules", abstract: "The time limits e-supervision watches, with their articles.")
 
         @Option(help: "The ebid service (without it: the rules this ebid knows).") var server: String?
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var output: OutputOptions
+        var json: Bool { output.json }
 
         func run() async throws {
             try await reportingErrors {

@@ -2,9 +2,7 @@ import ArgumentParser
 import BidCore
 import Foundation
 
-struct Auth: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Log in (certificate challenge-response).", subcommands: [Token.self])
-
+extension Auth {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Log in and print a bearer token, for scripts (curl -H \"Authorization: Bearer $(ebid auth token …)\").",

@@ -2,13 +2,6 @@ import ArgumentParser
 import BidCore
 import Foundation
 
-struct Opening: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "The tender's opening key (开标密钥) and the opening.",
-        subcommands: [CeremonyGroup.self, Keygen.self, Start.self, Status.self, Share.self, Close.self, Record.self, Signals.self, Objections.self, Answer.self]
-    )
-}
-
 extension Opening {
     struct Keygen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

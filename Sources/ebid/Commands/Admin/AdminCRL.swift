@@ -1,0 +1,10 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+extension Admin {
+    struct CRL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "crl", abstract: "Certificate revocation lists in force.", subcommands: [Load.self])
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+struct ReceiptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "receipt", abstract: "Check receipts offline.", subcommands: [Verify.self])
+}

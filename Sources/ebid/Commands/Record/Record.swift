@@ -1,0 +1,8 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "record", abstract: "Check signed records offline.", subcommands: [Verify.self])
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+import BidCore
+import BidService
+import Foundation
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(String(decoding: try JSONEncoder.ebidPretty.encode(value), as: UTF8.self))
+}
