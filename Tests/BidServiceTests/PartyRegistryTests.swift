@@ -74,7 +74,19 @@ struct PartyRegistryTests {
         do {
             _ = try await registry.register(.init(party: thief, certificates: [bidderCertificate.pem]), actor: actor, create: true)
             Issue.record("a certificate of bidder-01 was registered to another party")
-        } catch let error as ServiceError { #expect(error.code == "party.certificate-taken") }
+        } catch let error as ServiceError { #expect(error.code == "party.certificate-mismatch", "a certificate serves the party its serialNumber names") }
+        // Nor can an administrator give bidder-02 a certificate of bidder-01's (a key it might hold).
+        do {
+            _ = try await registry.addCertificate("bidder-02", pem: bidderCertificate.pem, actor: actor)
+            Issue.record("bidder-01's certificate was added to bidder-02")
+        } catch let error as ServiceError { #expect(error.code == "party.certificate-mismatch") }
+        // Nor change a party's credit code (its credit decisions name it).
+        var bidder = try await registry.entry("bidder-02").record
+        bidder.creditCode = try UnifiedSocialCreditCode.make(division: "350100", organizationBody: "11223344").value
+        do {
+            _ = try await registry.register(.init(party: bidder, certificates: []), actor: actor)
+            Issue.record("a party's credit code was changed")
+        } catch let error as ServiceError { #expect(error.code == "party.identity-fixed") }
         #expect(try await fixture.store.read { try $0.party(id: "thief") } == nil)
     }
 
@@ -84,6 +96,12 @@ struct PartyRegistryTests {
         #expect(try fixture.audit().problems.isEmpty)
         try fixture.store.database.writeNow { tx in try tx.setPartyStatus("bidder-02", .suspended, reason: "shell") }
         #expect(try fixture.audit().problems.map(\.kind) == ["party"])
+        // No change builds on the altered rows (it would record them as legitimate and hide them from the audit).
+        do {
+            _ = try await PartyRegistry(fixture.environment).setStatus("bidder-02", suspended: false, reason: "restore", actor: try await Self.admin(fixture))
+            Issue.record("a change was recorded on top of altered rows")
+        } catch let error as ServiceError { #expect(error.code == "party.registry-altered") }
+        #expect(try fixture.audit().problems.map(\.kind) == ["party"], "the refused change recorded nothing")
         try fixture.store.database.writeNow { tx in try tx.setPartyStatus("bidder-02", .active, reason: nil) }
         #expect(try fixture.audit().problems.isEmpty, "restoring the rows exactly restores the audit")
         // A party added from a shell, with no event.

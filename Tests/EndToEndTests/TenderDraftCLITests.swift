@@ -81,6 +81,10 @@ struct TenderDraftCLITests {
         let gone = try ebid(["tender", "draft", "discard", "FZGC-2026-0099"] + agency)
         #expect(gone.status == 0 && gone.text.contains("discarded"), "\(gone.stderr)")
         #expect(try ebid(["tender", "draft", "show", "FZGC-2026-0099"] + agency).status != 0)
+        // The discarded draft's keys stay used (one key, one tender, for ever): the id takes new ones.
+        let reused = try ebid(secondPublish + ["--deadline", "+300s"])
+        #expect(reused.status != 0 && reused.stderr.contains("tender.opening-key-reused"), "\(reused.stderr)")
+        try CLI.keygen(in: dir, tender: "FZGC-2026-0099")
         let remade = try ebid(secondPublish + ["--deadline", "+300s"])
         #expect(remade.status == 0 && !remade.text.contains("is updated from"), "\(remade.text) \(remade.stderr)")
 

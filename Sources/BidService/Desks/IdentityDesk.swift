@@ -85,7 +85,12 @@ public struct IdentityDesk: Sendable {
         let tokenHash = Self.hashToken(token)
         let restrictions = try await environment.store.write { tx in
             // A renewed certificate of a registered organisation joins the registry on first login.
+            // The party may have been suspended, or this certificate retired, since the challenge.
+            guard let current = try tx.party(id: party.id), current.status == .active, try !tx.isCertificateRetired(fingerprint: certificate.fingerprint) else {
+                throw ServiceError.forbidden("auth.party-suspended", "\(party.name) is no longer active in the registry, or this certificate was retired")
+            }
             if try tx.certificateOwner(fingerprint: certificate.fingerprint) == nil {
+                try PartyRegistry.checkUnaltered(party.id, tx: tx)
                 try tx.addCertificate(certificate, party: party.id, at: now)
                 try PartyRegistry.recordChange(party.id, "party.certificate-add", tx: tx, actor: actor, at: now)
             }
@@ -138,7 +143,8 @@ public struct IdentityDesk: Sendable {
         let now = environment.clock.now()
         let hash = Self.hashToken(token)
         let found: (Party, String, Date)? = try await environment.store.read { tx in
-            guard let row = try tx.token(hash: hash), let party = try tx.party(id: row.party) else { return nil }
+            guard let row = try tx.token(hash: hash), let party = try tx.party(id: row.party),
+                  try !tx.isCertificateRetired(fingerprint: row.certificateFingerprint) else { return nil }
             return (party, row.certificateFingerprint, row.expiresAt)
         }
         guard let (party, fingerprint, expiresAt) = found else {

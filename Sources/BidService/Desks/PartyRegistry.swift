@@ -76,6 +76,12 @@ public struct PartyRegistry: Sendable {
 
     public static let maxImport = 10_000
 
+    /// Whether a certificate would log in now (valid, trusted, not revoked): what keeps an administrator able to.
+    func usableNow(_ now: Date) -> @Sendable (Certificate) -> Bool {
+        let environment = self.environment
+        return { certificate in (try? environment.trust.verify(certificate, at: now, for: .signing)) != nil }
+    }
+
     // MARK: Reading
 
     public func entry(_ reference: String) async throws -> RegistryState {
@@ -98,11 +104,12 @@ public struct PartyRegistry: Sendable {
     public func register(_ registration: Registration, actor: Actor, create: Bool = false) async throws -> RegistryState {
         let (record, certificates) = try Self.checked(registration)
         let now = environment.clock.now()
+        let usable = usableNow(now)
         return try await environment.store.write { tx in
             if create, try tx.party(id: record.id) != nil {
                 throw ServiceError.conflict("party.exists", "party \(record.id) is already registered: update it with PUT /v1/parties/\(record.id) (ebid party update)")
             }
-            return try Self.register(record, certificates: certificates, tx: tx, actor: actor, at: now) ?? tx.registryState(id: record.id)!
+            return try Self.register(record, certificates: certificates, tx: tx, actor: actor, at: now, usable: usable) ?? tx.registryState(id: record.id)!
         }
     }
 
@@ -133,13 +140,14 @@ public struct PartyRegistry: Sendable {
             }
         }
         let now = environment.clock.now()
+        let usable = usableNow(now)
         let batch = checked
         return try await environment.store.write { tx in
             var result = ImportResult(created: 0, updated: 0, unchanged: 0)
             for (index, (record, certificates)) in batch.enumerated() {
                 let existed = try tx.party(id: record.id) != nil
                 do {
-                    if try Self.register(record, certificates: certificates, tx: tx, actor: actor, at: now) == nil {
+                    if try Self.register(record, certificates: certificates, tx: tx, actor: actor, at: now, usable: usable) == nil {
                         result.unchanged += 1
                     } else if existed { result.updated += 1 } else { result.created += 1 }
                 } catch var error as ServiceError {
@@ -179,7 +187,7 @@ public struct PartyRegistry: Sendable {
         }
         let actor = Actor(certificateFingerprint: certificate.fingerprint, party: record.id, role: "registrant", address: address)
         return try await environment.store.write { tx in
-            if try tx.party(id: record.id) != nil || tx.party(subjectCode: request.creditCode) != nil {
+            if try tx.party(id: record.id) != nil || tx.party(subjectCode: request.creditCode) != nil || tx.party(subjectCode: record.id) != nil {
                 throw ServiceError.conflict("party.exists", "a party with the id \(record.id) or the credit code \(request.creditCode) is already registered")
             }
             if try tx.certificateOwner(fingerprint: certificate.fingerprint) != nil {
@@ -195,6 +203,7 @@ public struct PartyRegistry: Sendable {
         let now = environment.clock.now()
         return try await environment.store.write { tx in
             let party = try Self.existing(reference, tx: tx)
+            try Self.checkUnaltered(party.id, tx: tx)
             guard party.status == .pending else {
                 throw ServiceError.conflict("party.not-pending", "\(party.id) is \(party.status.rawValue), not waiting for approval")
             }
@@ -209,11 +218,13 @@ public struct PartyRegistry: Sendable {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else { throw ServiceError.badRequest("party.reason", "give the reason (at most 2,000 characters)") }
         let now = environment.clock.now()
+        let usable = usableNow(now)
         return try await environment.store.write { tx in
             let party = try Self.existing(reference, tx: tx)
+            try Self.checkUnaltered(party.id, tx: tx)
             if suspended {
                 guard party.status != .suspended else { throw ServiceError.conflict("party.already-suspended", "\(party.id) is already suspended") }
-                try Self.keepAnAdministrator(tx, losing: party.id)
+                try Self.keepAnAdministrator(tx, losing: party.id, usable: usable)
                 try tx.setPartyStatus(party.id, .suspended, reason: reason)
                 _ = try tx.endSessions(party: party.id, at: now)
                 return try Self.recordChange(party.id, "party.suspend", tx: tx, actor: actor, at: now)
@@ -236,6 +247,9 @@ public struct PartyRegistry: Sendable {
         }
         return try await environment.store.write { tx in
             let party = try Self.existing(reference, tx: tx)
+            try Self.checkUnaltered(party.id, tx: tx)
+            guard let state = try tx.registryState(id: party.id) else { throw ServiceError.notFound("party.not-found", "no party \(reference)") }
+            try Self.bound(certificate, to: state.record)
             if let owner = try tx.certificateOwner(fingerprint: certificate.fingerprint) {
                 throw ServiceError.conflict("party.certificate-taken", owner == party.id ? "\(party.id) already has this certificate" : "this certificate is registered to \(owner)")
             }
@@ -251,15 +265,17 @@ public struct PartyRegistry: Sendable {
         guard !reason.isEmpty, reason.count <= 2000 else { throw ServiceError.badRequest("party.reason", "give the reason (at most 2,000 characters)") }
         let fingerprint = fingerprint.lowercased()
         let now = environment.clock.now()
+        let usable = usableNow(now)
         return try await environment.store.write { tx in
             let party = try Self.existing(reference, tx: tx)
+            try Self.checkUnaltered(party.id, tx: tx)
             let entries = try tx.certificateEntries(party: party.id)
             guard let entry = entries.first(where: { $0.fingerprint == fingerprint }) else {
                 throw ServiceError.notFound("party.certificate-not-found", "\(party.id) has no certificate \(fingerprint)")
             }
             guard entry.retiredAt == nil else { throw ServiceError.conflict("party.certificate-retired", "that certificate was retired on \(iso(entry.retiredAt!))") }
             if party.status == .active, party.roles.contains(.admin), !entries.contains(where: { $0.fingerprint != fingerprint && $0.retiredAt == nil }) {
-                try Self.keepAnAdministrator(tx, losing: party.id)
+                try Self.keepAnAdministrator(tx, losing: party.id, usable: usable)
             }
             try tx.retireCertificate(fingerprint: fingerprint, reason: reason, at: now)
             _ = try tx.endSessions(certificateFingerprint: fingerprint, at: now)
@@ -278,8 +294,18 @@ public struct PartyRegistry: Sendable {
     }
 
     /// Writes the record and adds its certificates; nil when nothing changed (no event then).
-    static func register(_ record: PartyRecord, certificates: [Certificate], tx: any StoreTransaction, actor: Actor, at now: Date) throws -> RegistryState? {
+    static func register(_ record: PartyRecord, certificates: [Certificate], tx: any StoreTransaction, actor: Actor, at now: Date,
+                         usable: (Certificate) -> Bool) throws -> RegistryState? {
         let before = try tx.registryState(id: record.id)
+        if let before {
+            try checkUnaltered(record.id, tx: tx)
+            guard before.record.kind == record.kind, before.record.creditCode == record.creditCode, before.record.personId == record.personId else {
+                throw ServiceError.unprocessable("party.identity-fixed",
+                                                 "\(record.id)'s kind, credit code and person id stay as registered (credit decisions and certificates name them): register the other identity as a party of its own")
+            }
+        } else if let holder = try tx.party(subjectCode: record.id) {
+            throw ServiceError.conflict("party.id-taken", "\(record.id) is the code of \(holder.id): choose another id")
+        }
         for certificate in certificates {
             if let owner = try tx.certificateOwner(fingerprint: certificate.fingerprint), owner != record.id {
                 throw ServiceError.conflict("party.certificate-taken", "certificate \(certificate.fingerprint) is registered to \(owner)")
@@ -289,7 +315,7 @@ public struct PartyRegistry: Sendable {
             throw ServiceError.conflict("party.code-taken", "\(code) is registered as \(holder.id)")
         }
         if let before, before.record.roles.contains(.admin), !record.roles.contains(.admin), before.status == .active {
-            try keepAnAdministrator(tx, losing: record.id)
+            try keepAnAdministrator(tx, losing: record.id, usable: usable)
         }
         var stored = record
         stored.certificate = nil
@@ -305,9 +331,9 @@ public struct PartyRegistry: Sendable {
     }
 
     /// Refuses a change that would leave no active administrator with a certificate to log in with.
-    static func keepAnAdministrator(_ tx: any StoreTransaction, losing id: String) throws {
+    static func keepAnAdministrator(_ tx: any StoreTransaction, losing id: String, usable: (Certificate) -> Bool) throws {
         let others = try tx.parties(role: .admin, status: .active).filter { $0.id != id }
-        for admin in others where try tx.certificateEntries(party: admin.id).contains(where: { $0.retiredAt == nil }) { return }
+        for admin in others where try tx.certificates(party: admin.id).contains(where: { usable($0) }) { return }
         throw ServiceError.conflict("party.last-admin", "\(id) is the last active administrator: register another first (ebid party add)")
     }
 
@@ -319,7 +345,29 @@ public struct PartyRegistry: Sendable {
         let certificates = try registration.certificates.map { pem -> Certificate in
             do { return try Certificate(pem: pem) } catch { throw ServiceError.badRequest("party.certificate-malformed", "a certificate is not PEM") }
         }
+        for certificate in certificates { try bound(certificate, to: registration.party) }
         return (registration.party, certificates)
+    }
+
+    /// A certificate serves the party its CA issued it to: its subject's serialNumber is the
+    /// party's credit code or person id. So an administrator cannot give one party's identity a
+    /// key it holds itself — no more than the CA's own certificates could log in as that party.
+    static func bound(_ certificate: Certificate, to record: PartyRecord) throws {
+        guard let serial = certificate.subject.serialNumber, serial == record.subjectSerialNumber else {
+            throw ServiceError.unprocessable("party.certificate-mismatch",
+                                             "the certificate \(certificate.subject) carries serialNumber \(certificate.subject.serialNumber ?? "none"), not \(record.id)'s \(record.kind == .organization ? "credit code" : "person id") \(record.subjectSerialNumber ?? "")")
+        }
+    }
+
+    /// Refuses to build on registry rows that differ from what the party's last ledger event
+    /// recorded (changed from a database shell): a new event would otherwise record the altered
+    /// rows as if they were legitimate, and the audit would no longer see the change.
+    static func checkUnaltered(_ id: String, tx: any StoreTransaction) throws {
+        guard let state = try tx.registryState(id: id) else { return }
+        guard let digest = try tx.lastRegistryDigest(id: id), digest == Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(state))) else {
+            throw ServiceError(status: 409, code: "party.registry-altered", title: "Conflict",
+                               detail: "party \(id)'s registry rows are not what the ledger last recorded: nothing is changed until the audit (ebid audit verify) has been looked into")
+        }
     }
 }
 

@@ -12,6 +12,9 @@ extension TenderDesk {
         guard tender.status == .draft else {
             throw ServiceError.conflict("tender.already-published", "tender \(spec.id) is published: change it through an amendment (ebid tender amend)")
         }
+        guard spec.section == tender.spec.section, spec.retenderOf == tender.spec.retenderOf else {
+            throw ServiceError.unprocessable("tender.section-fixed", "the section and the re-tendered tender stay those the draft was created with (its opening keys are bound to them): discard the draft and create it again")
+        }
         let now = environment.clock.now()
         let (tenderer, agency, deadline) = try await checkedDraft(spec, by: identity, at: now)
         let keySuites = Set(try await environment.store.read { try $0.openingKeys(tender: spec.id) }.map(\.suite))
@@ -31,7 +34,8 @@ extension TenderDesk {
     }
 
     /// Discards a draft (`DELETE /v1/tenders/:id`): its rows go, its documents' blobs stay where
-    /// others share them, and its id may be used again. The ledger keeps its history.
+    /// others share them, and its id may be used again — with new opening keys: the discarded
+    /// draft's keys stay used. The ledger keeps its history.
     public func discardDraft(_ id: String, by identity: Identity, role: PartyRole, address: String) async throws {
         let tender = try await managedTender(id, by: identity)
         guard tender.status == .draft else {

@@ -17,6 +17,8 @@ public protocol RegistryTransaction {
     func endSessions(party: String, at time: Date) throws -> Int
     /// The party's rows as one value (what its ledger events record).
     func registryState(id: String) throws -> RegistryState?
+    /// The payload digest of the last `party.*` event of `party/<id>` (the state it recorded).
+    func lastRegistryDigest(id: String) throws -> String?
     /// Parties by status (the metrics).
     func partyCounts() throws -> [String: Int]
     /// Openings by status (the metrics).
@@ -105,6 +107,13 @@ extension SQLiteTransaction: RegistryTransaction {
         record.specialties = party.specialties.isEmpty ? nil : party.specialties
         return RegistryState(record: record, status: PartyStatus(rawValue: row.0) ?? .suspended, statusReason: row.1,
                              certificates: try certificateEntries(party: id))
+    }
+
+    public func lastRegistryDigest(id: String) throws -> String? {
+        let actions = PartyRegistry.actions.sorted()
+        return try connection.queryOne("""
+            SELECT payload_digest FROM ledger_events WHERE object = ? AND action IN (\(actions.map { _ in "?" }.joined(separator: ", "))) ORDER BY seq DESC LIMIT 1
+            """, [.text("party/\(id)")] + actions.map { .text($0) }) { $0.text(0) }
     }
 
     public func partyCounts() throws -> [String: Int] {

@@ -58,13 +58,13 @@ extension SQLiteTransaction {
                   .text(String(decoding: try JSONEncoder.ebid.encode(spec), as: UTF8.self)), .text(spec.id)]) == 1
     }
 
-    /// Deletes a draft with its documents and opening keys (its key uses too: a key that never
-    /// sealed a bid may serve the tender made again); false when it is not a draft.
+    /// Deletes a draft with its documents and opening keys; false when it is not a draft. Its key
+    /// uses stay: one key, one tender, for ever — the tender made again needs keys of its own (a
+    /// new ceremony), so nobody's earlier ceremony for the id is adopted by another's draft.
     public func deleteDraft(id: String) throws -> Bool {
         guard try connection.queryOne("SELECT status FROM tenders WHERE id = ?", [.text(id)], { $0.text(0) }) == TenderStatus.draft.rawValue else { return false }
         try connection.run("DELETE FROM documents WHERE tender_id = ?", [.text(id)])
         try connection.run("DELETE FROM opening_keys WHERE tender_id = ?", [.text(id)])
-        try connection.run("DELETE FROM opening_key_uses WHERE tender_id = ?", [.text(id)])
         try connection.run("DELETE FROM amendments WHERE tender_id = ?", [.text(id)])
         return try connection.run("DELETE FROM tenders WHERE id = ? AND status = 'draft'", [.text(id)]) == 1
     }

@@ -51,8 +51,8 @@ extension SQLiteTransaction {
 
     /// By party id, credit code or person id.
     public func party(reference: String) throws -> Party? {
-        try connection.queryOne("SELECT \(Self.partyColumns) FROM parties WHERE id = ? OR credit_code = ? OR person_id = ?",
-                                [.text(reference), .text(reference), .text(reference)]) { try party($0) }
+        try connection.queryOne("SELECT \(Self.partyColumns) FROM parties WHERE id = ? OR credit_code = ? OR person_id = ? ORDER BY id = ? DESC LIMIT 1",
+                                [.text(reference), .text(reference), .text(reference), .text(reference)]) { try party($0) }
     }
 
     /// By credit code or person id only (what a certificate's serialNumber carries).
@@ -93,7 +93,8 @@ extension SQLiteTransaction {
     }
 
     public func certificates(party: String) throws -> [Certificate] {
-        try connection.query("SELECT der FROM certificates WHERE party_id = ? ORDER BY added_at", [.text(party)]) { try Certificate(der: $0.blob(0)) }
+        // Retired certificates stay on record (registryState lists them) but serve nothing.
+        try connection.query("SELECT der FROM certificates WHERE party_id = ? AND retired_at IS NULL ORDER BY added_at", [.text(party)]) { try Certificate(der: $0.blob(0)) }
     }
 
     /// Registers (or updates) a party with its roles and certificates.

@@ -197,10 +197,10 @@ struct Serve: AsyncParsableCommand {
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw CLIError("\(file) is not a JSON object of options ({\"data\": \"/var/lib/ebid\", \"port\": 8080, …})")
         }
+        guard object["config"] == nil else { throw CLIError("\(file): a configuration file cannot name another (config)") }
         let onCommandLine = Set(given.filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2).split(separator: "=").first ?? "") })
         var arguments: [String] = []
         for key in object.keys.sorted() where !onCommandLine.contains(key) {
-            guard key != "config" else { throw CLIError("\(file): a configuration file cannot name another (config)") }
             func text(_ value: JSONValue) throws -> String {
                 switch value {
                 case .string(let string): return string

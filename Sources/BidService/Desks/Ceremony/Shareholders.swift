@@ -38,6 +38,9 @@ struct Shareholders: Sendable {
                                              "share \(index) is held by \(certificate.subject), whose certificate is not registered with this trading centre")
         }
         try check(party)
+        guard try !tx.isCertificateRetired(fingerprint: certificate.fingerprint) else {
+            throw ServiceError.unprocessable("tender.official-certificate", "share \(index) is held by \(party.name), whose certificate was retired from the registry")
+        }
         do { try verify(certificate, at: time) } catch let error as BidCoreError {
             throw ServiceError.unprocessable("tender.official-certificate", "share \(index) is held by \(party.name), whose certificate is not valid: \(error.reason)")
         }
@@ -45,6 +48,9 @@ struct Shareholders: Sendable {
     }
 
     private func check(_ party: Party) throws {
+        guard party.status == .active else {
+            throw ServiceError.unprocessable("tender.official-inactive", "\(party.name) (\(party.id)) is \(party.status.rawValue) in the registry")
+        }
         guard party.roles.contains(.official) else {
             throw ServiceError.unprocessable("tender.unknown-official", "\(party.name) (\(party.id)) is not a registered opening official")
         }
