@@ -3,6 +3,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import TestSupport
 import Testing
 
@@ -42,7 +43,13 @@ final class ServiceFixture: @unchecked Sendable {
         routes = buildRouter(environment, clock: profile == .demo ? clock : nil)
     }
 
-    var app: some ApplicationProtocol { Application(router: routes.router) }
+    /// The router as an application; its request log at warning (the suite sends thousands of
+    /// requests, and a line each would only slow it: ObservabilityCLITests checks the log).
+    var app: some ApplicationProtocol {
+        var logger = Logger(label: "ebid-test")
+        logger.logLevel = .warning
+        return Application(router: routes.router, logger: logger)
+    }
 
     /// The audit of this directory, at the fixture's time, against `certificates` (default: the platform's).
     func audit(_ certificates: [Certificate]? = nil, evidence: LedgerAudit.Evidence = .init()) throws -> LedgerAudit.Report {
