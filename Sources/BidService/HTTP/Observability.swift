@@ -103,6 +103,10 @@ public enum ServiceMetrics {
         Counter(label: "ebid_upload_bytes_received_total").increment(by: bytes)
     }
 
+    private static func gauge(_ registry: PrometheusCollectorRegistry, _ name: String, _ help: String, labels: [(String, String)] = []) -> Prometheus.Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
     /// What the store holds, read when the metrics are scraped: the ledger's size, the age of its
     /// last signed checkpoint, openings by status, parties by status, pages answered at the edge.
     static func refresh(_ environment: ServiceEnvironment, pages: PageCache?, registry: PrometheusCollectorRegistry) async throws {
@@ -110,20 +114,20 @@ public enum ServiceMetrics {
         let (head, checkpoint, openings, parties) = try await environment.store.read { tx in
             (try tx.ledgerHead(), try tx.lastCheckpoint(), try tx.openingCounts(), try tx.partyCounts())
         }
-        registry.makeGauge(name: "ebid_ledger_events", help: "Events in the ledger (its head's sequence number)").set(Double(head?.seq ?? 0))
-        registry.makeGauge(name: "ebid_ledger_checkpoint_age_seconds", help: "Seconds since the last signed checkpoint (-1: none yet)")
+        gauge(registry, "ebid_ledger_events", "Events in the ledger (its head's sequence number)").set(Double(head?.seq ?? 0))
+        gauge(registry, "ebid_ledger_checkpoint_age_seconds", "Seconds since the last signed checkpoint (-1: none yet)")
             .set(Double(checkpoint.map { now.timeIntervalSince($0.at) } ?? -1))
         for status in ["decrypting", "completed", "failed"] where openings[status] == nil {
-            registry.makeGauge(name: "ebid_openings", labels: [("status", status)], help: "Openings by status").set(Double(0))
+            gauge(registry, "ebid_openings", "Openings by status", labels: [("status", status)]).set(Double(0))
         }
         for (status, count) in openings {
-            registry.makeGauge(name: "ebid_openings", labels: [("status", status)], help: "Openings by status").set(Double(count))
+            gauge(registry, "ebid_openings", "Openings by status", labels: [("status", status)]).set(Double(count))
         }
         for status in PartyStatus.allCases {
-            registry.makeGauge(name: "ebid_parties", labels: [("status", status.rawValue)], help: "Registered parties by status").set(Double(parties[status.rawValue, default: 0]))
+            gauge(registry, "ebid_parties", "Registered parties by status", labels: [("status", status.rawValue)]).set(Double(parties[status.rawValue, default: 0]))
         }
         if let pages {
-            registry.makeGauge(name: "ebid_portal_edge_answers", help: "Portal pages answered at the connection's edge since start").set(Double(pages.readyAnswers))
+            gauge(registry, "ebid_portal_edge_answers", "Portal pages answered at the connection's edge since start").set(Double(pages.readyAnswers))
         }
     }
 }
