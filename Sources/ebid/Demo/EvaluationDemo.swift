@@ -122,8 +122,8 @@ extension ServiceDemo {
         return failures
     }
 
-    /// Every member commits to plausible scores (between 80 % and 100 % of each maximum, in steps of
-    /// 0.5), then all reveal; `odd` gives one score far below the others.
+    /// Every member commits to plausible scores (between 90 % and 100 % of each maximum, in whole
+    /// points), then all reveal; `odd` gives one score far below the others.
     private func scoreRound(_ round: ScoringRound, clients: [String: (EBidClient, PrivateKey)], rubric: Rubric, path: String, odd: String?) async throws {
         let criteria = EvaluationRoom.criteria(round, rubric)
         for (member, (api, key)) in clients.sorted(by: { $0.key < $1.key }) {
@@ -133,7 +133,9 @@ extension ServiceDemo {
             for code in codes {
                 for criterion in criteria {
                     let byte = Int(StreamingDigest.hash(Array("\(member)/\(code)/\(criterion.id)".utf8), using: .sha256)[0])
-                    let band = criterion.maximum * ExactDecimal("0.2")!
+                    // Within 10 % of the maximum: with the odd score (40 %) among them, no other score can lie
+                    // 30 % from the others' mean (worst case 22 % for 7 members), so exactly one is flagged.
+                    let band = criterion.maximum * ExactDecimal("0.1")!
                     let cut = (band * ExactDecimal(byte % 5)).divided(by: ExactDecimal(4), places: 0, .down)!  // 0…band, whole points
                     var score = criterion.maximum - ExactDecimal.min(cut, band)
                     if member == odd, code == codes.first, criterion.id == criteria.first?.id { score = (criterion.maximum * ExactDecimal("0.4")!).rounded(places: 0) }
