@@ -3,7 +3,11 @@ import Foundation
 
 /// Everything `ebid serve` is configured with.
 public struct ServiceConfiguration: Sendable {
+    /// The embedded store's data directory (SQLite and blobs); with `storeURL`, the blob volume
+    /// that every instance mounts.
     public var dataDirectory = "./data"
+    /// A PostgreSQL store (`postgres://…`) instead of the embedded one; nil: SQLite in `dataDirectory`.
+    public var storeURL: String?
     public var host = "127.0.0.1"
     public var port = 8080
     public var profile: PolicyProfile = .statutory
@@ -50,5 +54,18 @@ public struct ServiceConfiguration: Sendable {
     public mutating func applyDemoDefaults() {
         if trustFiles.isEmpty { trustFiles = ["\(keysDirectory)/gm/ca.crt.pem", "\(keysDirectory)/nist/ca.crt.pem"] }
         if crlFiles.isEmpty { crlFiles = ["\(keysDirectory)/gm/crl.pem", "\(keysDirectory)/nist/crl.pem"].filter { FileManager.default.fileExists(atPath: $0) } }
+    }
+}
+
+extension ServiceConfiguration {
+    /// Opens the store the configuration names: PostgreSQL when `storeURL` is given (blobs in
+    /// `dataDirectory`, a shared volume), else the embedded SQLite store in `dataDirectory`.
+    public func openStore() throws -> any ServiceStore {
+        try Self.openStore(url: storeURL, dataDirectory: dataDirectory)
+    }
+
+    public static func openStore(url: String?, dataDirectory: String) throws -> any ServiceStore {
+        guard let url else { return try SQLiteStore(dataDirectory: dataDirectory) }
+        return try PostgresStore(location: try PostgresLocation(url: url), blobDirectory: dataDirectory)
     }
 }

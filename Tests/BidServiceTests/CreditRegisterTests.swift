@@ -443,7 +443,7 @@ struct CreditRegisterTests {
 
     @Test("a database from before the page sources gets them built when it is opened (migration 4), the same as kept ones")
     func pageSourcesMigration() async throws {
-        let fixture = try await ServiceFixture(now: Self.now)
+        let fixture = try await ServiceFixture(now: Self.now, embedded: true)
         let register = register(fixture)
         let actor = try await supervisor(fixture)
         let base = Self.decision("M1", penalty: Self.debarment(years: 2))
@@ -453,12 +453,12 @@ struct CreditRegisterTests {
         func sources(_ database: SQLiteDatabase) throws -> [String: [UInt8]?] {
             try database.readNow { tx in Dictionary(uniqueKeysWithValues: try tx.creditSubjectPageCodes().map { ($0, try tx.creditSubjectPageSource(subject: $0)) }) }
         }
-        let kept = try sources(fixture.store.database)
+        let kept = try sources(fixture.store.sqlite.database)
         #expect(kept.count >= 3)  // this company, and the seeded bidder and expert
         let page = try await register.subjectPageJSON(Self.company.code)
         // Back to version 3: no page table.
-        try fixture.store.database.executeNow("DROP TABLE credit_subject_pages")
-        try fixture.store.database.executeNow("DELETE FROM schema_migrations WHERE version = 4")
+        try fixture.store.executeNow("DROP TABLE credit_subject_pages")
+        try fixture.store.executeNow("DELETE FROM schema_migrations WHERE version = 4")
         let reopened = try SQLiteDatabase(path: "\(fixture.directory.path)/ebid.sqlite")
         #expect(try sources(reopened) == kept)
         let source = try reopened.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) }
@@ -473,9 +473,9 @@ struct CreditRegisterTests {
         let other = CreditRecordInput.Subject(kind: .organization, code: "91350100MA3W7WKK88", name: "另一家公司")
         let base = Self.decision("RV1", subject: other, penalty: Self.debarment())
         try await register.record(base, by: actor)
-        #expect(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: other.code) } != nil)
+        #expect(try fixture.store.readNow { try $0.creditSubjectPageSource(subject: other.code) } != nil)
         try await register.record(Self.follow(.revocation, "RV1", id: "RV2", base: base), by: actor)
-        #expect(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: other.code) } == nil)
+        #expect(try fixture.store.readNow { try $0.creditSubjectPageSource(subject: other.code) } == nil)
         let page = try await register.subjectPageJSON(other.code)
         #expect(Data(page) == (try JSONEncoder.ebid.encode(try await register.subjectPage(other.code, history: false))))
         #expect(try fixture.audit().isIntact)
@@ -508,24 +508,26 @@ struct CreditRegisterTests {
         #expect(report.isIntact, "\(report.problems)")
         #expect(report.creditRecords == 4)  // the two seeded ones too
         // Someone shortens the debarment in the listings' table behind the register's back.
-        try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end - 86400000 WHERE id = 'AU1'")
+        try fixture.store.executeNow("UPDATE credit_chains SET restriction_end = restriction_end - 86400000 WHERE id = 'AU1'")
         report = try fixture.audit(certificates)
         // The decision's state, and the subject page that still shows the full term.
         #expect(report.problems.map(\.kind) == ["credit-derived", "credit-page"], "\(report.problems)")
-        try fixture.store.database.executeNow("UPDATE credit_chains SET restriction_end = restriction_end + 86400000 WHERE id = 'AU1'")
+        try fixture.store.executeNow("UPDATE credit_chains SET restriction_end = restriction_end + 86400000 WHERE id = 'AU1'")
         #expect(try fixture.audit(certificates).isIntact)
         // Someone drops the decision from the public page alone.
-        let source = try #require(try fixture.store.database.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) })
-        _ = try fixture.store.database.writeNow { tx in
-            try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(SubjectPageSource.encode([])), .text(Self.company.code)])
+        let source = try #require(try fixture.store.readNow { try $0.creditSubjectPageSource(subject: Self.company.code) })
+        _ = try fixture.store.writeNow { tx in
+            try tx.rawSQL("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(SubjectPageSource.encode([])), .text(Self.company.code)])
         }
         report = try fixture.audit(certificates)
         #expect(report.problems.map(\.kind) == ["credit-page"], "\(report.problems)")
-        _ = try fixture.store.database.writeNow { tx in
-            try tx.connection.run("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(source), .text(Self.company.code)])
+        _ = try fixture.store.writeNow { tx in
+            try tx.rawSQL("UPDATE credit_subject_pages SET source = ? WHERE subject_code = ?", [.blob(source), .text(Self.company.code)])
         }
         // Someone rewrites a record's facts (and even re-signs it with a key of its own: the ledger still disagrees).
-        try fixture.store.database.executeNow("UPDATE credit_records SET document = replace(document, '测试事实', '篡改事实') WHERE id = 'AU2'")
+        try fixture.store.executeNow(fixture.store.isPostgres
+            ? "UPDATE credit_records SET document = convert_to(replace(convert_from(document, 'UTF8'), '测试事实', '篡改事实'), 'UTF8') WHERE id = 'AU2'"
+            : "UPDATE credit_records SET document = replace(document, '测试事实', '篡改事实') WHERE id = 'AU2'")
         report = try fixture.audit(certificates)
         #expect(Set(report.problems.map(\.kind)).isSuperset(of: ["credit-signature", "credit-mismatch"]), "\(report.problems)")
     }

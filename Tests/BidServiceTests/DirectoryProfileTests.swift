@@ -58,26 +58,26 @@ struct DirectoryProfileTests {
         _ = try makeEnvironment(Self.configuration(data, .statutory, pki: pki))
         let store = try SQLiteStore(dataDirectory: data)
         // The event's object edited to demo (without re-chaining): refused as altered.
-        try store.database.writeNow { try $0.connection.run("UPDATE ledger_events SET object = 'profile/demo' WHERE action = ?", [.text(DirectoryProfile.action)]) }
+        try store.writeNow { try $0.rawSQL("UPDATE ledger_events SET object = 'profile/demo' WHERE action = ?", [.text(DirectoryProfile.action)]) }
         let altered = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(data, .demo, pki: nil)) }
         #expect(altered?.detail.contains("was altered") == true, "\(String(describing: altered))")
-        try store.database.writeNow { try $0.connection.run("UPDATE ledger_events SET object = 'profile/statutory' WHERE action = ?", [.text(DirectoryProfile.action)]) }
+        try store.writeNow { try $0.rawSQL("UPDATE ledger_events SET object = 'profile/statutory' WHERE action = ?", [.text(DirectoryProfile.action)]) }
 
         // The same edit with the event's hash recomputed (SM3 is public): the next event's link gives it away.
-        let chained = try await ServiceFixture()
-        try chained.store.database.writeNow { tx in
+        let chained = try await ServiceFixture(embedded: true)
+        try chained.store.writeNow { tx in
             let event = try #require(try tx.ledgerEvents(LedgerQuery(action: DirectoryProfile.action, limit: 1)).first)
             let hash = LedgerEvent.computeHash(seq: event.seq, at: event.at, actor: event.actor, action: event.action, object: "profile/demo",
                                                tenderId: event.tenderId, payloadDigest: event.payloadDigest, previousHash: event.previousHash)
-            try tx.connection.run("UPDATE ledger_events SET object = 'profile/demo', hash = ? WHERE seq = ?", [.text(hash), .integer(event.seq)])
+            try tx.rawSQL("UPDATE ledger_events SET object = 'profile/demo', hash = ? WHERE seq = ?", [.text(hash), .integer(event.seq)])
         }
         let rehashed = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(chained.directory.path, .demo, pki: nil)) }
         #expect(rehashed?.detail.contains("was altered") == true, "\(String(describing: rehashed))")
 
         // An older directory (no event) whose tenders are statutory, or that kept a demo clock offset.
-        let fixture = try await ServiceFixture()
+        let fixture = try await ServiceFixture(embedded: true)
         _ = try await fixture.publishTender(try fixture.spec(id: "T-PROFILE"))
-        try fixture.store.database.writeNow { try $0.connection.run("DELETE FROM ledger_events WHERE action = ?", [.text(DirectoryProfile.action)]) }
+        try fixture.store.writeNow { try $0.rawSQL("DELETE FROM ledger_events WHERE action = ?", [.text(DirectoryProfile.action)]) }
         let inferred = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(fixture.directory.path, .demo, pki: nil)) }
         #expect(inferred?.detail.contains("created for the statutory profile") == true, "\(String(describing: inferred))")
         let offset = dir.file("offset")
@@ -85,9 +85,9 @@ struct DirectoryProfileTests {
         #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(offset, .statutory, pki: pki)) }
 
         // A tender's stored profile changed by SQL: refused at start, and the audit names it.
-        let edited = try await ServiceFixture()
+        let edited = try await ServiceFixture(embedded: true)
         _ = try await edited.publishTender(try edited.spec(id: "T-EDITED"))
-        try edited.store.database.writeNow { try $0.connection.run("UPDATE tenders SET profile = 'demo' WHERE id = 'T-EDITED'") }
+        try edited.store.writeNow { try $0.rawSQL("UPDATE tenders SET profile = 'demo' WHERE id = 'T-EDITED'") }
         let mixed = #expect(throws: ServiceError.self) { _ = try makeEnvironment(Self.configuration(edited.directory.path, .statutory, pki: pki)) }
         #expect(mixed?.detail.contains("holds tenders created under demo") == true, "\(String(describing: mixed))")
         #expect(try edited.audit().problems.map(\.kind) == ["profile"])
@@ -95,7 +95,7 @@ struct DirectoryProfileTests {
 
     @Test("in a statutory directory the audit refuses events and checkpoints dated after its own time (a clock moved forward)")
     func clockMovedForward() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try await ServiceFixture(embedded: true)
         #expect(try fixture.audit().isIntact)
         fixture.clock.advance(by: 3 * 86_400)
         _ = try await Supervision(fixture.environment).checkpoint()

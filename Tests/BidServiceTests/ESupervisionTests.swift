@@ -179,12 +179,15 @@ struct ESupervisionTests {
                                                                                          address: "x")
         #expect(try fixture.audit().problems.isEmpty)
         _ = try await fixture.store.write { tx in
-            try (tx as! SQLiteTransaction).connection.run("""
+            try tx.rawSQL(fixture.store.isPostgres ? """
+                UPDATE document_objections SET body = jsonb_set(jsonb_set(body::jsonb, '{answer}', '"已答复"'), '{answeredAt}', '"2026-01-01T00:00:00Z"')::text
+                WHERE number = \(objection.number)
+                """ : """
                 UPDATE document_objections SET body = json_set(body, '$.answer', '已答复', '$.answeredAt', '2026-01-01T00:00:00Z') WHERE number = \(objection.number)
                 """)
         }
         #expect(try fixture.audit().problems.contains { $0.kind == "document-objection" })
-        _ = try await fixture.store.write { tx in try (tx as! SQLiteTransaction).connection.run("DELETE FROM document_objections") }
+        _ = try await fixture.store.write { tx in try (tx as! SQLTransaction).connection.run("DELETE FROM document_objections") }
         #expect(try fixture.audit().problems.contains { $0.kind == "document-objection" && $0.detail.contains("row is gone") })
     }
 
@@ -209,12 +212,12 @@ struct ESupervisionTests {
         _ = try await statement(fixture, tender: "T-HIDE", .contractSigned, doneAt: fixture.clock.now())
         #expect(try fixture.audit().problems.isEmpty)
         _ = try await fixture.store.write { tx in
-            try (tx as! SQLiteTransaction).connection.run("UPDATE supervision_cards SET body = replace(body, '黄牌', '提醒') WHERE id = 'T-HIDE/report-filed/yellow'")
+            try (tx as! SQLTransaction).connection.run("UPDATE supervision_cards SET body = replace(body, '黄牌', '提醒') WHERE id = 'T-HIDE/report-filed/yellow'")
         }
         #expect(try fixture.audit().problems.contains { $0.kind == "supervision-card" })
         _ = try await fixture.store.write { tx in
-            _ = try (tx as! SQLiteTransaction).connection.run("DELETE FROM supervision_cards WHERE id = 'T-HIDE/report-filed/red'")
-            return try (tx as! SQLiteTransaction).connection.run("DELETE FROM supervision_statements")
+            _ = try (tx as! SQLTransaction).connection.run("DELETE FROM supervision_cards WHERE id = 'T-HIDE/report-filed/red'")
+            return try (tx as! SQLTransaction).connection.run("DELETE FROM supervision_statements")
         }
         let kinds = Set(try fixture.audit().problems.map(\.kind))
         #expect(kinds.isSuperset(of: ["supervision-card", "supervision-card-missing", "supervision-statement"]), "\(kinds)")
@@ -232,7 +235,7 @@ struct ESupervisionTests {
         _ = try await ESupervision(fixture.environment).scan()
         #expect(try await ESupervision(fixture.environment).alerts(open: true, tender: "T-SHUT", limit: 10).contains { $0.level == .red })
         _ = try await fixture.store.write { tx in
-            try (tx as! SQLiteTransaction).connection.run("UPDATE supervision_cards SET closed_at = 1 WHERE id = 'T-SHUT/report-filed/red'")
+            try (tx as! SQLTransaction).connection.run("UPDATE supervision_cards SET closed_at = 1 WHERE id = 'T-SHUT/report-filed/red'")
         }
         #expect(try fixture.audit().problems.contains { $0.kind == "supervision-card" && $0.detail.contains("closed_at") })
     }

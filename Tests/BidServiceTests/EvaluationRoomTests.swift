@@ -126,8 +126,7 @@ struct EvaluationRoomTests {
         await expectServiceError("evaluation.round-not-revealing") { try await setup.reveal(members[0], .technical) }
         let view = try await setup.room.scores(tender: setup.id, for: try await setup.identity("agency-01"))
         #expect(view.rounds.allSatisfy { $0.sheets == nil })
-        let database = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(fixture.directory.path)/ebid.sqlite")))
-            + ((try? [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(fixture.directory.path)/ebid.sqlite-wal")))) ?? [])
+        let database = try fixture.databaseBytes()
         #expect(database.firstRange(of: Array("ebid-score-sheet".utf8)) == nil)
         #expect(database.firstRange(of: Array("7.25".utf8)) == nil)
         // A second commitment for the round is refused (no changing one's mind once others are in).
@@ -356,7 +355,7 @@ struct EvaluationRoomTests {
         try await setup.scoreRound(.commercial, EvaluationSetup.typical)
         #expect(try fixture.audit().problems.isEmpty)
         func sql(_ statement: String, _ values: [SQLValue]) throws {
-            try fixture.store.database.writeNow { tx in _ = try tx.connection.run(statement, values) }
+            try fixture.store.writeNow { tx in _ = try tx.rawSQL(statement, values) }
         }
         let host = try await setup.identity("agency-01")
 

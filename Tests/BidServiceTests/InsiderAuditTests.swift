@@ -15,7 +15,7 @@ struct InsiderAuditTests {
     }
 
     func sql(_ fixture: ServiceFixture, _ statement: String, _ values: [SQLValue] = []) throws {
-        try fixture.store.database.writeNow { tx in _ = try tx.connection.run(statement, values) }
+        try fixture.store.writeNow { tx in _ = try tx.rawSQL(statement, values) }
     }
 
     @Test("a bid row pointed at another bidder's stored package before the deadline: the audit names it; the opening withdraws it as the platform's fault, with the evidence, and reads nothing of the other package into its record")

@@ -9,8 +9,8 @@ struct JSONOutputTests {
     /// value, the rule of LedgerEmbargo applied by hand (bid events before their tender's deadline,
     /// and bidders' events since the earliest publication of a tender still taking bids), the
     /// covering checkpoint looked up for each, `next` the last event shown when more are shown after it.
-    static func expectedPage(_ store: SQLiteStore, _ query: LedgerQuery, after cursor: String? = nil, now: Date) throws -> [UInt8] {
-        try store.database.readNow { tx in
+    static func expectedPage(_ store: any ServiceStore, _ query: LedgerQuery, after cursor: String? = nil, now: Date) throws -> [UInt8] {
+        try store.readNow { tx in
             var all = query
             all.limit = Int(Int32.max)
             if let cursor { all.after = try #require(try tx.ledgerSeq(hash: cursor)) }

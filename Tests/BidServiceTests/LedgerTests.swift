@@ -22,7 +22,7 @@ struct LedgerTests {
     }
 
     func sql(_ fixture: ServiceFixture, _ statement: String) throws {
-        try fixture.store.database.executeNow(statement)
+        try fixture.store.executeNow(statement)
     }
 
     @Test("an untouched ledger is intact; every event links to the one before")

@@ -34,11 +34,11 @@ struct LoginTests {
         let fixture = try await ServiceFixture()
         let session = try await login(fixture, certificate: try ServiceFixture.certificate("bidder-01"), key: try ServiceFixture.key("bidder-01"))
         let stored = try await fixture.store.read { tx in
-            try (tx as! SQLiteTransaction).connection.query("SELECT hash FROM tokens") { $0.text(0) }
+            try (tx as! SQLTransaction).connection.query("SELECT hash FROM tokens") { $0.text(0) }
         }
         #expect(!stored.contains(session.token))
         #expect(stored.contains(IdentityDesk.hashToken(session.token)))
-        let database = try String(contentsOfFile: "\(fixture.directory.path)/ebid.sqlite", encoding: .isoLatin1)
+        let database = String(decoding: try fixture.databaseBytes(), as: UTF8.self)
         #expect(!database.contains(session.token))
         await expectServiceError("auth.token-invalid", status: 401) { _ = try await IdentityDesk(fixture.environment).authenticate(token: session.token + "x") }
         fixture.clock.advance(by: 8 * 3600 + 1)

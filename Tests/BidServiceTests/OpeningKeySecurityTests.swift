@@ -15,8 +15,8 @@ struct OpeningKeySecurityTests {
     /// Every stored partial decryption of the data directory, as an insider reads it with a
     /// database shell (`SELECT … FROM opening_partials`).
     func storedPartials(_ fixture: ServiceFixture) throws -> [(bid: String, index: Int, point: ECPoint)] {
-        try fixture.store.database.readNow { tx in
-            try tx.connection.query("SELECT bid_id, share_index, point FROM opening_partials ORDER BY bid_id, share_index") {
+        try fixture.store.readNow { tx in
+            try tx.rawQuery("SELECT bid_id, share_index, point FROM opening_partials ORDER BY bid_id, share_index") {
                 ($0.text(0), $0.int(1), try Curve.sm2.point(hex: $0.text(2)))
             }
         }
@@ -84,6 +84,7 @@ struct OpeningKeySecurityTests {
             #expect(try key.curve.multiplyGenerator(d) == key.publicPoint())
             secrets += [d.bytes] + shares.map(\.value.bytes)
         }
+        _ = try fixture.databaseBytes()  // PostgreSQL's rows, dumped into the directory searched
         try await expectNoFileHolds(secrets, in: fixture.directory.path)
         // And tender B's bids are still waiting for B's deadline.
         #expect(try await fixture.store.read { try $0.opening(tender: b.id) } == nil)
@@ -153,8 +154,8 @@ struct OpeningKeySecurityTests {
         // with a wrong key; the others open.
         let target = try #require(setup.receipts["bidder-01"]).bid.id
         let other = try #require(setup.receipts["bidder-02"]).bid.id
-        try fixture.store.database.writeNow { tx in
-            try tx.connection.run("UPDATE opening_partials SET point = (SELECT point FROM opening_partials WHERE bid_id = ? AND share_index = 2) WHERE bid_id = ? AND share_index = 2",
+        try fixture.store.writeNow { tx in
+            try tx.rawSQL("UPDATE opening_partials SET point = (SELECT point FROM opening_partials WHERE bid_id = ? AND share_index = 2) WHERE bid_id = ? AND share_index = 2",
                                   [.text(other), .text(target)])
         }
         try await setup.share("official-03")
@@ -167,7 +168,7 @@ struct OpeningKeySecurityTests {
 struct ShareMigrationTests {
     @Test("a version-4 data directory holding opening shares: migration 5 overwrites them, drops the table and truncates the WAL; a version-1 key reads as retired")
     func sharesAreWiped() async throws {
-        let fixture = try await ServiceFixture()
+        let fixture = try await ServiceFixture(embedded: true)
         let (spec, keys) = try await fixture.publishTender(try fixture.spec(id: "T-MIG-5"))
         let secret = Array("ebid-test-share-value-0123456789".utf8)
         #expect(secret.count == 32)
@@ -180,7 +181,7 @@ struct ShareMigrationTests {
             "officials": file.officials.map { ["index": $0.index, "subject": $0.subject, "certificateFingerprint": $0.certificateFingerprint,
                                                "certificate": $0.certificate, "algorithm": "SM2-ENC", "encryptedShare": "AA==", "shareDigest": "00"] },
         ])
-        let database = fixture.store.database
+        let database = fixture.store.sqlite.database
         for table in ["opening_partials", "key_ceremonies", "ceremony_dealings", "ceremony_confirmations", "opening_key_uses"] {
             try database.executeNow("DROP TABLE \(table)")
         }
@@ -190,9 +191,9 @@ struct ShareMigrationTests {
               PRIMARY KEY (tender_id, suite, share_index))
             """)
         try database.writeNow { tx in
-            try tx.connection.run("INSERT INTO opening_shares VALUES (?, 'GM', 1, 'official-01', 'x', ?, 0, 'x')", [.text(spec.id), .blob(secret)])
-            try tx.connection.run("UPDATE opening_keys SET file = ? WHERE tender_id = ?", [.text(String(decoding: retired, as: UTF8.self)), .text(spec.id)])
-            try tx.connection.run("DELETE FROM schema_migrations WHERE version = 5", [])
+            try tx.rawSQL("INSERT INTO opening_shares VALUES (?, 'GM', 1, 'official-01', 'x', ?, 0, 'x')", [.text(spec.id), .blob(secret)])
+            try tx.rawSQL("UPDATE opening_keys SET file = ? WHERE tender_id = ?", [.text(String(decoding: retired, as: UTF8.self)), .text(spec.id)])
+            try tx.rawSQL("DELETE FROM schema_migrations WHERE version = 5", [])
         }
         let files = ["ebid.sqlite", "ebid.sqlite-wal"].map { "\(fixture.directory.path)/\($0)" }
         func holdsSecret() -> Bool { files.contains { FileManager.default.contents(atPath: $0)?.range(of: Data(secret)) != nil } }

@@ -454,12 +454,12 @@ struct OpeningTests {
         // An insider appends a "bid" after the sealing checkpoint and backdates it before the
         // deadline, with a correct hash (it is the head, so no later event breaks).
         let deadline = setup.deadline
-        try fixture.store.database.writeNow { tx in
+        try fixture.store.writeNow { tx in
             var event = try tx.appendLedger(LedgerEntry(actor: Actor(certificateFingerprint: "x", party: "bidder-05", role: "bidder", address: "x"),
                                                         action: "bid.submit", object: "bid/forged", tenderId: setup.id, payload: []), at: deadline)
             event.at = deadline.addingTimeInterval(-10)
             event.hash = event.recomputedHash
-            try tx.connection.run("UPDATE ledger_events SET at = ?, hash = ? WHERE seq = ?", [.time(event.at), .text(event.hash), .integer(event.seq)])
+            try tx.rawSQL("UPDATE ledger_events SET at = ?, hash = ? WHERE seq = ?", [.time(event.at), .text(event.hash), .integer(event.seq)])
         }
         report = try fixture.audit()
         #expect(report.problems.map(\.kind) == ["bid-backdated"], "\(report.problems)")

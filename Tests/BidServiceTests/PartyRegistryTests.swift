@@ -94,7 +94,7 @@ struct PartyRegistryTests {
     func auditOfRows() async throws {
         let fixture = try await ServiceFixture()
         #expect(try fixture.audit().problems.isEmpty)
-        try fixture.store.database.writeNow { tx in try tx.setPartyStatus("bidder-02", .suspended, reason: "shell") }
+        try fixture.store.writeNow { tx in try tx.setPartyStatus("bidder-02", .suspended, reason: "shell") }
         #expect(try fixture.audit().problems.map(\.kind) == ["party"])
         // No change builds on the altered rows (it would record them as legitimate and hide them from the audit).
         do {
@@ -102,10 +102,10 @@ struct PartyRegistryTests {
             Issue.record("a change was recorded on top of altered rows")
         } catch let error as ServiceError { #expect(error.code == "party.registry-altered") }
         #expect(try fixture.audit().problems.map(\.kind) == ["party"], "the refused change recorded nothing")
-        try fixture.store.database.writeNow { tx in try tx.setPartyStatus("bidder-02", .active, reason: nil) }
+        try fixture.store.writeNow { tx in try tx.setPartyStatus("bidder-02", .active, reason: nil) }
         #expect(try fixture.audit().problems.isEmpty, "restoring the rows exactly restores the audit")
         // A party added from a shell, with no event.
-        try fixture.store.database.writeNow { tx in
+        try fixture.store.writeNow { tx in
             try tx.upsertParty(PartyRecord(id: "ghost", kind: .person, roles: [.admin], name: "Ghost", personId: "P-GHOST"), certificates: [], at: Date())
         }
         #expect(try fixture.audit().problems.contains { $0.kind == "party" && $0.detail.contains("ghost") })

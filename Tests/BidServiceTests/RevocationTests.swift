@@ -86,9 +86,9 @@ struct RevocationTests {
         await expectServiceError("crl.signature-invalid", status: 422) { _ = try await desk.load(try CertificateRevocationList(der: tampered), by: actor) }
         // Another instance (or a concurrent load) kept a newer CRL meanwhile: an older one is refused in the transaction.
         let newest = try Self.ca().issueCRL(revoked: [], thisUpdate: fixture.clock.now().addingTimeInterval(-5), nextUpdate: fixture.clock.now().addingTimeInterval(86_400), number: 120)
-        try fixture.store.database.writeNow { try $0.setMeta(TrustDesk.metaKey(newest), newest.pem) }
+        try fixture.store.writeNow { try $0.setMeta(TrustDesk.metaKey(newest), newest.pem) }
         await expectServiceError("crl.not-newer", status: 422) { _ = try await desk.load(newer, by: actor) }
-        try fixture.store.database.writeNow { try $0.connection.run("DELETE FROM meta WHERE key = ?", [.text(TrustDesk.metaKey(newest))]) }
+        try fixture.store.writeNow { try $0.rawSQL("DELETE FROM meta WHERE key = ?", [.text(TrustDesk.metaKey(newest))]) }
         _ = try await desk.load(newer, by: actor)
         #expect(desk.crls().contains { $0.revoked == 2 })
         // At the next start the configured (older) CRL file is read, and the kept newer one wins.

@@ -18,8 +18,14 @@ struct ObservabilityCLITests {
         let server = try ServerProcess(dataDirectory: data, extra: ["--config", config])
         defer { server.stop() }
         #expect(server.log.contains("data \(data))"), "the command line's --data must win over the file's: \(server.log.prefix(600))")
-        let metricsLine = try #require(server.log.split(separator: "\n").first { $0.hasPrefix("ebid metrics on ") }, "no metrics listener: \(server.log.prefix(600))")
-        let metrics = String(metricsLine.split(separator: " ")[3])
+        // The metrics listener is a service of its own: it may report after the main listener.
+        var metricsLine: Substring?
+        for _ in 0..<200 where metricsLine == nil {
+            metricsLine = server.log.split(separator: "\n").first { $0.hasPrefix("ebid metrics on ") }
+            if metricsLine == nil { usleep(50_000) }
+        }
+        let found = try #require(metricsLine, "no metrics listener: \(server.log.prefix(600))")
+        let metrics = String(found.split(separator: " ")[3])
         #expect(metrics.hasPrefix("http://127.0.0.1:") && !metrics.contains(server.url), "\(metrics)")
 
         let keys = "\(ProjectPaths.root)/keys/gm"

@@ -6,6 +6,7 @@ import ServiceLifecycle
 struct CheckpointService: Service {
     let supervision: Supervision
     let interval: TimeInterval
+    var leadership = Leadership.sole()
     let logger: Logger
 
     func run() async throws {
@@ -22,6 +23,7 @@ struct CheckpointService: Service {
     }
 
     private func checkpoint() async {
+        guard leadership.isLeader else { return }
         do { try await supervision.checkpoint() } catch { logger.error("ledger checkpoint failed: \(error)") }
     }
 }

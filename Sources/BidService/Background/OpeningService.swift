@@ -17,6 +17,7 @@ struct OpeningService: Service {
             } catch {
                 break
             }
+            guard environment.leadership.isLeader else { continue }
             do {
                 try await Supervision(environment).sealDeadlines()
                 for opening in try await environment.store.read({ try $0.openings(status: .decrypting) }) {

@@ -7,21 +7,26 @@ import ServiceLifecycle
 struct SupervisionService: Service {
     let supervision: ESupervision
     let interval: TimeInterval
+    var leadership = Leadership.sole()
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            do {
-                let result = try await supervision.scan()
-                for card in result.raised { logger.notice("e-supervision: \(card.level.rawValue) \(card.id): \(card.text)") }
-            } catch {
-                logger.error("e-supervision scan failed: \(error)")
-            }
+            if leadership.isLeader { await scan() }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
             } catch {
                 break
             }
         }
+    }
+
+    private func scan() async {
+            do {
+                let result = try await supervision.scan()
+                for card in result.raised { logger.notice("e-supervision: \(card.level.rawValue) \(card.id): \(card.text)") }
+            } catch {
+                logger.error("e-supervision scan failed: \(error)")
+            }
     }
 }

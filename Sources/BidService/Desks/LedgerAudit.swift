@@ -58,7 +58,7 @@ public enum LedgerAudit {
 
     /// Audits `store`. `platformCertificates` are the certificates checkpoints, receipts and records
     /// may be signed with: give the ones you trust, not those recorded in the data directory.
-    public static func run(_ store: SQLiteStore, platformCertificates: [Certificate], evidence: Evidence = Evidence()) throws -> Report {
+    public static func run(_ store: any ServiceStore, platformCertificates: [Certificate], evidence: Evidence = Evidence()) throws -> Report {
         var report = Report()
         var byHash: [String: Int64] = [:]
         var hashes: [Int64: String] = [:]
@@ -68,7 +68,7 @@ public enum LedgerAudit {
         var profileEvents: [LedgerEvent] = []
         var supervisionEvents: [LedgerEvent] = []
         var latestEvent: LedgerEvent?
-        try store.database.readNow { tx in
+        try store.readNow { tx in
             var previous: LedgerEvent?
             var after: Int64 = 0
             while true {
@@ -182,7 +182,7 @@ public enum LedgerAudit {
     /// certificates and their retirement) must be the state its last `party.*` event recorded
     /// (PartyRegistry), so a role, a certificate or a lifted suspension written from a database
     /// shell is named; a party whose rows are gone is named by its events.
-    static func checkRegistry(_ tx: SQLiteTransaction, events: [String: (seq: Int64, digest: String)], report: inout Report) throws {
+    static func checkRegistry(_ tx: any StoreTransaction, events: [String: (seq: Int64, digest: String)], report: inout Report) throws {
         var rows = Set<String>()
         for party in try tx.parties(role: nil, status: nil) {
             let object = "party/\(party.id)"
@@ -206,7 +206,7 @@ public enum LedgerAudit {
     /// `supervision.card` event recorded (and, once closed, its `supervision.card-closed` event's),
     /// every statement row its `supervision.statement` event's; a card or statement whose row is
     /// gone (deleted to hide a late step) is named by its event.
-    static func checkSupervision(_ tx: SQLiteTransaction, events: [LedgerEvent], report: inout Report) throws {
+    static func checkSupervision(_ tx: any StoreTransaction, events: [LedgerEvent], report: inout Report) throws {
         let bySeq = Dictionary(uniqueKeysWithValues: events.map { ($0.seq, $0) })
         var cardRows = Set<String>()
         var closedRows: [Int64: String] = [:]
@@ -329,7 +329,7 @@ public enum LedgerAudit {
     /// Receipts kept by bidders and checkpoints archived elsewhere must still be in the ledger, as
     /// they were signed: a ledger cut short, re-chained and re-signed with the platform key passes
     /// every check the data directory alone allows — not these.
-    static func checkExternal(_ evidence: Evidence, tx: SQLiteTransaction, certificates: [String: Certificate], hashes: [Int64: String],
+    static func checkExternal(_ evidence: Evidence, tx: any StoreTransaction, certificates: [String: Certificate], hashes: [Int64: String],
                               byHash: [String: Int64], report: inout Report) throws {
         for signed in evidence.receipts {
             report.externalReceipts += 1
@@ -381,7 +381,7 @@ public enum LedgerAudit {
     /// Every credit record: signed by a trusted platform certificate, recorded by the ledger event
     /// whose payload digest is its SM3; and every decision's derived state (what the listings read)
     /// equal to what its records give.
-    static func checkCredit(_ tx: SQLiteTransaction, events: [String: (seq: Int64, digest: String)], certificates: [String: Certificate],
+    static func checkCredit(_ tx: any StoreTransaction, events: [String: (seq: Int64, digest: String)], certificates: [String: Certificate],
                             report: inout Report) throws {
         var records: [CreditRecord] = []
         var after = ""

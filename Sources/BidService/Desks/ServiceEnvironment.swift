@@ -19,6 +19,9 @@ public struct ServiceEnvironment: Sendable {
     public var maxBidBytesCeiling: Int64 = 4 << 30
     /// Serialises each tender's opening jobs.
     public let openings = OpeningCoordinator()
+    /// Whether this instance does the background work (Background/Leadership.swift): always on the
+    /// embedded store; on PostgreSQL, the instance holding the leadership lock.
+    public var leadership = Leadership.sole()
     /// What each e-supervision card level means at this centre (`serve --reminder-days …`).
     public var supervisionPolicy = SupervisionPolicy()
     /// The platform's own failures (5xx answers), which e-supervision turns into alerts.

@@ -43,8 +43,14 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
     }
     // First: stopped last, once nothing writes any more.
     if let sqlite = environment.store as? SQLiteStore { app.addServices(StoreCloseService(store: sqlite, logger: logger)) }
-    app.addServices(SupervisionService(supervision: ESupervision(environment), interval: configuration.profile == .demo ? 1 : 30, logger: logger),
-                    CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval, logger: logger),
+    if let postgres = environment.store as? PostgresStore {
+        app.addServices(PostgresLeadershipService(location: postgres.location, leadership: environment.leadership,
+                                                  interval: configuration.profile == .demo ? 1 : 5, logger: logger))
+    }
+    app.addServices(SupervisionService(supervision: ESupervision(environment), interval: configuration.profile == .demo ? 1 : 30,
+                                       leadership: environment.leadership, logger: logger),
+                    CheckpointService(supervision: Supervision(environment), interval: configuration.checkpointInterval,
+                                      leadership: environment.leadership, logger: logger),
                     OpeningService(environment: environment, interval: configuration.profile == .demo ? 1 : 10, logger: logger),
                     CRLService(environment: environment, files: configuration.crlFiles, interval: configuration.profile == .demo ? 1 : 30,
                                fetchInterval: configuration.crlFetchInterval > 0 ? configuration.crlFetchInterval : nil, logger: logger))
@@ -79,17 +85,19 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
                            detail: "the platform key \(configuration.platformKey) can be read by others (mode \(String(mode, radix: 8))): make it readable by the service's user only (chmod 600)")
     }
     let platform = try PlatformSigner(certificate: platformCertificate, key: try PrivateKey(pemFile: configuration.platformKey))
-    let store = try SQLiteStore(dataDirectory: configuration.dataDirectory)
-    store.blobs.clearTemporary()
+    let store = try configuration.openStore()
+    // Several instances share a PostgreSQL store's blob volume: only uploads that stopped long ago
+    // are cleared, never another instance's in flight.
+    store.blobs.clearTemporary(olderThan: store is SQLiteStore ? nil : 3600)
     // A newer CRL loaded while the service ran (TrustDesk) outlives the restart.
-    let trust = TrustDesk.restore(configured, kept: try store.database.readNow { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value))
+    let trust = TrustDesk.restore(configured, kept: try store.readNow { try $0.meta(prefix: TrustDesk.metaPrefix) }.map(\.value))
     // The demo clock (only in a demo directory) keeps its offset across restarts, so a restarted
     // demo continues where it stopped.
-    let savedOffset = try store.database.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
+    let savedOffset = try store.readNow { try $0.meta(prefix: "demo-clock-offset").first.flatMap { Double($0.value) } } ?? 0
     let adjustable = configuration.profile == .demo ? AdjustableClock(offset: savedOffset) : nil
     let clock: any ServiceClock = adjustable ?? SystemClock()
     let started = clock.now()
-    try store.database.writeNow { tx in
+    try store.writeNow { tx in
         // First of all: the directory's profile is the configured one (else nothing is written).
         try DirectoryProfile.establish(tx, configured: configuration.profile, actor: .platform(platform.certificate.fingerprint),
                                        at: started)
@@ -100,11 +108,13 @@ public func makeEnvironment(_ configuration: ServiceConfiguration) throws -> (Se
         }
     }
     var environment = ServiceEnvironment(store: store, trust: trust, platform: platform, clock: clock, profile: configuration.profile)
+    // On PostgreSQL another instance may lead the background work: this one waits for the lock.
+    if !(store is SQLiteStore) { environment.leadership = Leadership(leading: false) }
     environment.tokenLifetime = configuration.tokenLifetime
     environment.supervisionPolicy = configuration.supervisionPolicy
     environment.maxBidBytesCeiling = configuration.maxBidBytes
     environment.acceptsDealerKeys = environment.acceptsDealerKeys || configuration.allowDealerKeys
-    environment.previousPlatformCertificates = try store.database.readNow { try $0.meta(prefix: "platform-certificate:") }
+    environment.previousPlatformCertificates = try store.readNow { try $0.meta(prefix: "platform-certificate:") }
         .compactMap { try? Certificate(pem: $0.value) }.filter { $0 != platform.certificate }
     return (environment, adjustable)
 }

@@ -42,12 +42,22 @@ public struct BlobStore: Sendable {
 
     public func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
 
-    /// Removes leftovers of uploads that never completed (run at start-up).
+    /// Removes leftovers of uploads that never completed (run at start-up): all of them, or only
+    /// those not written to for `age` seconds (a volume shared with instances still receiving).
     @discardableResult
-    public func clearTemporary() -> Int {
+    public func clearTemporary(olderThan age: TimeInterval? = nil) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []
-        for name in names { unlink("\(temporaryDirectory)/\(name)") }
-        return names.count
+        var removed = 0
+        for name in names {
+            let path = "\(temporaryDirectory)/\(name)"
+            if let age {
+                guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                      Date().timeIntervalSince(modified) > age else { continue }
+            }
+            unlink(path)
+            removed += 1
+        }
+        return removed
     }
 
     /// Blob names: "sm3-" or "sha256-" followed by 64 lower-case hex characters.

@@ -94,10 +94,10 @@ extension Array where Element == UInt8 {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let ledgerColumns = "seq, at, actor_fingerprint, actor_party, role, address, action, object, tender_id, payload_digest, prev_hash, hash"
 
-    static func ledgerEvent(_ row: SQLiteConnection.Row) -> LedgerEvent {
+    static func ledgerEvent(_ row: any SQLRow) -> LedgerEvent {
         LedgerEvent(seq: row.int64(0), at: row.time(1),
                     actor: Actor(certificateFingerprint: row.text(2), party: row.text(3), role: row.text(4), address: row.text(5)),
                     action: row.text(6), object: row.text(7), tenderId: row.optionalText(8), payloadDigest: row.text(9),
@@ -151,7 +151,7 @@ extension SQLiteTransaction {
                              [.integer(number), .integer(Int64(limit))], Self.checkpoint)
     }
 
-    static func checkpoint(_ row: SQLiteConnection.Row) -> LedgerCheckpoint {
+    static func checkpoint(_ row: any SQLRow) -> LedgerCheckpoint {
         LedgerCheckpoint(number: row.int64(0), at: row.time(1), seq: row.int64(2), headHash: row.text(3), signature: row.blob(4),
                          scheme: SignatureScheme(rawValue: row.text(5)) ?? .sm2WithSM3, certificateFingerprint: row.text(6))
     }

@@ -17,10 +17,10 @@ enum Migrations {
 
     /// Work a migration does beyond its SQL, in the same transaction.
     static let programs: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
-        4: { try SQLiteTransaction($0).rebuildCreditSubjectPages() },
+        4: { try SQLTransaction($0).rebuildCreditSubjectPages() },
         // The audit compares each party's rows with the state its last ledger event recorded:
         // parties registered before that state was recorded get it now, once.
-        9: { try SQLiteTransaction($0).recordRegistrySnapshot(at: Date()) },
+        9: { try SQLTransaction($0).recordRegistrySnapshot(at: Date()) },
     ]
 
     /// Work after a migration's transaction has committed (what cannot run inside one).

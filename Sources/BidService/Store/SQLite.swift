@@ -2,27 +2,9 @@ internal import CSQLite
 import BidCore
 import Foundation
 
-/// A value to bind to, or read from, an SQLite statement.
-public enum SQLValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case text(String)
-    case blob([UInt8])
-}
-
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(nilLiteral: ()) { self = .null }
-
-    public static func int(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
-    public static func string(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
-    /// Times are stored as integer milliseconds since 1970 UTC.
-    public static func time(_ value: Date?) -> SQLValue { value.map { .integer(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? .null }
-}
-
 /// One SQLite connection. Not thread-safe: each is confined to one serial queue (SQLiteDatabase).
-final class SQLiteConnection {
+final class SQLiteConnection: SQLConnection {
+    var dialect: SQLDialect { .sqlite }
     let path: String
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
@@ -74,29 +56,18 @@ final class SQLiteConnection {
 
     /// Runs a statement that returns no rows; returns the number of rows changed.
     @discardableResult
-    func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+    func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         let statement = try self.statement(sql)
         try statement.bind(values)
         while try statement.step() {}
         return Int(sqlite3_changes(handle))
     }
 
-    /// Runs a query and maps each row.
-    func query<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
-        var result: [T] = []
-        try forEach(sql, values) { result.append(try map($0)) }
-        return result
-    }
-
     /// Runs a query and hands each row to `body` (a row is valid only during the call).
-    func forEach(_ sql: String, _ values: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
+    func forEach(_ sql: String, _ values: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
         let statement = try self.statement(sql)
         try statement.bind(values)
         while try statement.step() { try body(Row(statement)) }
-    }
-
-    func queryOne<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
-        try query(sql, values, map).first
     }
 
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
@@ -174,23 +145,18 @@ final class SQLiteConnection {
     }
 
     /// The current row of a statement.
-    struct Row {
+    struct Row: SQLRow {
         fileprivate let statement: Statement
         fileprivate init(_ statement: Statement) { self.statement = statement }
 
         func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement.raw, Int32(column)) == SQLITE_NULL }
         func int64(_ column: Int) -> Int64 { sqlite3_column_int64(statement.raw, Int32(column)) }
-        func int(_ column: Int) -> Int { Int(int64(column)) }
-        func optionalInt(_ column: Int) -> Int? { isNull(column) ? nil : int(column) }
-        func bool(_ column: Int) -> Bool { int64(column) != 0 }
 
         func text(_ column: Int) -> String {
             guard let pointer = sqlite3_column_text(statement.raw, Int32(column)) else { return "" }
             let count = Int(sqlite3_column_bytes(statement.raw, Int32(column)))
             return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
         }
-
-        func optionalText(_ column: Int) -> String? { isNull(column) ? nil : text(column) }
 
         /// A text column's UTF-8 bytes as SQLite holds them, valid until the statement steps on.
         func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
@@ -203,26 +169,5 @@ final class SQLiteConnection {
             guard count > 0, let pointer = sqlite3_column_blob(statement.raw, Int32(column)) else { return [] }
             return Array(UnsafeRawBufferPointer(start: pointer, count: count))
         }
-
-        func time(_ column: Int) -> Date { Date(timeIntervalSince1970: TimeInterval(int64(column)) / 1000) }
-        func optionalTime(_ column: Int) -> Date? { isNull(column) ? nil : time(column) }
     }
-}
-
-/// A storage failure. `isConstraint` marks a UNIQUE/FOREIGN KEY/CHECK violation.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public let isConstraint: Bool
-
-    public init(_ message: String) {
-        self.message = message
-        isConstraint = false
-    }
-
-    init(constraint message: String) {
-        self.message = message
-        isConstraint = true
-    }
-
-    public var description: String { "storage: \(message)" }
 }

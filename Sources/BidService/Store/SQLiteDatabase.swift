@@ -45,29 +45,29 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
 
     /// Runs `body` in a write transaction (BEGIN IMMEDIATE … COMMIT) on the writer queue.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLTransaction) throws -> T) async throws -> T {
         try await run(on: writer) { connection in
-            try connection.transaction(immediate: true) { try body(SQLiteTransaction(connection)) }
+            try connection.transaction(immediate: true) { try body(SQLTransaction(connection)) }
         }
     }
 
     /// Runs `body` in a read transaction (a consistent snapshot) on a reader queue.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteTransaction) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLTransaction) throws -> T) async throws -> T {
         try await run(on: pickReader()) { connection in
-            try connection.transaction(immediate: false) { try body(SQLiteTransaction(connection)) }
+            try connection.transaction(immediate: false) { try body(SQLTransaction(connection)) }
         }
     }
 
     /// Synchronous write, for tools that run without the server (seeding, audits).
     @discardableResult
-    public func writeNow<T>(_ body: (SQLiteTransaction) throws -> T) throws -> T {
-        try writer.queue.sync { try writer.connection.transaction(immediate: true) { try body(SQLiteTransaction(writer.connection)) } }
+    public func writeNow<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
+        try writer.queue.sync { try writer.connection.transaction(immediate: true) { try body(SQLTransaction(writer.connection)) } }
     }
 
     /// Synchronous read, for tools.
-    public func readNow<T>(_ body: (SQLiteTransaction) throws -> T) throws -> T {
+    public func readNow<T>(_ body: (SQLTransaction) throws -> T) throws -> T {
         let lane = pickReader()
-        return try lane.queue.sync { try lane.connection.transaction(immediate: false) { try body(SQLiteTransaction(lane.connection)) } }
+        return try lane.queue.sync { try lane.connection.transaction(immediate: false) { try body(SQLTransaction(lane.connection)) } }
     }
 
     /// Folds the write-ahead log into the database file and empties it; false when a reader kept
@@ -105,11 +105,4 @@ public final class SQLiteDatabase: @unchecked Sendable {
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// A transaction handed to `read`/`write` bodies: the statements of the store's extensions run
-/// through it. Valid only inside the body.
-public struct SQLiteTransaction {
-    let connection: SQLiteConnection
-    init(_ connection: SQLiteConnection) { self.connection = connection }
 }

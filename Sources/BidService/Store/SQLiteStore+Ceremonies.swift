@@ -18,10 +18,10 @@ public protocol CeremonyTransaction {
     func keyUse(keyId: String) throws -> String?
 }
 
-extension SQLiteTransaction: CeremonyTransaction {
+extension SQLTransaction: CeremonyTransaction {
     static let ceremonyColumns = "parameters, status, started_by, started_at, completed_at, failure, key_id"
 
-    func ceremony(_ row: SQLiteConnection.Row) throws -> Ceremony {
+    func ceremony(_ row: any SQLRow) throws -> Ceremony {
         Ceremony(parameters: try JSONDecoder.ebid.decode(KeyCeremony.Parameters.self, from: Data(row.text(0).utf8)),
                  status: CeremonyStatus(rawValue: row.text(1)) ?? .failed, startedBy: row.text(2), startedAt: row.time(3),
                  completedAt: row.optionalTime(4), failure: try row.optionalText(5).map { try JSONDecoder.ebid.decode(CeremonyFailure.self, from: Data($0.utf8)) },

@@ -3,7 +3,7 @@ import Foundation
 
 // MARK: - Credit records, chains and leads
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     public func insertCreditRecord(_ record: CreditRecord, signed: SignedDocument) throws {
         let input = record.input
         try connection.run("""
@@ -18,7 +18,7 @@ extension SQLiteTransaction {
                   .blob(signed.document), .blob(signed.signature), .text(signed.scheme.rawValue), .text(signed.certificateFingerprint), .text(record.chain)])
     }
 
-    private static func creditRecord(_ row: SQLiteConnection.Row) throws -> CreditRecord {
+    private static func creditRecord(_ row: any SQLRow) throws -> CreditRecord {
         // The signed document is the record itself.
         try JSONDecoder.ebid.decode(CreditRecord.self, from: Data(row.blob(0)))
     }
@@ -104,7 +104,7 @@ extension SQLiteTransaction {
     }
 
     /// The subjects that have a page source (the audit).
-    func creditSubjectPageCodes() throws -> [String] {
+    public func creditSubjectPageCodes() throws -> [String] {
         try connection.query("SELECT subject_code FROM credit_subject_pages ORDER BY subject_code", [], { $0.text(0) })
     }
 
@@ -113,7 +113,7 @@ extension SQLiteTransaction {
         fine_amount, restriction_start, restriction_end, permanent, status, listed_until, head_id
         """
 
-    private static func creditDecision(_ row: SQLiteConnection.Row) -> CreditDecisionState {
+    private static func creditDecision(_ row: any SQLRow) -> CreditDecisionState {
         let permanent = row.int(15) == 1
         let penalty = CreditRecordInput.Penalty(kind: PenaltyKind(rawValue: row.text(11)) ?? .none, fineAmount: row.optionalText(12),
                                                 start: row.optionalTime(13), end: row.optionalTime(14), permanent: permanent ? true : nil)
@@ -203,7 +203,7 @@ extension SQLiteTransaction {
         resolved_at, resolution, record_id
         """
 
-    private static func creditLead(_ row: SQLiteConnection.Row) -> CreditLead {
+    private static func creditLead(_ row: any SQLRow) -> CreditLead {
         CreditLead(id: row.text(0), kind: CreditLeadKind(rawValue: row.text(1)) ?? .collusionSignal, status: CreditLeadStatus(rawValue: row.text(2)) ?? .open,
                    subject: .init(kind: PartyRecord.Kind(rawValue: row.text(3)) ?? .organization, code: row.text(4), name: row.text(5)),
                    partyId: row.optionalText(6), tenderId: row.optionalText(7), summary: row.text(8), evidence: row.text(9), ledgerSeq: row.int64(10),

@@ -18,7 +18,7 @@ public protocol EvaluationTransaction {
     func evaluationEntries(tender id: String, kind: EvaluationEntryKind, round: String?) throws -> [(member: String, body: [UInt8])]
 }
 
-extension SQLiteTransaction: EvaluationTransaction {
+extension SQLTransaction: EvaluationTransaction {
     public func expert(id: String) throws -> Expert? {
         try connection.queryOne("SELECT profile, status, status_reason, updated_at FROM experts WHERE id = ?", [.text(id)]) { try expert($0) }
     }
@@ -27,7 +27,7 @@ extension SQLiteTransaction: EvaluationTransaction {
         try connection.query("SELECT profile, status, status_reason, updated_at FROM experts ORDER BY id") { try expert($0) }
     }
 
-    private func expert(_ row: SQLiteConnection.Row) throws -> Expert {
+    private func expert(_ row: any SQLRow) throws -> Expert {
         Expert(profile: try JSONDecoder.ebid.decode(ExpertProfile.self, from: Data(row.text(0).utf8)), status: ExpertStatus(rawValue: row.text(1)) ?? .suspended,
                statusReason: row.optionalText(2), updatedAt: row.time(3))
     }
@@ -62,12 +62,15 @@ extension SQLiteTransaction: EvaluationTransaction {
     }
 
     public func insertEvaluationEntry(tender id: String, kind: EvaluationEntryKind, member: String, round: String, body: [UInt8], at time: Date) throws -> Bool {
-        try connection.run("INSERT OR IGNORE INTO evaluation_entries (tender_id, kind, member, round, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+        try connection.run("INSERT INTO evaluation_entries (tender_id, kind, member, round, body, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                            [.text(id), .text(kind.rawValue), .text(member), .text(round), .blob(body), .time(time)]) == 1
     }
 
     public func replaceEvaluationEntry(tender id: String, kind: EvaluationEntryKind, member: String, round: String, body: [UInt8], at time: Date) throws {
-        try connection.run("INSERT OR REPLACE INTO evaluation_entries (tender_id, kind, member, round, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+        try connection.run("""
+            INSERT INTO evaluation_entries (tender_id, kind, member, round, body, at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tender_id, kind, member, round) DO UPDATE SET body = excluded.body, at = excluded.at
+            """,
                            [.text(id), .text(kind.rawValue), .text(member), .text(round), .blob(body), .time(time)])
     }
 

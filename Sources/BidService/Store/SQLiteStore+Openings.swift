@@ -3,10 +3,10 @@ import Foundation
 
 // MARK: - The opening
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let openingColumns = "tender_id, status, started_at, started_by, window_ends_at, completed_at, confirmation_ends_at"
 
-    static func opening(_ row: SQLiteConnection.Row) -> Opening {
+    static func opening(_ row: any SQLRow) -> Opening {
         Opening(tenderId: row.text(0), status: OpeningStatus(rawValue: row.text(1)) ?? .decrypting, startedAt: row.time(2), startedBy: row.text(3),
                 windowEndsAt: row.time(4), completedAt: row.optionalTime(5), confirmationEndsAt: row.optionalTime(6))
     }
@@ -40,7 +40,7 @@ extension SQLiteTransaction {
 
     static let openingBidColumns = "bid_id, bidder_party, state, opened_by, cause_code, cause_fault, cause_detail, items, decrypted_at, decryption_address, refused_attempts"
 
-    static func openingBid(_ row: SQLiteConnection.Row) -> OpeningBid {
+    static func openingBid(_ row: any SQLRow) -> OpeningBid {
         var failure: DecryptionFailure?
         if let code = row.optionalText(4) {
             failure = DecryptionFailure(fault: DecryptionFailure.Fault(rawValue: row.text(5)) ?? .bidder, code: code, detail: row.text(6))
@@ -81,7 +81,10 @@ extension SQLiteTransaction {
     }
 
     public func insertOpenedPart(bid id: String, position: Int, kind: String, name: String, size: Int64, digest: String, blob: String) throws {
-        try connection.run("INSERT OR REPLACE INTO opened_parts (bid_id, position, kind, name, size, digest, blob) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        try connection.run("""
+            INSERT INTO opened_parts (bid_id, position, kind, name, size, digest, blob) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (bid_id, position) DO UPDATE SET kind = excluded.kind, name = excluded.name, size = excluded.size, digest = excluded.digest, blob = excluded.blob
+            """,
                            [.text(id), .integer(Int64(position)), .text(kind), .text(name), .integer(size), .text(digest), .text(blob)])
     }
 
@@ -95,8 +98,8 @@ extension SQLiteTransaction {
     public func insertPartial(_ partial: PartialDecryption, bid: String, tender id: String, suite: Suite, party: String, certificateFingerprint: String,
                               at time: Date, address: String) throws -> Bool {
         try connection.run("""
-            INSERT OR IGNORE INTO opening_partials (bid_id, share_index, tender_id, suite, point, proof, official_party, certificate_fingerprint, received_at, address)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO opening_partials (bid_id, share_index, tender_id, suite, point, proof, official_party, certificate_fingerprint, received_at, address)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """, [.text(bid), .integer(Int64(partial.index)), .text(id), .text(suite.rawValue), .text(partial.point), .text(partial.proof),
                   .text(party), .text(certificateFingerprint), .time(time), .text(address)]) == 1
     }
@@ -136,7 +139,7 @@ extension SQLiteTransaction {
     }
 
     public func confirm(tender id: String, party: String, at time: Date) throws -> Bool {
-        try connection.run("INSERT OR IGNORE INTO opening_confirmations (tender_id, party, confirmed_at) VALUES (?, ?, ?)",
+        try connection.run("INSERT INTO opening_confirmations (tender_id, party, confirmed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            [.text(id), .text(party), .time(time)]) == 1
     }
 
@@ -159,7 +162,7 @@ extension SQLiteTransaction {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// How many bids each opened tender (record published, not failed) had at its deadline.
     public func openedBidCounts() throws -> [(tender: String, bids: Int)] {
         try connection.query("""

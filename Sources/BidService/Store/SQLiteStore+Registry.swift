@@ -50,7 +50,7 @@ extension StoreTransaction {
     }
 }
 
-extension SQLiteTransaction: RegistryTransaction {
+extension SQLTransaction: RegistryTransaction {
     public func parties(role: PartyRole?, status: PartyStatus?) throws -> [Party] {
         var conditions: [String] = []
         var values: [SQLValue] = []

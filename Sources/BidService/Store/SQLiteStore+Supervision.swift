@@ -23,8 +23,8 @@ public protocol SupervisionTransaction {
     func consumeWebLink(codeHash: String, at time: Date) throws -> (party: String, certificateFingerprint: String)?
 }
 
-extension SQLiteTransaction: SupervisionTransaction {
-    static func card(_ row: SQLiteConnection.Row) throws -> SupervisionCard {
+extension SQLTransaction: SupervisionTransaction {
+    static func card(_ row: any SQLRow) throws -> SupervisionCard {
         try JSONDecoder.ebid.decode(SupervisionCard.self, from: Data(row.text(0).utf8))
     }
 
@@ -65,7 +65,7 @@ extension SQLiteTransaction: SupervisionTransaction {
                            [.time(time), .integer(closedSeq), .text(String(decoding: try JSONEncoder.ebid.encode(card), as: UTF8.self)), .text(id)])
     }
 
-    static func statement(_ row: SQLiteConnection.Row) throws -> StepStatement {
+    static func statement(_ row: any SQLRow) throws -> StepStatement {
         try JSONDecoder.ebid.decode(StepStatement.self, from: Data(row.text(0).utf8))
     }
 
@@ -90,7 +90,10 @@ extension SQLiteTransaction: SupervisionTransaction {
     }
 
     public func saveDocumentObjection(tender id: String, party: String, _ objection: Objection) throws {
-        try connection.run("INSERT OR REPLACE INTO document_objections (tender_id, number, party, body) VALUES (?, ?, ?, ?)",
+        try connection.run("""
+            INSERT INTO document_objections (tender_id, number, party, body) VALUES (?, ?, ?, ?)
+            ON CONFLICT (tender_id, number) DO UPDATE SET party = excluded.party, body = excluded.body
+            """,
                            [.text(id), .int(objection.number), .text(party), .text(String(decoding: try JSONEncoder.ebid.encode(objection), as: UTF8.self))])
     }
 
@@ -118,7 +121,7 @@ public struct SupervisedTender: Sendable, Equatable {
     public var deadline: Date
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     public func supervisedTenders() throws -> [SupervisedTender] {
         try connection.query("""
             SELECT id, status, owner_party, agency_party, profile, deadline FROM tenders WHERE status <> 'draft' ORDER BY id

@@ -3,10 +3,10 @@ import Foundation
 
 // MARK: - Tenders, opening keys, documents, amendments
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let tenderColumns = "spec, status, owner_party, tenderer_party, agency_party, profile, deadline, created_at, published_at"
 
-    static func tender(_ row: SQLiteConnection.Row) throws -> Tender {
+    static func tender(_ row: any SQLRow) throws -> Tender {
         Tender(spec: try JSONDecoder.ebid.decode(TenderSpec.self, from: Data(row.text(0).utf8)),
                status: TenderStatus(rawValue: row.text(1)) ?? .draft, owner: row.text(2), tendererParty: row.text(3),
                agencyParty: row.optionalText(4), profile: PolicyProfile(rawValue: row.text(5)) ?? .statutory,
@@ -89,7 +89,7 @@ extension SQLiteTransaction {
         }
     }
 
-    static func document(_ row: SQLiteConnection.Row) -> TenderDocument {
+    static func document(_ row: any SQLRow) -> TenderDocument {
         TenderDocument(name: row.text(0), amendment: row.int(1), size: row.int64(2), digest: row.text(3), contentType: row.text(4),
                        addedAt: row.time(5), blob: row.text(6))
     }
@@ -110,7 +110,7 @@ extension SQLiteTransaction {
                                 [.text(id), .text(name)], Self.document)
     }
 
-    static func amendment(_ row: SQLiteConnection.Row) -> Amendment {
+    static func amendment(_ row: any SQLRow) -> Amendment {
         Amendment(number: row.int(0), title: row.text(1), text: row.text(2), status: AmendmentStatus(rawValue: row.text(3)) ?? .draft,
                   previousDeadline: row.time(4), newDeadline: row.optionalTime(5), createdAt: row.time(6), publishedAt: row.optionalTime(7))
     }
@@ -137,10 +137,10 @@ extension SQLiteTransaction {
 
 // MARK: - Bids and receipts
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let bidColumns = "id, tender_id, bidder_party, certificate_fingerprint, suite, package_id, package_digest, size, blob, received_at, client_address, status, superseded_at, receipt_id, ledger_seq"
 
-    static func bid(_ row: SQLiteConnection.Row) -> BidRecord {
+    static func bid(_ row: any SQLRow) -> BidRecord {
         BidRecord(id: row.text(0), tenderId: row.text(1), bidderParty: row.text(2), certificateFingerprint: row.text(3),
                   suite: Suite(rawValue: row.text(4)) ?? .gm, packageId: row.text(5), packageDigest: row.text(6), size: row.int64(7),
                   blob: row.text(8), receivedAt: row.time(9), clientAddress: row.text(10), status: BidStatus(rawValue: row.text(11)) ?? .active,
@@ -192,7 +192,7 @@ extension SQLiteTransaction {
     }
 
     /// A party's receipts for a tender, oldest first.
-    static func signedDocument(_ row: SQLiteConnection.Row, from column: Int) -> SignedDocument {
+    static func signedDocument(_ row: any SQLRow, from column: Int) -> SignedDocument {
         SignedDocument(document: row.blob(column), signature: row.blob(column + 1),
                        scheme: SignatureScheme(rawValue: row.text(column + 2)) ?? .sm2WithSM3, certificateFingerprint: row.text(column + 3))
     }
@@ -219,7 +219,7 @@ extension SQLiteTransaction {
 
 // MARK: - The public list (the portal)
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// The stage as SQL (PublicStage.init, to filter in the query); `?` is the clock's now.
     static let stageSQL = """
         CASE WHEN t.status = 'published' AND t.deadline > ? THEN 'bidding'
@@ -231,13 +231,13 @@ extension SQLiteTransaction {
              ELSE 'evaluating' END
         """
 
-    fileprivate static func publicFilter(_ query: PublicTenderQuery, now: Date) -> (String, [SQLValue]) {
+    fileprivate static func publicFilter(_ query: PublicTenderQuery, now: Date, dialect: SQLDialect) -> (String, [SQLValue]) {
         var clauses = ["t.status <> 'draft'"]
         var values: [SQLValue] = []
         if let keyword = query.keyword, !keyword.isEmpty {
             let pattern = "%" + keyword.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
-            clauses.append("(t.id LIKE ? ESCAPE '\\' OR t.title LIKE ? ESCAPE '\\' OR json_extract(t.spec, '$.announcement') LIKE ? ESCAPE '\\')")
+            clauses.append("(t.id \(dialect.like) ? ESCAPE '\\' OR t.title \(dialect.like) ? ESCAPE '\\' OR \(dialect.jsonText("t.spec", member: "announcement")) \(dialect.like) ? ESCAPE '\\')")
             values += [.text(pattern), .text(pattern), .text(pattern)]
         }
         if let stage = query.stage {
@@ -245,7 +245,7 @@ extension SQLiteTransaction {
             values += [.time(now), .text(stage.rawValue)]
         }
         if let category = query.category {
-            clauses.append(category == .works ? "COALESCE(json_extract(t.spec, '$.category'), 'works') = ?" : "json_extract(t.spec, '$.category') = ?")
+            clauses.append(category == .works ? "COALESCE(\(dialect.jsonText("t.spec", member: "category")), 'works') = ?" : "\(dialect.jsonText("t.spec", member: "category")) = ?")
             values.append(.text(category.rawValue))
         }
         if let from = query.publishedFrom {
@@ -261,7 +261,7 @@ extension SQLiteTransaction {
 
     /// A page of the public list, newest publication first, with the number of matches.
     public func publicTenderPage(_ query: PublicTenderQuery, now: Date) throws -> (total: Int, rows: [PublicTenderRow]) {
-        let (filter, values) = Self.publicFilter(query, now: now)
+        let (filter, values) = Self.publicFilter(query, now: now, dialect: dialect)
         let from = "FROM tenders t LEFT JOIN evaluations e ON e.tender_id = t.id WHERE \(filter)"
         let total = try connection.queryOne("SELECT COUNT(*) \(from)", values) { $0.int(0) } ?? 0
         let rows = try connection.query("SELECT \(Self.prefixedTenderColumns), e.phase \(from) ORDER BY t.published_at DESC, t.id LIMIT ? OFFSET ?",
@@ -274,13 +274,13 @@ extension SQLiteTransaction {
     /// Tenders published per month (Beijing time, `yyyy-MM`), oldest first.
     public func publishedPerMonth() throws -> [(month: String, count: Int)] {
         try connection.query("""
-            SELECT strftime('%Y-%m', published_at / 1000 + 28800, 'unixepoch') AS month, COUNT(*) FROM tenders
+            SELECT \(dialect.beijingMonth("published_at")) AS month, COUNT(*) FROM tenders
             WHERE status <> 'draft' AND published_at IS NOT NULL GROUP BY month ORDER BY month
             """) { ($0.text(0), $0.int(1)) }
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     static var prefixedTenderColumns: String {
         tenderColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
     }

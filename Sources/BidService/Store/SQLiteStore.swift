@@ -26,10 +26,10 @@ public final class SQLiteStore: Sendable {
 
 // MARK: - Parties and certificates
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     static let partyColumns = "id, kind, name, credit_code, person_id, legal_representative, organization, employer_credit_code, specialties, status"
 
-    func party(_ row: SQLiteConnection.Row) throws -> Party {
+    func party(_ row: any SQLRow) throws -> Party {
         let id = row.text(0)
         let roles = try connection.query("SELECT role FROM party_roles WHERE party_id = ? ORDER BY role", [.text(id)]) { PartyRole(rawValue: $0.text(0)) }
         let specialties = row.optionalText(8).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
@@ -127,7 +127,7 @@ extension SQLiteTransaction {
 
 // MARK: - Login challenges and tokens
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     public func insertChallenge(id: String, nonce: String, certificate: Certificate, at time: Date, expiresAt: Date) throws {
         try connection.run("INSERT INTO challenges (id, nonce, certificate, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                            [.text(id), .text(nonce), .blob(certificate.der), .time(time), .time(expiresAt)])
@@ -164,7 +164,7 @@ extension SQLiteTransaction {
 
 // MARK: - Meta
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     public func setMeta(_ key: String, _ value: String) throws {
         try connection.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [.text(key), .text(value)])
     }

@@ -1,15 +1,20 @@
 import BidCore
 import Foundation
 
-/// The storage the desks use, chosen at wiring time: `SQLiteStore` is the embedded default; a
-/// PostgreSQL + object-store implementation would provide the same two protocols.
+/// The storage the desks use, chosen at wiring time: `SQLiteStore` in a data directory is the
+/// embedded default, `PostgresStore` (with blobs on a shared volume) serves several instances.
 ///
 /// Bodies run synchronously inside one transaction and must not await; everything slow (crypto,
-/// blob writes) happens before, outside the transaction.
+/// blob writes) happens before, outside the transaction. Write transactions are serial — SQLite has
+/// one writer, PostgreSQL's take one advisory lock first — so a desk's checks and the ledger append
+/// that follows them see every committed write.
 public protocol ServiceStore: Sendable {
     var blobs: BlobStore { get }
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Synchronous forms, for start-up and tools that run without the server (audits, seeding).
+    func readNow<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    @discardableResult func writeNow<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 }
 
 /// What a transaction can do. State changes that matter append their ledger event through
@@ -115,6 +120,10 @@ public protocol StoreTransaction: RegistryTransaction, CeremonyTransaction, Eval
     func creditRecords(chain id: String) throws -> [CreditRecord]
     func creditRecordExists(id: String) throws -> Bool
     func signedCreditRecord(id: String) throws -> SignedDocument?
+    /// Every signed record in id order, a page at a time (the audit).
+    func signedCreditRecords(after id: String, limit: Int) throws -> [(id: String, signed: SignedDocument)]
+    /// The subjects whose public page is kept ready (the audit).
+    func creditSubjectPageCodes() throws -> [String]
     @discardableResult func saveCreditChain(_ chain: CreditChain) throws -> String?
     func creditPageRows(subject code: String) throws -> [CreditPageRow]
     func setCreditSubjectPageSource(subject code: String, _ source: [UInt8]?) throws
@@ -145,7 +154,7 @@ public protocol StoreTransaction: RegistryTransaction, CeremonyTransaction, Eval
     func lastCheckpoint() throws -> LedgerCheckpoint?
 }
 
-extension SQLiteTransaction: StoreTransaction {}
+extension SQLTransaction: StoreTransaction {}
 
 extension SQLiteStore: ServiceStore {
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
@@ -154,5 +163,14 @@ extension SQLiteStore: ServiceStore {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await database.write { try body($0) }
+    }
+
+    public func readNow<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try database.readNow { try body($0) }
+    }
+
+    @discardableResult
+    public func writeNow<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try database.writeNow { try body($0) }
     }
 }

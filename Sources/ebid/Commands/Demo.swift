@@ -38,11 +38,15 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "With --server: that service's data directory (the demo's closing audit reads it).")
     var data: String?
 
+    @Option(help: "With --server: that service's PostgreSQL store (serve --store), which the closing audit reads with --data's blobs.")
+    var store: String?
+
     @Flag(name: .customLong("pause-stages"), help: "After each stage of the tender's life print `EBID-STAGE <stage> <tender>` and wait for a line on stdin (for page checks).")
     var pauseStages = false
 
     func validate() throws {
         if (server == nil) != (data == nil) { throw ValidationError("--server and --data go together") }
+        if store != nil && server == nil { throw ValidationError("--store goes with --server and --data") }
         if server != nil && skipService { throw ValidationError("--server drives the service part; drop --skip-service") }
     }
 
@@ -66,7 +70,7 @@ struct Demo: AsyncParsableCommand {
             }
             if !skipService {
                 var demo = ServiceDemo(root: root, work: "\(workDirectory)/service")
-                demo.external = server.map { ($0, data ?? "") }
+                demo.external = server.map { ($0, data ?? "", store) }
                 demo.pauses = pauseStages
                 failures += try await demo.run()
             }

@@ -8,7 +8,7 @@ extension PolicyProfile: ExpressibleByArgument {}
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the ebid service on the embedded store (SQLite + blob directory).",
+        abstract: "Run the ebid service on the embedded store (SQLite + blob directory) or on PostgreSQL (--store).",
         discussion: """
         Stops gracefully on SIGTERM or SIGINT; a restart on the same --data continues where it stopped.
         With --profile demo, the demo PKI under --keys is used where --trust, --crl, --platform-cert
@@ -21,8 +21,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A configuration file (JSON): {\"data\": …, \"trust\": [\"ca.pem\"], \"require-crl\": true, …}, keys named as the options; options given on the command line win.")
     var config: String?
 
-    @Option(help: "Data directory (SQLite database, blobs).")
+    @Option(help: "Data directory (SQLite database, blobs); with --store, the blob volume every instance shares.")
     var data: String = "./data"
+
+    @Option(help: "Keep the records in PostgreSQL (postgres://user[:password]@host[:port]/database, or …@/database?host=/socket/dir) instead of SQLite in --data; several instances may share one.")
+    var store: String?
 
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -137,6 +140,7 @@ struct Serve: AsyncParsableCommand {
         try await reportingErrors {
             var configuration = ServiceConfiguration()
             configuration.dataDirectory = data
+            configuration.storeURL = store
             configuration.host = host
             configuration.port = port
             configuration.profile = profile

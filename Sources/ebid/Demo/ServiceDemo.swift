@@ -10,7 +10,7 @@ struct ServiceDemo {
     let root: String
     let work: String
     /// A running `ebid serve --profile demo --seed …` and its data directory, instead of the embedded service.
-    var external: (server: String, data: String)?
+    var external: (server: String, data: String, store: String?)?
     /// Stop after each stage of the tender's life: print `EBID-STAGE <stage> <tender>` and wait for a line on stdin.
     var pauses = false
     let narrator = Narrator()
@@ -32,6 +32,7 @@ struct ServiceDemo {
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             var configuration = ServiceConfiguration()
             configuration.dataDirectory = external.data
+            configuration.storeURL = external.store
             configuration.profile = .demo
             configuration.platformCertificate = "\(keys)/gm/platform.crt.pem"
             return try await walkThrough(server: external.server, configuration: configuration)
@@ -173,7 +174,7 @@ struct ServiceDemo {
 
         // 7. The ledger.
         narrator.step("A supervisor audits the ledger: every event's hash and link, every signed checkpoint, every receipt's ledger position, and each tender's bid events against the checkpoint that sealed them at the deadline.")
-        let report = try LedgerAudit.run(try SQLiteStore(dataDirectory: configuration.dataDirectory), platformCertificates: [platform])
+        let report = try LedgerAudit.run(try configuration.openStore(), platformCertificates: [platform])
         failures += narrator.expect(report.isIntact && report.sealedTenders == 1,
                                     "the ledger is intact: \(report.events) events, \(report.receipts) receipts, \(report.checkpoints) checkpoints; \(report.sealedTenders) tender sealed at its deadline")
         return failures

@@ -11,7 +11,9 @@ import Testing
 /// and a clock the test moves. Requests go through the real router (HummingbirdTesting).
 final class ServiceFixture: @unchecked Sendable {
     let directory = TemporaryDirectory()
-    let store: SQLiteStore
+    /// The embedded store by default; PostgreSQL (a fresh database on the test cluster, blobs in
+    /// `directory`) when the suite runs with `EBID_TEST_STORE=postgres`.
+    let store: any ServiceStore
     let clock: AdjustableClock
     let environment: ServiceEnvironment
     let routes: RouteTable
@@ -23,9 +25,12 @@ final class ServiceFixture: @unchecked Sendable {
     static let seeds = "\(ProjectPaths.root)/seeds"
 
     /// - Parameter dealerKeys: accept keys made by `ebid opening keygen` (as `serve --allow-dealer-keys`).
-    init(profile: PolicyProfile = .statutory, extraCRLs: [CertificateRevocationList] = [], now: Date = Date(), dealerKeys: Bool = false) async throws {
+    /// - Parameter embedded: SQLite whatever the suite runs on (tests of the embedded store's own
+    ///   migrations and files).
+    init(profile: PolicyProfile = .statutory, extraCRLs: [CertificateRevocationList] = [], now: Date = Date(), dealerKeys: Bool = false,
+         embedded: Bool = false) async throws {
         self.profile = profile
-        store = try SQLiteStore(dataDirectory: directory.path)
+        store = embedded ? try SQLiteStore(dataDirectory: directory.path) : try Self.makeStore(directory: directory.path)
         clock = AdjustableClock(base: { now })
         let trust = try TrustStore(anchors: [try Certificate(file: "\(Self.keys)/gm/ca.crt.pem"), try Certificate(file: "\(Self.keys)/nist/ca.crt.pem")],
                                    crls: [try CertificateRevocationList(file: "\(Self.keys)/gm/crl.pem"), try CertificateRevocationList(file: "\(Self.keys)/nist/crl.pem")] + extraCRLs)
@@ -41,6 +46,30 @@ final class ServiceFixture: @unchecked Sendable {
         }
         _ = try await Seeder.seed(directory: Self.seeds, keysDirectory: Self.keys, environment: environment)
         routes = buildRouter(environment, clock: profile == .demo ? clock : nil)
+    }
+
+    /// The store the suite runs on (`EBID_TEST_STORE`: sqlite, the default, or postgres).
+    static func makeStore(directory: String) throws -> any ServiceStore {
+        switch PostgresCluster.storeUnderTest {
+        case "postgres":
+            return try PostgresStore(location: try PostgresLocation(url: try PostgresCluster.shared.freshDatabase() + "?pool=2"), blobDirectory: directory)
+        default:
+            return try SQLiteStore(dataDirectory: directory)
+        }
+    }
+
+    /// What an insider with a copy of the database reads: the SQLite file and its WAL, or a
+    /// `pg_dump` of the PostgreSQL database (which is also left in the data directory as
+    /// `pg_dump.sql`, so that tests searching the directory's files search it too).
+    func databaseBytes() throws -> [UInt8] {
+        if let postgres = store as? PostgresStore {
+            let result = try runCommand(["pg_dump", "--no-owner", postgres.location.url])
+            guard result.status == 0 else { throw StoreError("pg_dump failed: \(result.stderr)") }
+            _ = FileManager.default.createFile(atPath: directory.file("pg_dump.sql"), contents: result.stdout)
+            return [UInt8](result.stdout)
+        }
+        return (try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.file("ebid.sqlite")))))
+            + ((try? [UInt8](Data(contentsOf: URL(fileURLWithPath: directory.file("ebid.sqlite-wal"))))) ?? [])
     }
 
     /// The router as an application; its request log at warning (the suite sends thousands of
@@ -233,4 +262,37 @@ func expectServiceError(_ code: String, status: Int? = nil, sourceLocation: Sour
 struct CLIFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension StoreTransaction {
+    /// Runs a statement as an insider with a database shell would, bypassing the desks (the
+    /// audit tests' tampering); both backends' transactions are `SQLTransaction`s.
+    @discardableResult
+    func rawSQL(_ statement: String, _ values: [SQLValue] = []) throws -> Int {
+        guard let transaction = self as? SQLTransaction else { throw StoreError("not an SQL transaction") }
+        return try transaction.connection.run(statement, values)
+    }
+}
+
+extension ServiceStore {
+    /// Statements (separated by semicolons) in a write transaction of their own.
+    func executeNow(_ statements: String) throws {
+        try writeNow { tx in
+            for statement in statements.split(separator: ";") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                try tx.rawSQL(String(statement))
+            }
+        }
+    }
+
+    var isPostgres: Bool { self is PostgresStore }
+    /// The embedded store (for tests made with `ServiceFixture(embedded: true)`).
+    var sqlite: SQLiteStore { self as! SQLiteStore }
+}
+
+extension StoreTransaction {
+    /// A query as an insider with a database shell would run it.
+    func rawQuery<T>(_ statement: String, _ values: [SQLValue] = [], _ map: (any SQLRow) throws -> T) throws -> [T] {
+        guard let transaction = self as? SQLTransaction else { throw StoreError("not an SQL transaction") }
+        return try transaction.connection.query(statement, values, map)
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 extension Audit {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the ledger's hash chain, checkpoints, receipts and bids from a data directory.",
+            abstract: "Recompute the ledger's hash chain, checkpoints, receipts and bids from a data directory or a PostgreSQL store.",
             discussion: """
             Checks every event's hash and link, every checkpoint and receipt against the platform
             certificate you give (--platform-cert; an unknown signer is a failure), every bid row against
@@ -15,12 +15,16 @@ extension Audit {
             (receipts kept by bidders: FILE.json + FILE.json.sig) and --checkpoints FILE (checkpoints
             archived with `ebid audit checkpoints`) it also proves that they are still in the ledger: a
             history cut short and re-signed with the platform key is caught by them.
+            A PostgreSQL store is audited with --store postgres://… and --data naming its blob volume.
             Exits 0 when everything is intact; otherwise exits 1 and names the first problem.
             """
         )
 
-        @Option(help: "The service's data directory.")
+        @Option(help: "The service's data directory (with --store: the blob volume).")
         var data: String
+
+        @Option(help: "A PostgreSQL store (postgres://user@host:port/database) instead of the data directory's SQLite database.")
+        var store: String?
 
         @Option(name: .customLong("platform-cert"), help: "Trusted platform certificate(s) for checkpoints, receipts and records (give the one you hold).")
         var platformCerts: [String] = []
@@ -39,14 +43,15 @@ extension Audit {
 
         func run() async throws {
             try await reportingErrors {
-                guard FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") else { throw CLIError("\(data) holds no ebid database") }
-                let store = try SQLiteStore(dataDirectory: data)
+                if self.store == nil, !FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") { throw CLIError("\(data) holds no ebid database") }
+                guard FileManager.default.fileExists(atPath: "\(data)/blobs") else { throw CLIError("\(data) holds no blob store (\(data)/blobs)") }
+                let store = try ServiceConfiguration.openStore(url: self.store, dataDirectory: data)
                 var certificates = try platformCerts.map { try Certificate(file: $0) }
                 let independent = !certificates.isEmpty
                 if !independent {
-                    certificates = try store.database.readNow { try $0.meta(prefix: "platform-certificate:") }.compactMap { try? Certificate(pem: $0.value) }
+                    certificates = try store.readNow { try $0.meta(prefix: "platform-certificate:") }.compactMap { try? Certificate(pem: $0.value) }
                     printError("""
-                        WARNING: no --platform-cert given: signatures are checked against the certificates recorded IN \(data).
+                        WARNING: no --platform-cert given: signatures are checked against the certificates recorded IN \(self.store.map { _ in "the store" } ?? data).
                                  Whoever can write that directory can make this audit pass. Give the platform certificate you hold.
                         """)
                 }

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import ServiceLifecycle
+
+/// Which instance does the background work — the opening at the deadline and its windows, the
+/// ledger checkpoints, e-supervision's scans. On the embedded store there is one instance; on
+/// PostgreSQL the instance that holds a session advisory lock leads, and when it dies its
+/// connection closes, the lock is free, and another instance takes it at its next try.
+///
+/// Leadership saves work; it is not what keeps the records right. Every background step is a
+/// desk's write transaction that checks the state it changes (serial across instances), so two
+/// instances that both believed they led for a moment would do one step and find the other's done.
+public final class Leadership: Sendable {
+    private let leading: NIOLockedValueBox<Bool>
+
+    /// The embedded store's one instance, which always leads.
+    public static func sole() -> Leadership { Leadership(leading: true) }
+
+    init(leading: Bool) { self.leading = NIOLockedValueBox(leading) }
+
+    public var isLeader: Bool { leading.withLockedValue { $0 } }
+
+    /// Sets the state; true when it changed.
+    func set(_ value: Bool) -> Bool {
+        leading.withLockedValue { current in
+            defer { current = value }
+            return current != value
+        }
+    }
+}
+
+/// Holds, or waits for, the PostgreSQL leadership lock on a connection of its own.
+struct PostgresLeadershipService: Service {
+    /// The session advisory lock the leader holds ("ebid" and 3).
+    static let lock: Int64 = 0x6562_6964_0003
+
+    let location: PostgresLocation
+    let leadership: Leadership
+    /// Seconds between tries while another instance leads, and between checks that the lock's
+    /// connection still lives while this one does.
+    let interval: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        var connection: PostgresConnection?
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                if connection == nil || connection?.isClosed == true {
+                    if leadership.set(false) { logger.warning("lost the background-work lock (its connection closed): another instance may lead now") }
+                    connection = try await PostgresConnection.connect(on: group.next(), configuration: location.configuration, id: 0, logger: logger)
+                }
+                if let connection {
+                    if leadership.isLeader {
+                        // Still the leader while this connection answers: the lock lives with it.
+                        try await connection.query("SELECT 1", logger: logger)
+                    } else {
+                        let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.lock))", logger: logger)
+                        var acquired = false
+                        for try await (value) in rows.decode(Bool.self) { acquired = value }
+                        if acquired, leadership.set(true) { logger.notice("this instance leads the background work (openings, checkpoints, e-supervision)") }
+                    }
+                }
+            } catch {
+                if leadership.set(false) { logger.warning("lost the background-work lock: \(PostgresSQLConnection.describe(error))") }
+                try? await connection?.close()
+                connection = nil
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            } catch {
+                break
+            }
+        }
+        // Stopping: the lock goes with the connection, for another instance to take at once.
+        _ = leadership.set(false)
+        try? await connection?.close()
+    }
+}
