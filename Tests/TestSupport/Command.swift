@@ -54,6 +54,7 @@ public func openssl(_ arguments: [String], in directory: TemporaryDirectory, inp
 
 public struct CommandError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

@@ -104,7 +104,7 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Runs a program with its standard streams on /dev/null and waits for it with waitpid. (The
     /// server pg_ctl leaves running must not hold this process's pipes, and Foundation's Process
     /// did not always notice pg_ctl's exit once the server had detached.)
-    static func spawnAndWait(_ arguments: [String]) -> Int32 {
+    public static func spawnAndWait(_ arguments: [String]) -> Int32 {
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

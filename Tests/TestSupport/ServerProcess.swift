@@ -5,12 +5,19 @@ public final class ServerProcess: @unchecked Sendable {
     public let dataDirectory: String
     public let logPath: String
     public private(set) var url = ""
+    public let keys: String
+    public let seeds: String
     private var process: Process?
 
-    /// Starts `ebid serve --port 0` on `dataDirectory` and waits until it listens.
-    public init(dataDirectory: String, profile: String = "demo", seed: Bool = true, extra: [String] = []) throws {
+    /// Starts `ebid serve --port 0` on `dataDirectory` and waits until it listens. `logPath`
+    /// defaults to `<data>.log` (instances sharing a blob volume need one each); `keys` and
+    /// `seeds` to the repository's demo PKI and seeds.
+    public init(dataDirectory: String, profile: String = "demo", seed: Bool = true, extra: [String] = [], logPath: String? = nil,
+                keys: String = "\(ProjectPaths.root)/keys", seeds: String = "\(ProjectPaths.root)/seeds") throws {
         self.dataDirectory = dataDirectory
-        logPath = dataDirectory + ".log"
+        self.logPath = logPath ?? dataDirectory + ".log"
+        self.keys = keys
+        self.seeds = seeds
         try start(profile: profile, seed: seed, extra: extra)
     }
 
@@ -20,8 +27,8 @@ public final class ServerProcess: @unchecked Sendable {
         log.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProjectPaths.ebid)
-        process.arguments = ["serve", "--data", dataDirectory, "--port", "0", "--profile", profile, "--keys", "\(ProjectPaths.root)/keys"]
-            + (seed ? ["--seed", "\(ProjectPaths.root)/seeds"] : []) + extra
+        process.arguments = ["serve", "--data", dataDirectory, "--port", "0", "--profile", profile, "--keys", keys]
+            + (seed ? ["--seed", seeds] : []) + extra
         process.currentDirectoryURL = URL(fileURLWithPath: ProjectPaths.root)
         process.standardOutput = log
         process.standardError = log
@@ -46,6 +53,8 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     public var pid: Int32 { process?.processIdentifier ?? 0 }
+
+    public var isRunning: Bool { process?.isRunning ?? false }
 
     /// SIGTERM (graceful) and wait; returns the exit status.
     @discardableResult

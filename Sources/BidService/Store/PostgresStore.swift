@@ -258,22 +258,60 @@ public final class PostgresStore: ServiceStore, @unchecked Sendable {
         self.location = location
         try FilePermissions.privateDirectory(blobDirectory)
         blobs = try BlobStore(dataDirectory: blobDirectory)
-        // NIO's shared event loops: the lanes wait on them from threads of their own.
-        let group = MultiThreadedEventLoopGroup.singleton
-        var made: [PostgresSQLConnection] = []
-        do {
-            for _ in 0..<location.poolSize {
-                made.append(try PostgresSQLConnection(location: location, eventLoop: group.next(), logger: logger))
+        // Connecting waits for PostgreSQL: on a thread of its own, never the caller's (which may be
+        // an event loop, where nothing may wait).
+        let made: [PostgresSQLConnection] = try Self.onWorkerThread {
+            var made: [PostgresSQLConnection] = []
+            do {
+                for _ in 0..<location.poolSize {
+                    made.append(try PostgresSQLConnection(location: location, eventLoop: Self.eventLoops.next(), logger: logger))
+                }
+                try PostgresMigrations.apply(on: made[0])
+            } catch {
+                for connection in made { connection.close() }
+                throw error
             }
-            try PostgresMigrations.apply(on: made[0])
-        } catch {
-            for connection in made { connection.close() }
-            throw error
+            return made
         }
         lanes = LanePool(made.enumerated().map { Lane("ebid.postgres.\($0.offset)", $0.element) })
     }
 
     deinit { lanes.closeAll() }
+
+    /// The event loops every PostgreSQL store's connections live on: a group of the store's own,
+    /// apart from the loops that serve HTTP (and may run Swift's concurrency), so that a thread
+    /// waiting for a transaction never holds up the loop that would complete it.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    /// Runs `body` on a worker thread and waits for it (a semaphore, never an event-loop wait).
+    static func onWorkerThread<T>(_ body: () throws -> T) throws -> T {
+        try withoutActuallyEscaping(body) { body in
+            let job = Job<T>(body)
+            DispatchQueue.global().async { job.run() }
+            return try job.wait()
+        }
+    }
+
+    /// A closure run on another thread while its caller waits. The worker drops the closure
+    /// before it signals, so that it has not escaped when the caller goes on.
+    final class Job<T>: @unchecked Sendable {
+        private var body: (() throws -> T)?
+        private var result: Result<T, any Error>?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ body: @escaping () throws -> T) { self.body = body }
+
+        func run() {
+            result = Result { try body!() }
+            body = nil
+            done.signal()
+        }
+
+        func wait() throws -> T {
+            done.wait()
+            return try result!.get()
+        }
+    }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await lanes.run { try Self.transaction($0, write: false, body) }
@@ -344,11 +382,16 @@ public final class PostgresStore: ServiceStore, @unchecked Sendable {
             }
         }
 
-        /// For tools and start-up, which run outside the cooperative pool's hot paths.
+        /// For start-up and tools. The body runs on the lane's thread (a `queue.sync` would run it on
+        /// the caller's, which may be an event loop); the caller waits on a semaphore.
         func runNow<T>(_ body: (PostgresSQLConnection) throws -> T) throws -> T {
             let lane = acquireNow()
             defer { release(lane) }
-            return try lane.queue.sync { try body(lane.connection) }
+            return try withoutActuallyEscaping(body) { body in
+                let job = PostgresStore.Job<T> { try body(lane.connection) }
+                lane.queue.async { job.run() }
+                return try job.wait()
+            }
         }
 
         private func acquire() async -> Lane {
