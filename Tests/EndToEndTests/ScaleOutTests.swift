@@ -190,6 +190,45 @@ struct ScaleOutTests {
     }
 }
 
+extension ScaleOutTests {
+    @Test("admin migrate moves an embedded centre to PostgreSQL and proves it (same head, checkpoints, rows); a second run is refused; the copy serves and its audit catches an edit")
+    func migrate() throws {
+        guard try PostgresCluster.available() else { return }
+        typealias CLI = ServiceCLITests
+        let dir = TemporaryDirectory()
+        let data = dir.file("data")
+        let embedded = try ServerProcess(dataDirectory: data)
+        try CLI.publishDemoTender(embedded, in: dir)
+        for bidder in ["bidder-01", "bidder-02"] {
+            #expect(try CLI.seal(bidder, server: embedded, out: dir.file("\(bidder).ebid")).status == 0)
+            let submit = try ebid(["bid", "submit", "--server", embedded.url] + CLI.identity(bidder) + ["--in", dir.file("\(bidder).ebid")])
+            #expect(submit.status == 0, "\(submit.stderr)")
+        }
+        #expect(embedded.stop() == 0)
+        let database = try PostgresCluster.shared.freshDatabase()
+        let platform = ["--platform-cert", "\(CLI.keys)/gm/platform.crt.pem"]
+        let moved = try ebid(["admin", "migrate", "--from", data, "--to", database] + platform)
+        #expect(moved.status == 0, "\(moved.text) \(moved.stderr)")
+        #expect(moved.text.contains("proved: the same rows, the same chain, the same checkpoints"), "\(moved.text)")
+        let head = try #require(moved.text.split(separator: "\n").first { $0.hasPrefix("ledger head") })
+        #expect(!head.contains("empty"))
+        let again = try ebid(["admin", "migrate", "--from", data, "--to", database] + platform)
+        #expect(again.status == 1 && again.stderr.contains("migrate.target-not-empty"), "\(again.stderr)")
+
+        // The copy serves: the tender is there, with its two bids' receipts in its ledger.
+        let server = try ServerProcess(dataDirectory: data, seed: false, extra: ["--store", database], logPath: dir.file("pg.log"))
+        let show = try ebid(["tender", "show", "--server", server.url, "FZGC-2026-0001"])
+        #expect(show.status == 0 && show.text.contains("FZGC-2026-0001"), "\(show.stderr)")
+        #expect(server.stop() == 0)
+        let audit = try ebid(["audit", "verify", "--store", database, "--data", data, "--hash-blobs"] + platform)
+        #expect(audit.status == 0, "\(audit.text.suffix(800))")
+        // An insider's edit in PostgreSQL is caught as it is in SQLite.
+        try PostgresCluster.shared.psql(database, "UPDATE ledger_events SET object = 'tender/forged' WHERE seq = 5")
+        let tampered = try ebid(["audit", "verify", "--store", database, "--data", data] + platform)
+        #expect(tampered.status == 1 && (tampered.text + tampered.stderr).contains("event 5: its content does not match its hash"), "\(tampered.text.suffix(800)) \(tampered.stderr.suffix(400))")
+    }
+}
+
 /// Strings collected from several threads.
 final class NSLockedCounter: @unchecked Sendable {
     private let lock = NSLock()

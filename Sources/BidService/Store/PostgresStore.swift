@@ -198,6 +198,16 @@ final class PostgresSQLRow: SQLRow {
     deinit { for buffer in pinned { buffer.deallocate() } }
 
     func isNull(_ column: Int) -> Bool { row[column].bytes == nil }
+    var columnCount: Int { row.count }
+
+    func value(_ column: Int) -> SQLValue {
+        guard !isNull(column) else { return .null }
+        switch row[column].dataType {
+        case .int2, .int4, .int8, .bool: return .integer(int64(column))
+        case .bytea: return .blob(blob(column))
+        default: return .text(text(column))
+        }
+    }
 
     func int64(_ column: Int) -> Int64 {
         let cell = row[column]

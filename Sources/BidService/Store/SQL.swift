@@ -32,6 +32,9 @@ public protocol SQLRow {
     func blob(_ column: Int) -> [UInt8]
     /// A text column's UTF-8 bytes as the connection holds them, valid during the callback.
     func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>
+    /// The number of columns and a column's value as stored (copying a store, `StoreCopy`).
+    var columnCount: Int { get }
+    func value(_ column: Int) -> SQLValue
 }
 
 extension SQLRow {

@@ -150,6 +150,16 @@ final class SQLiteConnection: SQLConnection {
         fileprivate init(_ statement: Statement) { self.statement = statement }
 
         func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement.raw, Int32(column)) == SQLITE_NULL }
+        var columnCount: Int { Int(sqlite3_column_count(statement.raw)) }
+
+        func value(_ column: Int) -> SQLValue {
+            switch sqlite3_column_type(statement.raw, Int32(column)) {
+            case SQLITE_NULL: .null
+            case SQLITE_INTEGER: .integer(int64(column))
+            case SQLITE_BLOB: .blob(blob(column))
+            default: .text(text(column))
+            }
+        }
         func int64(_ column: Int) -> Int64 { sqlite3_column_int64(statement.raw, Int32(column)) }
 
         func text(_ column: Int) -> String {

@@ -4,5 +4,5 @@ import BidService
 import Foundation
 
 struct Admin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Administration.", subcommands: [Init.self, Clock.self, CRL.self, Backup.self, Restore.self])
+    static let configuration = CommandConfiguration(abstract: "Administration.", subcommands: [Init.self, Clock.self, CRL.self, Backup.self, Restore.self, Migrate.self])
 }
