@@ -1,7 +1,7 @@
 import Foundation
 
 /// The relational layer both backends share. The store's statements (the `SQLTransaction`
-/// extensions in Store/SQLStore*.swift) are written once, in the SQL that SQLite and PostgreSQL both
+/// extensions in Store/SQLiteStore*.swift and Store/Ledger.swift) are written once, in the SQL that SQLite and PostgreSQL both
 /// speak, with `?` placeholders; each backend supplies a connection that runs them and a dialect for
 /// the few expressions the two spell differently.
 
