@@ -61,6 +61,17 @@ struct EdgeServiceTests {
                 }
             }
         }
+        // JSON that spells U+0000 is refused before any desk sees it, on both stores; an escaped
+        // backslash followed by "u0000" is not a NUL.
+        try await fixture.app.test(.router) { client in
+            for (body, refused) in [(#"{"certificate": "a\u0000b"}"#, true), (#"{"certificate": "a\\u0000b"}"#, false)] {
+                try await client.execute(uri: "/v1/auth/challenge", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest, "\(body): \(String(buffer: response.body))")
+                    #expect(String(buffer: response.body).contains("request.nul-character") == refused, "\(body): \(String(buffer: response.body))")
+                }
+            }
+        }
         if fixture.store.isPostgres {
             // PostgreSQL's text cannot hold U+0000: refused as the client's error, nothing stored.
             await expectServiceError("request.nul-character", status: 400) { try fixture.store.writeNow { try $0.setMeta("probe", "a\u{0}b") } }

@@ -26,14 +26,23 @@ public enum PolicyProfile: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// The service's clock: deadlines are judged by it, on the server.
+/// The service's clock: deadlines are judged by it, on the server. Its times are whole
+/// milliseconds, the precision both stores keep: a time signed into a receipt or hashed into the
+/// ledger is the time the row holds. (With sub-millisecond times, a bid received at x.9996 s was
+/// stored as x+1.000 s and hashed as x s; the audit then found its row unlike its event — once in
+/// about two thousand bids.)
 public protocol ServiceClock: Sendable {
     func now() -> Date
 }
 
+extension Date {
+    /// This time to the nearest millisecond, as the stores keep it (SQLValue.time).
+    public var wholeMilliseconds: Date { Date(timeIntervalSince1970: TimeInterval(Int64((timeIntervalSince1970 * 1000).rounded())) / 1000) }
+}
+
 public struct SystemClock: ServiceClock {
     public init() {}
-    public func now() -> Date { Date() }
+    public func now() -> Date { Date().wholeMilliseconds }
 }
 
 /// System time plus an offset that only moves forward: the demo profile (and tests) use it to
@@ -58,7 +67,7 @@ public final class AdjustableClock: ServiceClock, @unchecked Sendable {
     public func now() -> Date {
         lock.lock()
         defer { lock.unlock() }
-        return base().addingTimeInterval(offset)
+        return base().addingTimeInterval(offset).wholeMilliseconds
     }
 
     /// Moves the clock forward (never back).

@@ -96,7 +96,32 @@ enum JSONBody {
             throw ServiceError.unsupportedMedia("request.content-type", "send JSON (application/json), not \(contentType)")
         }
         let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
-        return try JSONDecoder.ebid.decodeStrict(T.self, from: Data(buffer: buffer))
+        let bytes = Data(buffer: buffer)
+        guard !holdsNUL(bytes) else {
+            throw ServiceError(status: 400, code: "request.nul-character", title: "Bad request", detail: "text may not hold the NUL character (U+0000)")
+        }
+        return try JSONDecoder.ebid.decodeStrict(T.self, from: bytes)
+    }
+
+    /// Whether JSON text spells U+0000 (`\u0000`; a raw NUL is not JSON at all). No field of ebid's
+    /// needs it, PostgreSQL's text cannot hold it, and a name or detail holding it would be cut
+    /// short by whatever C code shows it: refused on both stores alike.
+    static func holdsNUL(_ bytes: Data) -> Bool {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "\\") {
+                let next = bytes.index(after: index)
+                guard next < bytes.endIndex else { return false }
+                if bytes[next] == UInt8(ascii: "u"), bytes.distance(from: next, to: bytes.endIndex) > 4,
+                   bytes[bytes.index(next, offsetBy: 1)...bytes.index(next, offsetBy: 4)].elementsEqual("0000".utf8) {
+                    return true
+                }
+                index = bytes.index(after: next)  // the escaped character, whatever it is
+            } else {
+                index = bytes.index(after: index)
+            }
+        }
+        return false
     }
 }
 

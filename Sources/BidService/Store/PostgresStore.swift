@@ -34,8 +34,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.host = socket == nil ? host : nil
         socketDirectory = socket
         port = components.port ?? query["port"].flatMap(Int.init) ?? 5432
-        user = components.user?.removingPercentEncoding ?? "postgres"
-        password = components.password?.removingPercentEncoding
+        // URLComponents hands them over decoded already.
+        user = components.user ?? "postgres"
+        password = components.password
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !path.isEmpty, !path.contains("/") else { throw StoreError("the PostgreSQL URL names no database (postgres://…/database)") }
         database = path
@@ -83,6 +84,7 @@ final class PostgresSQLConnection: SQLConnection {
     private let eventLoop: any EventLoop
     private let logger: Logger
     private var translated: [String: String] = [:]
+    private var placeholders: [String: Int] = [:]
 
     init(location: PostgresLocation, eventLoop: any EventLoop, logger: Logger) throws {
         self.location = location
@@ -95,21 +97,51 @@ final class PostgresSQLConnection: SQLConnection {
 
     static func connect(_ location: PostgresLocation, on eventLoop: any EventLoop, logger: Logger) throws -> PostgresConnection {
         let id = ids.withLockedValue { $0 += 1; return $0 }
+        let connection: PostgresConnection
         do {
-            return try PostgresConnection.connect(on: eventLoop, configuration: location.configuration, id: id, logger: logger).wait()
+            connection = try PostgresConnection.connect(on: eventLoop, configuration: location.configuration, id: id, logger: logger).wait()
         } catch {
             throw StoreError("cannot connect to \(location): \(Self.describe(error))")
         }
+        do {
+            for setting in sessionSettings {
+                let future: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: setting), logger: logger)
+                _ = try future.wait()
+            }
+        } catch {
+            connection.close().whenComplete { _ in _ = connection }
+            throw StoreError("cannot configure the connection to \(location): \(Self.describe(error))")
+        }
+        return connection
     }
+
+    /// Every session's limits. An instance that dies or hangs inside a write transaction holds the
+    /// write lock: PostgreSQL ends such a session after two minutes idle in it (and notices a dead
+    /// peer within about half a minute by TCP keepalives), so the other instances go on. Text is
+    /// compared byte by byte, as SQLite does (the schema's columns are COLLATE "C" too).
+    static let sessionSettings = [
+        "SET idle_in_transaction_session_timeout = '120s'",
+        "SET statement_timeout = '300s'",
+        "SET tcp_keepalives_idle = 10",
+        "SET tcp_keepalives_interval = 5",
+        "SET tcp_keepalives_count = 3",
+        "SET search_path = public",
+    ]
 
     /// Reconnects when the server closed the connection (a restart, a failover): the next
     /// transaction starts on a fresh one.
     func reconnectIfClosed() throws {
-        if connection.isClosed { connection = try Self.connect(location, on: eventLoop, logger: logger) }
+        if connection.isClosed || closedOnPurpose {
+            closedOnPurpose = false
+            connection = try Self.connect(location, on: eventLoop, logger: logger)
+        }
     }
+
+    private var closedOnPurpose = false
 
     /// Closes without waiting (a store may be released on an event loop, where nothing may wait).
     func close() {
+        closedOnPurpose = true
         let connection = connection
         connection.close().whenComplete { _ in _ = connection }  // alive until closed (PostgresNIO asserts it)
     }
@@ -118,6 +150,11 @@ final class PostgresSQLConnection: SQLConnection {
     func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         let result = try execute(sql, values)
         return result.metadata.rows ?? 0
+    }
+
+    /// Runs a statement and returns its command tag (`COMMIT`, `ROLLBACK`, …).
+    func command(_ sql: String) throws -> String {
+        try execute(sql, []).metadata.command
     }
 
     func forEach(_ sql: String, _ values: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
@@ -141,6 +178,9 @@ final class PostgresSQLConnection: SQLConnection {
             }
         }
         let text = numbered(sql)
+        guard placeholders[text] == values.count else {
+            throw StoreError("statement takes \(placeholders[text] ?? 0) values, \(values.count) given: \(sql.prefix(200))")
+        }
         let future: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger)
         do { return try future.wait() } catch { throw Self.storeError(error, sql: sql) }
     }
@@ -167,6 +207,7 @@ final class PostgresSQLConnection: SQLConnection {
             }
         }
         translated[sql] = result
+        placeholders[result] = number
         return result
     }
 
@@ -181,7 +222,9 @@ final class PostgresSQLConnection: SQLConnection {
     static func describe(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return "\(error)" }
         if let info = error.serverInfo {
-            return [info[.sqlState].map { "[\($0)]" }, info[.message], info[.detail]].compactMap { $0 }.joined(separator: " ")
+            // Never the server's detail: it may quote a row's values ("Key (tender_id, bidder_party)=(…)"),
+            // which would tell a log's reader who bid.
+            return [info[.sqlState].map { "[\($0)]" }, info[.message]].compactMap { $0 }.joined(separator: " ")
         }
         return "\(error.code)"
     }
@@ -352,10 +395,16 @@ public final class PostgresStore: ServiceStore, @unchecked Sendable {
         do {
             if write && lock { try connection.run("SELECT pg_advisory_xact_lock(?)", [.integer(writeLock)]) }
             let value = try body(SQLTransaction(connection))
-            try connection.run("COMMIT")
+            // PostgreSQL answers COMMIT of a transaction an error aborted with ROLLBACK, not an
+            // error: a body that swallowed an error must not look committed.
+            guard try connection.command("COMMIT") == "COMMIT" else {
+                throw StoreError("the transaction was aborted by an earlier error and rolled back")
+            }
             return value
         } catch {
-            if !connection.connection.isClosed { _ = try? connection.run("ROLLBACK") }
+            if !connection.connection.isClosed {
+                do { try connection.run("ROLLBACK") } catch { connection.close() }  // a fresh connection next time
+            }
             throw error
         }
     }
@@ -418,20 +467,28 @@ public final class PostgresStore: ServiceStore, @unchecked Sendable {
 
         private func acquireNow() -> Lane {
             while true {
-                if let lane = lock.withLock({ free.popLast() }) { return lane }
-                _ = available.wait(timeout: .now() + .milliseconds(5))
+                let lane: Lane? = lock.withLock {
+                    if let lane = free.popLast() { return lane }
+                    syncWaiters += 1
+                    return nil
+                }
+                if let lane { return lane }
+                _ = available.wait(timeout: .now() + .milliseconds(50))
+                lock.withLock { syncWaiters -= 1 }
             }
         }
 
+        private var syncWaiters = 0
+
         private func release(_ lane: Lane) {
-            let waiter: CheckedContinuation<Lane, Never>? = lock.withLock {
+            let (waiter, wake): (CheckedContinuation<Lane, Never>?, Bool) = lock.withLock {
                 if waiters.isEmpty {
                     free.append(lane)
-                    return nil
+                    return (nil, syncWaiters > 0)
                 }
-                return waiters.removeFirst()
+                return (waiters.removeFirst(), false)
             }
-            if let waiter { waiter.resume(returning: lane) } else { available.signal() }
+            if let waiter { waiter.resume(returning: lane) } else if wake { available.signal() }
         }
 
         func closeAll() { for lane in all { lane.connection.close() } }

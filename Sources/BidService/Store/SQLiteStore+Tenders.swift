@@ -18,7 +18,7 @@ extension SQLTransaction {
     }
 
     public func tenders(status: TenderStatus) throws -> [Tender] {
-        try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status = ? ORDER BY published_at DESC, id", [.text(status.rawValue)], Self.tender)
+        try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status = ? ORDER BY published_at DESC NULLS LAST, id", [.text(status.rawValue)], Self.tender)
     }
 
     public func tenderProfiles() throws -> Set<String> {
@@ -27,7 +27,7 @@ extension SQLTransaction {
 
     /// Every tender that is not a draft, newest first.
     public func publicTenders() throws -> [Tender] {
-        try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC, id", [], Self.tender)
+        try connection.query("SELECT \(Self.tenderColumns) FROM tenders WHERE status <> 'draft' ORDER BY published_at DESC NULLS LAST, id", [], Self.tender)
     }
 
     public func setTenderStatus(_ id: String, _ status: TenderStatus) throws {
@@ -264,7 +264,7 @@ extension SQLTransaction {
         let (filter, values) = Self.publicFilter(query, now: now, dialect: dialect)
         let from = "FROM tenders t LEFT JOIN evaluations e ON e.tender_id = t.id WHERE \(filter)"
         let total = try connection.queryOne("SELECT COUNT(*) \(from)", values) { $0.int(0) } ?? 0
-        let rows = try connection.query("SELECT \(Self.prefixedTenderColumns), e.phase \(from) ORDER BY t.published_at DESC, t.id LIMIT ? OFFSET ?",
+        let rows = try connection.query("SELECT \(Self.prefixedTenderColumns), e.phase \(from) ORDER BY t.published_at DESC NULLS LAST, t.id LIMIT ? OFFSET ?",
                                         values + [.int(max(0, query.limit)), .int(max(0, query.offset))]) { row in
             PublicTenderRow(tender: try Self.tender(row), phase: row.optionalText(9).flatMap(EvaluationPhase.init(rawValue:)))
         }
@@ -295,7 +295,7 @@ extension SQLTransaction {
     public func recentlyOpened(limit: Int) throws -> [Tender] {
         try connection.query("""
             SELECT \(Self.prefixedTenderColumns) FROM tenders t JOIN openings o ON o.tender_id = t.id
-            WHERE o.record_document IS NOT NULL ORDER BY o.completed_at DESC, t.id LIMIT ?
+            WHERE o.record_document IS NOT NULL ORDER BY o.completed_at DESC NULLS LAST, t.id LIMIT ?
             """, [.int(limit)], Self.tender)
     }
 

@@ -106,7 +106,7 @@ public struct BidManifest: Codable, Sendable, Equatable {
         guard !parts.isEmpty, parts.count <= SealedBidFormat.maxParts else { throw fail("a bid has 1…\(SealedBidFormat.maxParts) parts") }
         guard Set(parts.map(\.name)).count == parts.count else { throw fail("two parts have the same name") }
         for part in parts {
-            guard Self.isSafeFileName(part.name) else { throw fail("part name \"\(part.name)\" is not a plain file name") }
+            guard Self.isSafeFileName(part.name) else { throw fail("part name \(part.name.debugDescription) is not a plain file name") }
             guard Hex.decode(part.digest)?.count == 32 else { throw fail("part \(part.name) has a malformed digest") }
         }
         guard !machineFingerprint.isEmpty, machineFingerprint.count <= 128 else { throw fail("machineFingerprint must be 1…128 characters") }

@@ -207,7 +207,7 @@ public enum BidSealer {
             throw BidCoreError(.invalidInput, "a bid needs 1…\(SealedBidFormat.maxParts) parts")
         }
         for part in request.parts where !BidManifest.isSafeFileName(part.name) {
-            throw BidCoreError(.invalidInput, "part name \"\(part.name)\" is not a plain file name")
+            throw BidCoreError(.invalidInput, "part name \(part.name.debugDescription) is not a plain file name")
         }
         guard Set(request.parts.map(\.name)).count == request.parts.count else {
             throw BidCoreError(.invalidInput, "two parts have the same file name")
