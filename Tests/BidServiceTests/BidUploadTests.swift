@@ -72,6 +72,29 @@ struct BidUploadTests {
         #expect(fixture.blobCount() == blobs)
     }
 
+    @Test("several instances: once another instance's clock has written past the deadline, this one's slower clock cannot accept a bid or a withdrawal")
+    func slowerClockOfAnotherInstance() async throws {
+        let fixture = try await ServiceFixture()
+        let (spec, keys) = try await fixture.publishTender()
+        let bytes = try fixture.seal(bidder: "bidder-03", tender: spec, openingKey: keys[0])
+        _ = try await fixture.submit(bytes, tender: spec.id, as: "bidder-03")
+        let deadline = try #require(try fixture.store.readNow { try $0.tender(id: spec.id) }).deadline
+        // Another instance, whose clock is a minute past the deadline, records an event; this
+        // instance's clock is still an hour before it.
+        fixture.clock.advance(by: deadline.timeIntervalSince(fixture.clock.now()) - 3600)
+        let actor = fixture.environment.platformActor
+        try fixture.store.writeNow { tx in
+            _ = try tx.appendLedger(try LedgerEntry(actor: actor, action: "test.other-instance", object: "test/clock", tenderId: nil, json: ["clock": "ahead"]),
+                                    at: deadline.addingTimeInterval(60))
+        }
+        let blobs = fixture.blobCount()
+        await expectServiceError("bid.deadline-passed", status: 409) { _ = try await fixture.submit(bytes, tender: spec.id, as: "bidder-03") }
+        await expectServiceError("bid.deadline-passed", status: 409) {
+            _ = try await BidDesk(fixture.environment).withdraw(tender: spec.id, by: try await fixture.identity("bidder-03"), address: "test")
+        }
+        #expect(fixture.blobCount() == blobs)
+    }
+
     @Test("the deadline is judged when the last byte is durable: an upload that ends after it is refused and leaves nothing")
     func deadlineAtLastByte() async throws {
         let fixture = try await ServiceFixture()

@@ -85,11 +85,12 @@ public struct BidDesk: Sendable {
 
     /// Withdraws the bidder's active bid before the deadline, with a receipt.
     public func withdraw(tender tenderId: String, by identity: Identity, address: String) async throws -> ReceiptResult {
-        let now = environment.clock.now()
+        let clockTime = environment.clock.now()
         let party = identity.party
         let actor = identity.actor(role: .bidder, address: address)
         let platform = environment.platform
         return try await environment.store.write { tx in
+            let now = try Self.judgedTime(clockTime, tx)
             guard let tender = try tx.tender(id: tenderId), tender.status.isPublic else { throw Self.notFound(tenderId) }
             guard tender.status == .published, now < tender.deadline else { throw Self.deadlinePassed(tender) }
             guard let bid = try tx.activeBid(tender: tenderId, party: party.id) else {
@@ -148,13 +149,14 @@ public struct BidDesk: Sendable {
 
     private func record(_ verified: VerifiedSealedBid, blob: String, tender: Tender, identity: Identity, address: String) async throws -> ReceiptResult {
         // The submission time: now, after the file is durable. The deadline is judged here.
-        let receivedAt = environment.clock.now()
+        let clockTime = environment.clock.now()
         let party = identity.party
         let actor = identity.actor(role: .bidder, address: address)
         let platform = environment.platform
         let header = verified.header
         let signer = verified.signer.fingerprint
         return try await environment.store.write { tx in
+            let receivedAt = try Self.judgedTime(clockTime, tx)
             guard let current = try tx.tender(id: tender.id), current.status.isPublic else { throw Self.notFound(tender.id) }
             guard current.status == .published, receivedAt < current.deadline else { throw Self.deadlinePassed(current) }
             // Once a checkpoint after the deadline is signed, the tender's bids are sealed; a commit
@@ -221,6 +223,15 @@ public struct BidDesk: Sendable {
     }
 
     static func notFound(_ id: String) -> ServiceError { .notFound("tender.not-found", "there is no published tender \(id)") }
+
+    /// The time a submission or withdrawal is judged and recorded at, inside its (serial) write
+    /// transaction: this instance's clock, or the ledger's last event if that is later. Several
+    /// instances on PostgreSQL each have a clock; one running behind another that has already
+    /// written must not accept a bid the other would call late, nor date a bid before an event
+    /// that preceded it (the ledger's time never runs back: Ledger.appendLedger).
+    static func judgedTime(_ clockTime: Date, _ tx: any StoreTransaction) throws -> Date {
+        max(clockTime, try tx.ledgerHead()?.at ?? clockTime)
+    }
 
     static func deadlinePassed(_ tender: Tender) -> ServiceError {
         .conflict("bid.deadline-passed", "the bid deadline of tender \(tender.id) was \(iso(tender.deadline)); after it nothing can be submitted, replaced or withdrawn (Law arts. 28–29)")
