@@ -18,7 +18,7 @@ struct ScaleOutTests {
         chmod(root + "/tmp", 0o777)
         chmod(root, 0o755)
         chmod(dir.path, 0o755)
-        let port = try freePort()
+        let port = try PostgresCluster.freePort()
         let servers = upstreams.map { "server \($0.replacingOccurrences(of: "http://", with: "")) max_fails=2 fail_timeout=3s;" }.joined(separator: " ")
         try """
             worker_processes 1;
@@ -45,12 +45,6 @@ struct ScaleOutTests {
             throw CommandError(message: "nginx did not start (\(status)): \((try? String(contentsOfFile: root + "/logs/error.log", encoding: .utf8)) ?? "")")
         }
         return ("http://127.0.0.1:\(port)", { _ = PostgresCluster.spawnAndWait(["nginx", "-p", root, "-c", root + "/nginx.conf", "-s", "stop"]) })
-    }
-
-    static func freePort() throws -> Int {
-        let probe = try runCommand(["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
-        guard let port = Int(probe.text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw CommandError(message: "no free port") }
-        return port
     }
 
     /// Polls `condition` every `every` seconds (a CLI call is a process: not too often).

@@ -129,7 +129,8 @@ public final class PostgresCluster: @unchecked Sendable {
         return nil
     }
 
-    private static func freePort() throws -> Int {
+    /// A TCP port on 127.0.0.1 that nothing listens on now.
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

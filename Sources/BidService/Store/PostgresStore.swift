@@ -522,5 +522,4 @@ enum PostgresMigrations {
         sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
-    static var latestVersion: Int { PostgresSchema.all.last?.version ?? 0 }
 }

@@ -24,7 +24,8 @@ public enum StoreCopy {
     }
 
     public static func copy(from source: SQLiteStore, to target: PostgresStore, platformCertificates: [Certificate]) throws -> Report {
-        guard SQLiteMigrationsVersion.current(source) == Migrations.latestVersion else {
+        let version = try source.database.readNow { tx in try tx.connection.queryOne("SELECT MAX(version) FROM schema_migrations") { $0.int(0) } }
+        guard version == Migrations.latestVersion else {
             throw ServiceError.conflict("migrate.source-version", "the data directory's schema is not at version \(Migrations.latestVersion): start it once with this ebid first")
         }
         // Read once, as one snapshot; written in one transaction: all or nothing.
@@ -41,9 +42,7 @@ public enum StoreCopy {
         }
         try target.writeNow { tx in
             guard let sql = tx as? SQLTransaction else { throw StoreError("not an SQL store") }
-            let occupied = try tables.filter { table in
-                try sql.connection.queryOne("SELECT COUNT(*) FROM \(table)") { $0.int(0) } ?? 0 > 0
-            }
+            let occupied = try tables.filter { try count($0, tx) > 0 }
             guard occupied.isEmpty else {
                 throw ServiceError.conflict("migrate.target-not-empty", "the PostgreSQL database already holds records (\(occupied.prefix(3).joined(separator: ", "))…): migrate into an empty database")
             }
@@ -78,11 +77,5 @@ public enum StoreCopy {
     private static func count(_ table: String, _ tx: any StoreTransaction) throws -> Int {
         guard let sql = tx as? SQLTransaction else { throw StoreError("not an SQL store") }
         return try sql.connection.queryOne("SELECT COUNT(*) FROM \(table)") { $0.int(0) } ?? 0
-    }
-}
-
-enum SQLiteMigrationsVersion {
-    static func current(_ store: SQLiteStore) -> Int {
-        (try? store.database.readNow { tx in try tx.connection.queryOne("SELECT MAX(version) FROM schema_migrations") { $0.int(0) } }) ?? nil ?? 0
     }
 }
