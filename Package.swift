@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        // The scale-out store (BidService/Store/PostgresStore.swift): several instances on one PostgreSQL.
+        // The scale-out store (BidStorePostgres): several instances on one PostgreSQL.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
@@ -42,11 +42,51 @@ let package = Package(
             name: "BidCore",
             dependencies: ["COpenSSL"]
         ),
+        // The service's layers, kept by the compiler (docs/architecture.md, "Targets"): the domain and
+        // the store protocols; the SQL both backends share; each backend; the desks, which see only
+        // the protocols; HTTP, pages and the wiring on top.
+        .target(
+            name: "BidDomain",
+            dependencies: ["BidCore"]
+        ),
+        .target(
+            name: "BidStoreSQL",
+            dependencies: ["BidDomain", "BidCore"]
+        ),
+        .target(
+            name: "BidStoreSQLite",
+            dependencies: ["BidStoreSQL", "BidDomain", "BidCore", "CSQLite"]
+        ),
+        .target(
+            name: "BidStorePostgres",
+            dependencies: [
+                "BidStoreSQL", "BidDomain", "BidCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "BidDesks",
+            dependencies: [
+                "BidDomain", "BidCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
         .target(
             name: "BidService",
             dependencies: [
                 "BidCore",
-                "CSQLite",
+                "BidDomain",
+                "BidDesks",
+                "BidStoreSQL",
+                "BidStoreSQLite",
+                "BidStorePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,6 +106,8 @@ let package = Package(
             name: "ebid",
             dependencies: [
                 "BidCore",
+                "BidDomain",
+                "BidDesks",
                 "BidService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,12 +125,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BidServiceTests",
-            dependencies: ["BidService", "BidCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            dependencies: ["BidService", "BidDesks", "BidDomain", "BidStoreSQL", "BidStoreSQLite", "BidStorePostgres", "BidCore", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras")]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ebid", "BidCore", "BidService", "TestSupport"]
+            dependencies: ["ebid", "BidCore", "BidDomain", "BidDesks", "BidService", "BidStoreSQL", "BidStoreSQLite", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

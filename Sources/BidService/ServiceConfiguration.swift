@@ -1,5 +1,9 @@
 import BidCore
 import Foundation
+import BidDesks
+import BidDomain
+import BidStoreSQLite
+import BidStorePostgres
 
 /// Everything `ebid serve` is configured with.
 public struct ServiceConfiguration: Sendable {

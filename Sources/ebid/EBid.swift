@@ -1,6 +1,8 @@
 import ArgumentParser
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// `ebid`: the command line of the ebid electronic bidding service.
 @main

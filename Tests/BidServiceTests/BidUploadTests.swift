@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 @Suite("Bid upload, receipts, replacement, withdrawal")
 struct BidUploadTests {

@@ -6,6 +6,11 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 @Suite("The credit register (信用 / 不良行为记录)")
 struct CreditRegisterTests {

@@ -3,6 +3,11 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// A data directory keeps its profile: a statutory tender cannot be opened early by restarting
 /// its directory with `--profile demo` and moving the demo clock (Law art. 34; Reg. art. 41(1)).

@@ -6,6 +6,11 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 extension EvaluationSetup {
     /// Draw, score both rounds, report, sign, publish for 3 days and award (the first candidate).

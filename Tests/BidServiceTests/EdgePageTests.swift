@@ -8,6 +8,8 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// The portal's pages answered at the connection's edge (EdgePageHandler): the router's bytes, for
 /// the cached page's lifetime only, never for a request with credentials, never out of order.

@@ -6,6 +6,11 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// Refusals at the service's edge: unknown credit subjects, the data directory's modes, a
 /// platform key others can read.

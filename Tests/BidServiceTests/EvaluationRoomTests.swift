@@ -6,6 +6,11 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// Sealed evaluation through the desks (RULES.md, "Evaluation" and "Result"; Law art. 37, 45;
 /// Reg. arts. 46, 49, 51, 53–55).

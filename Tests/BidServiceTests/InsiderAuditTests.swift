@@ -3,6 +3,11 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// An insider with the data directory, the platform key and a database shell (E-Measures art. 49:
 /// nobody may forge, alter or destroy e-bidding information): what the audit and the opening catch.

@@ -2,6 +2,8 @@
 @testable import BidService
 import Foundation
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 @Suite("The direct JSON writer matches JSONEncoder.ebid byte for byte")
 struct JSONOutputTests {

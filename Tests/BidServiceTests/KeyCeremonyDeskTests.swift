@@ -3,6 +3,8 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// The key ceremony through the service, and the rules for the opening key a tender may use:
 /// one key, one tender; shareholders are registered, valid opening officials of the centre

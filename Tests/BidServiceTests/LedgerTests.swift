@@ -3,6 +3,11 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 @Suite("The ledger: hash chain, checkpoints, audit")
 struct LedgerTests {

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// Issue 14, the HTTP contract: the OpenAPI document is generated from the route table, so no
 /// route is missing or extra; the copy in the repository is what the route table gives today; the

@@ -3,6 +3,11 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// The promise the service exists for, attacked as an insider would (Law art. 22, 28, 36;
 /// E-Measures art. 28, 30): whoever holds the whole data directory — every partial decryption ever

@@ -3,6 +3,8 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 @Suite("The opening (开标): remote and threshold decryption, the record, objections")
 struct OpeningTests {

@@ -3,6 +3,8 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// The registry's refusals and its audit, on the desk (the CLI path is PartyRegistryCLITests).
 @Suite("The party registry: refusals, the last administrator, and the audit of its rows")

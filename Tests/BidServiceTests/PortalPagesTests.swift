@@ -6,6 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// The public portal's pages through the real router (the browser walk in EndToEndTests reads
 /// them in Chromium; RouteAccessTests' secrecy test covers them before the deadline).

@@ -3,6 +3,11 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// The PostgreSQL store's own guarantees, on a real server (TestSupport/PostgresCluster): the
 /// ledger stays one chain with several instances writing at once, and the URL is read strictly.

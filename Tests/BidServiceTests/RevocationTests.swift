@@ -6,6 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// Revocation bites: a CRL is put in force without a restart, the sessions it revokes end at
 /// once, and every request checks its session's certificate against the CRLs in force.

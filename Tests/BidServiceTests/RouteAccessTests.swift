@@ -6,6 +6,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// Every route declares who may call it; every other caller is refused before anything happens.
 @Suite("Route × role matrix")

@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 @Suite("Tender publication rules")
 struct TenderRulesTests {

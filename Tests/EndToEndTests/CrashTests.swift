@@ -3,6 +3,10 @@ import BidCore
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
 
 @Suite("Crash: SIGKILL during concurrent uploads", .serialized)
 struct CrashTests {

@@ -3,6 +3,10 @@ import BidService
 import Foundation
 import TestSupport
 import Testing
+import BidDesks
+import BidDomain
+import BidStoreSQL
+import BidStoreSQLite
 
 /// Issue 14, first start and the registry, as a new centre runs it: `ebid admin init` on the
 /// centre's own PKI, then a real `ebid serve` whose registry the administrator manages through

@@ -3,6 +3,10 @@ import BidCore
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
 
 /// A real `ebid serve` on 127.0.0.1 driven by the real CLI, checked with openssl where it can judge.
 @Suite("Service end to end: publish, seal, submit, receipts, restart, audit", .serialized)

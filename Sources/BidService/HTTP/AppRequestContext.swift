@@ -1,5 +1,7 @@
 import Hummingbird
 import NIOCore
+import BidDesks
+import BidDomain
 
 /// The request context: Hummingbird's core storage plus the client's network address, which
 /// every ledger event records (E-Measures art. 49).

@@ -8,6 +8,8 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
+import BidDesks
+import BidDomain
 
 /// Limits on what a client may do to a connection.
 public struct ConnectionLimits: Sendable {

@@ -5,6 +5,8 @@ import Logging
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
+import BidDesks
+import BidDomain
 
 /// Who made a request, as the route table found after the login check: the request log names the
 /// party, except a bidder's (below).
@@ -73,6 +75,7 @@ public enum ServiceMetrics {
             if let registry { return registry }
             let made = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: made))
+            DeskMetrics.enabled = true
             registry = made
             return made
         }
@@ -85,22 +88,6 @@ public enum ServiceMetrics {
         Counter(label: "ebid_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))]).increment()
         Timer(label: "ebid_http_request_duration_seconds", dimensions: [("route", route), ("method", method)]).recordNanoseconds(
             Int64(elapsed.components.seconds) * 1_000_000_000 + Int64(elapsed.components.attoseconds / 1_000_000_000))
-    }
-
-    /// A sealed bid's upload, from its first byte to its receipt or refusal.
-    static func uploadStarted() {
-        guard registry != nil else { return }
-        Meter(label: "ebid_uploads_in_flight").increment()
-    }
-
-    static func uploadEnded() {
-        guard registry != nil else { return }
-        Meter(label: "ebid_uploads_in_flight").decrement()
-    }
-
-    static func received(bytes: Int) {
-        guard registry != nil else { return }
-        Counter(label: "ebid_upload_bytes_received_total").increment(by: bytes)
     }
 
     private static func gauge(_ registry: PrometheusCollectorRegistry, _ name: String, _ help: String, labels: [(String, String)] = []) -> Prometheus.Gauge {

@@ -1,6 +1,8 @@
 import BidCore
 import Foundation
 import Hummingbird
+import BidDesks
+import BidDomain
 
 /// Who may call a route.
 public enum Access: Sendable, Equatable, CustomStringConvertible {

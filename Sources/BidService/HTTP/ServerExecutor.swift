@@ -1,5 +1,7 @@
 import NIOCore
 import NIOPosix
+import BidDesks
+import BidDomain
 
 /// Where the service's async code runs.
 public enum ServerExecutor {

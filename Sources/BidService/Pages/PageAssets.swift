@@ -1,3 +1,5 @@
+import BidDesks
+import BidDomain
 /// The portal's stylesheet and its one small script, served from memory (`/assets/…`).
 ///
 /// The pages work without the script: it only counts down the time left before deadlines that

@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
+import BidDesks
+import BidDomain
 
 /// Renders the portal's pages: the templates (PageTemplates), the layout's common values, and a
 /// short-lived cache of whole pages (PageCache).

@@ -1,3 +1,5 @@
+import BidDesks
+import BidDomain
 /// The portal's mustache templates (hummingbird-project/swift-mustache), compiled into the
 /// binary so that `ebid serve` needs no template directory. `{{x}}` escapes HTML; the only
 /// unescaped values (`{{{…}}}`) are the SVG charts, which PageCharts builds from numbers and

@@ -1,5 +1,10 @@
 import BidCore
 import Foundation
+import BidDesks
+import BidDomain
+import BidStoreSQL
+import BidStoreSQLite
+import BidStorePostgres
 
 /// Moves an embedded centre to PostgreSQL (`ebid admin migrate`): every row of every table, copied
 /// in one PostgreSQL transaction into an empty database, and then proved — both stores audited
@@ -16,6 +21,8 @@ public enum StoreCopy {
     ]
 
     public struct Report: Sendable {
+        /// Where the copy went, password left out.
+        public var target: String
         public var rows: [(table: String, rows: Int)] = []
         public var source: LedgerAudit.Report
         public var copy: LedgerAudit.Report
@@ -23,7 +30,13 @@ public enum StoreCopy {
         public var isProved: Bool { mismatches.isEmpty }
     }
 
-    public static func copy(from source: SQLiteStore, to target: PostgresStore, platformCertificates: [Certificate]) throws -> Report {
+    /// Copies an embedded store (`source`, opened on a data directory) into a PostgreSQL store
+    /// (`target`, opened on the URL with blobs in that directory); the stores are the ones
+    /// `ServiceConfiguration.openStore` gives.
+    public static func copy(from source: any ServiceStore, to target: any ServiceStore, platformCertificates: [Certificate]) throws -> Report {
+        guard let source = source as? SQLiteStore, let target = target as? PostgresStore else {
+            throw ServiceError.badRequest("migrate.stores", "migrate copies an embedded data directory into PostgreSQL")
+        }
         let version = try source.database.readNow { tx in try tx.connection.queryOne("SELECT MAX(version) FROM schema_migrations") { $0.int(0) } }
         guard version == Migrations.latestVersion else {
             throw ServiceError.conflict("migrate.source-version", "the data directory's schema is not at version \(Migrations.latestVersion): start it once with this ebid first")
@@ -51,7 +64,7 @@ public enum StoreCopy {
                 for row in values { try sql.connection.run(insert, row) }
             }
         }
-        var report = Report(source: try LedgerAudit.run(source, platformCertificates: platformCertificates),
+        var report = Report(target: target.location.description, source: try LedgerAudit.run(source, platformCertificates: platformCertificates),
                             copy: try LedgerAudit.run(target, platformCertificates: platformCertificates))
         // The proof: the same rows, the same chain, the same checkpoints.
         let sourceCounts = try source.readNow { tx in try tables.map { try count($0, tx) } }

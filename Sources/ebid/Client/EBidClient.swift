@@ -3,6 +3,8 @@ import BidService
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import BidDesks
+import BidDomain
 #endif
 
 /// A refusal from the service: its problem document.

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// Developer tools, not for production data directories (hidden from `ebid --help`).
 struct Dev: AsyncParsableCommand {
@@ -102,13 +104,13 @@ struct Dev: AsyncParsableCommand {
                 printError("\(records) credit records in \(Int(Date().timeIntervalSince(started))) s")
 
                 let tenderIds = (1...tenders).map { String(format: "T-BENCH-%05d", $0) }
-                var written = try store.database.readNow { try $0.ledgerHead()?.seq ?? 0 }
+                var written = try store.readNow { try $0.ledgerHead()?.seq ?? 0 }
                 let remaining = events - Int(written)
                 var produced = 0
                 while produced < remaining {
                     let count = min(10_000, remaining - produced)
                     let base = produced
-                    try store.database.writeNow { tx in
+                    try store.writeNow { tx in
                         let time = Date()
                         for offset in 0..<count {
                             let index = base + offset
@@ -119,7 +121,7 @@ struct Dev: AsyncParsableCommand {
                     produced += count
                     _ = try await supervision.checkpoint()
                 }
-                written = try store.database.readNow { try $0.ledgerHead()?.seq ?? 0 }
+                written = try store.readNow { try $0.ledgerHead()?.seq ?? 0 }
                 printError("\(written) ledger events in \(Int(Date().timeIntervalSince(started))) s")
                 try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
                 try Data((codes.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(outDir)/subjects.txt"))
@@ -194,17 +196,17 @@ extension Dev {
                 let supervision = Supervision(environment)
                 let subjects = try String(contentsOfFile: "\(lists)/subjects.txt", encoding: .utf8).split(separator: "\n").map(String.init)
                 let tenders = try String(contentsOfFile: "\(lists)/tenders.txt", encoding: .utf8).split(separator: "\n").map(String.init)
-                let source = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[1]) }
+                let source = try store.readNow { try $0.creditSubjectPageSource(subject: subjects[1]) }
                 // Each measurement: its name (for --only), what it times, the runs it makes, one run.
                 let measurements: [(String, String, Int, @Sendable (Int) async throws -> Void)] = [
                     ("hop", "the hop to a reader and back (empty body)", iterations, { _ in _ = try await store.read { _ in 0 } }),
                     ("subject-sql", "a subject's page source (SQL, this thread)", iterations, { i in
-                        _ = try store.database.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }),
+                        _ = try store.readNow { try $0.creditSubjectPageSource(subject: subjects[i % subjects.count]) } }),
                     ("subject-render", "a subject page written from its source", iterations, { _ in
                         _ = try SubjectPageSource.render(subject: subjects[1], source: source, at: Date()) }),
                     ("subject", "a subject page, whole", iterations, { i in _ = try await register.subjectPageJSON(subjects[i % subjects.count]) }),
                     ("events-sql", "a tender's events (100): SQL only, this thread", iterations / 10, { i in
-                        try store.database.readNow { tx in try tx.forEachLedgerRow(LedgerQuery(tender: tenders[i % tenders.count], limit: 101)) { _ in } } }),
+                        try store.readNow { tx in try tx.forEachLedgerRow(LedgerQuery(tender: tenders[i % tenders.count], limit: 101)) { _ in } } }),
                     ("events", "a tender's events (100), whole", iterations / 10, { i in
                         _ = try await supervision.eventsJSON(LedgerQuery(tender: tenders[i % tenders.count], limit: 100)) }),
                 ]
@@ -235,8 +237,8 @@ extension Dev {
 
 extension Dev {
     /// The store of a benchmark data directory, with the demo PKI's platform key (demo profile).
-    static func open(data: String, keys: String) throws -> (SQLiteStore, ServiceEnvironment) {
-        let store = try SQLiteStore(dataDirectory: data)
+    static func open(data: String, keys: String) throws -> (any ServiceStore, ServiceEnvironment) {
+        let store = try ServiceConfiguration.openStore(url: nil, dataDirectory: data)
         let platform = try PlatformSigner(certificate: try Certificate(file: "\(keys)/gm/platform.crt.pem"), key: try PrivateKey(pemFile: "\(keys)/gm/platform.key.pem"))
         let trust = try TrustStore(anchorFiles: ["\(keys)/gm/ca.crt.pem"])
         return (store, ServiceEnvironment(store: store, trust: trust, platform: platform, clock: SystemClock(), profile: .demo))

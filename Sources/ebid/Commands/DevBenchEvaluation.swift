@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Dev {
     /// `ebid dev bench-evaluation`: the in-process timings of scripts/bench-evaluation.sh — the draw

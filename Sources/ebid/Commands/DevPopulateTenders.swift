@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Dev {
     struct PopulateTenders: AsyncParsableCommand {
@@ -29,7 +31,7 @@ extension Dev {
             try await reportingErrors {
                 guard !FileManager.default.fileExists(atPath: "\(data)/ebid.sqlite") else { throw CLIError("\(data) holds a database already: populate a new directory") }
                 guard (1...1_000_000).contains(tenders) else { throw CLIError("--tenders is 1…1,000,000") }
-                let store = try SQLiteStore(dataDirectory: data)
+                let store = try ServiceConfiguration.openStore(url: nil, dataDirectory: data)
                 let platform = try PlatformSigner(certificate: try Certificate(file: platformCert ?? "\(keys)/gm/platform.crt.pem"),
                                                   key: try PrivateKey(pemFile: platformKey ?? "\(keys)/gm/platform.key.pem"))
                 let environment = ServiceEnvironment(store: store, trust: try TrustStore(anchorFiles: [trust ?? "\(keys)/gm/ca.crt.pem"]), platform: platform,
@@ -54,12 +56,12 @@ extension Dev {
                             let published = now.addingTimeInterval(-Double(count - index) / Double(count) * 730 * 86_400)
                             let deadline = index % 5 == 0 ? now.addingTimeInterval(Double(index % 20 + 1) * 86_400) : published.addingTimeInterval(21 * 86_400)
                             spec.bidDeadline = deadline
-                            try tx.insertTender(BidService.Tender(spec: spec, status: .draft, owner: "agency-01", tendererParty: "tenderer-01", agencyParty: "agency-01",
+                            try tx.insertTender(BidDomain.Tender(spec: spec, status: .draft, owner: "agency-01", tendererParty: "tenderer-01", agencyParty: "agency-01",
                                                        profile: profile, deadline: deadline, createdAt: published, publishedAt: nil))
                             _ = try tx.publishTender(id: spec.id, at: published)
                             // Past its deadline: opened at the deadline and failed (流标), as a finished tender.
                             if deadline < now {
-                                try tx.saveOpening(BidService.Opening(tenderId: spec.id, status: .failed, startedAt: deadline, startedBy: "agency-01", windowEndsAt: deadline,
+                                try tx.saveOpening(BidDomain.Opening(tenderId: spec.id, status: .failed, startedAt: deadline, startedBy: "agency-01", windowEndsAt: deadline,
                                                            completedAt: deadline, confirmationEndsAt: nil))
                                 try tx.setTenderStatus(spec.id, .failed)
                             }

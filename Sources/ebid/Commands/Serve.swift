@@ -3,6 +3,8 @@ import BidCore
 import BidService
 import Foundation
 import Logging
+import BidDesks
+import BidDomain
 
 extension PolicyProfile: ExpressibleByArgument {}
 

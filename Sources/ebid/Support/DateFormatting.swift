@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 func iso8601(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 

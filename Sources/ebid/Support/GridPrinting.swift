@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// Columns padded to their widest cell (counting CJK characters as two columns).
 func printGrid(_ rows: [[String]], indent: String = "") {

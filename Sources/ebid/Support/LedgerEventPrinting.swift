@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 func printEvent(_ view: LedgerEventView, indent: String = "  ") {
     let event = view.event

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 func writeReceipt(_ result: BidDesk.ReceiptResult, to path: String?) throws {
     guard let path else { return }

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// A signed document in two files, as `--receipt-out` and `--out` write them, and the platform
 /// certificate to check it with.

@@ -3,6 +3,8 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// An opened tender and its evaluation, driven through the desks as the CLI drives them over HTTP:
 /// members sign their statements with their own keys, commitments are computed on "their machine".

@@ -3,6 +3,8 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
 
 /// A published tender with bids in, and the steps of its opening driven through the desks.
 struct OpeningSetup {

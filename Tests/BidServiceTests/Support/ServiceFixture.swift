@@ -6,6 +6,11 @@ import HummingbirdTesting
 import Logging
 import TestSupport
 import Testing
+@testable import BidDesks
+@testable import BidDomain
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
+@testable import BidStorePostgres
 
 /// A service on a temporary data directory with the demo parties seeded, the demo PKI trusted,
 /// and a clock the test moves. Requests go through the real router (HummingbirdTesting).

@@ -1,6 +1,8 @@
 import BidCore
 import Foundation
 import Hummingbird
+import BidDesks
+import BidDomain
 
 /// Login by certificate challenge-response, and who am I.
 struct AuthController: Sendable {

@@ -1,6 +1,8 @@
 import BidCore
 import Foundation
 import Hummingbird
+import BidDesks
+import BidDomain
 
 /// Sealed evaluation: the expert pool, the draw, the members' workspace, the report, the result.
 struct EvaluationController: Sendable {

@@ -1,6 +1,8 @@
 import BidCore
 import Foundation
 import Hummingbird
+import BidDesks
+import BidDomain
 
 /// Health, the platform certificate, ledger checkpoints, CRLs and, in the
 /// demo profile only, the demo clock.

@@ -1,6 +1,8 @@
 import BidCore
 import Foundation
 import Hummingbird
+import BidDesks
+import BidDomain
 
 /// Tenders: drafts, documents, publication, amendments, public reading and anonymous download.
 struct TenderController: Sendable {

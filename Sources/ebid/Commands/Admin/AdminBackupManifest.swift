@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// A backup's manifest as `admin backup` and `admin restore` print it.
 func printManifest(_ manifest: DataBackup.Manifest, json: Bool, heading: String) throws {

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Admin {
     struct Migrate: AsyncParsableCommand {
@@ -32,14 +34,13 @@ extension Admin {
         func run() async throws {
             try await reportingErrors {
                 guard FileManager.default.fileExists(atPath: "\(from)/ebid.sqlite") else { throw CLIError("\(from) holds no ebid database") }
-                let source = try SQLiteStore(dataDirectory: from)
-                let target = try PostgresStore(location: try PostgresLocation(url: to), blobDirectory: from)
+                let source = try ServiceConfiguration.openStore(url: nil, dataDirectory: from)
                 var certificates = try platformCerts.map { try Certificate(file: $0) }
                 if certificates.isEmpty {
                     certificates = try source.readNow { try $0.meta(prefix: "platform-certificate:") }.compactMap { try? Certificate(pem: $0.value) }
                     printError("warning: no --platform-cert given: the audits check signatures against the certificates recorded in \(from)")
                 }
-                let report = try StoreCopy.copy(from: source, to: target, platformCertificates: certificates)
+                let report = try StoreCopy.copy(from: source, to: try ServiceConfiguration.openStore(url: to, dataDirectory: from), platformCertificates: certificates)
                 if output.json {
                     let document: JSONValue = .object([
                         "proved": .bool(report.isProved),
@@ -51,7 +52,7 @@ extension Admin {
                     ])
                     print(String(decoding: try JSONEncoder.ebid.encode(document), as: UTF8.self))
                 } else {
-                    print("copied \(report.rows.reduce(0) { $0 + $1.rows }) rows of \(report.rows.count) tables from \(from) to \(target.location)")
+                    print("copied \(report.rows.reduce(0) { $0 + $1.rows }) rows of \(report.rows.count) tables from \(from) to \(report.target)")
                     print("ledger head     \(report.copy.head.map { "#\($0.seq) \($0.hash)" } ?? "empty") (the data directory's: \(report.source.head.map { "#\($0.seq) \($0.hash)" } ?? "empty"))")
                     print("checkpoints     \(report.copy.checkpoints) (the data directory's: \(report.source.checkpoints))")
                     print("audit problems  \(report.copy.problems.count) (the data directory's: \(report.source.problems.count))")
@@ -60,7 +61,7 @@ extension Admin {
                     for mismatch in report.mismatches { printError("mismatch: \(mismatch)") }
                     throw CLIError("the copy differs from the data directory: do not serve it")
                 }
-                if !output.json { print("proved: the same rows, the same chain, the same checkpoints. Serve it with: ebid serve --store \(target.location) --data \(from)") }
+                if !output.json { print("proved: the same rows, the same chain, the same checkpoints. Serve it with: ebid serve --store \(report.target) --data \(from)") }
             }
         }
     }

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// `ebid credit`: the credit / bad-behaviour register (信用 / 不良行为记录).
 struct Credit: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// --server, --cert, --key and --tender for the sealed room's commands.
 struct EvalOptions: ParsableArguments {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Expert {
     struct ExpertRestore: AsyncParsableCommand {

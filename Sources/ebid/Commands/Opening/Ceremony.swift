@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Opening {
     /// `ebid opening ceremony`: the officials make the tender's opening key themselves.

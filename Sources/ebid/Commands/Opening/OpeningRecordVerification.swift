@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// Checks the signature and that the record names this certificate; returns the record.
 func verifiedRecord(_ signed: SignedDocument, certificate: Certificate) throws -> OpeningRecord {

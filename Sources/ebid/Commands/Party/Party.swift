@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// `ebid party`: the party registry, kept by the centre's administrators.
 struct PartyCommand: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 /// The content type a tender document is uploaded with, by its extension.
 func contentType(for path: String) -> String {

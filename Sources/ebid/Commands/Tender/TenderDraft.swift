@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Tender {
     /// `ebid tender draft show|edit|discard`: a draft is private to its owner until published.

@@ -2,6 +2,8 @@ import ArgumentParser
 import BidCore
 import BidService
 import Foundation
+import BidDesks
+import BidDomain
 
 extension Tender.TenderDraft {
     struct TenderDraftEdit: AsyncParsableCommand {
