@@ -230,7 +230,7 @@ public struct BidDesk: Sendable {
     /// instances on PostgreSQL each have a clock; one running behind another that has already
     /// written must not accept a bid the other would call late, nor date a bid before an event
     /// that preceded it (the ledger's time never runs back: Ledger.appendLedger).
-    package static func judgedTime(_ clockTime: Date, _ tx: any StoreTransaction) throws -> Date {
+    package static func judgedTime(_ clockTime: Date, _ tx: any LedgerTransaction) throws -> Date {
         max(clockTime, try tx.ledgerHead()?.at ?? clockTime)
     }
 

@@ -85,7 +85,7 @@ public struct CreditRegister: Sendable {
 
     /// Checks the record against its chain, signs it, stores it, re-derives the chain, appends the
     /// ledger event — in the caller's transaction.
-    package static func insert(_ input: CreditRecordInput, tx: any StoreTransaction, at now: Date, actor: Actor, platform: PlatformSigner) throws -> Signed {
+    package static func insert(_ input: CreditRecordInput, tx: any CreditDeskTransaction, at now: Date, actor: Actor, platform: PlatformSigner) throws -> Signed {
         guard input.decisionDate <= now else {
             throw ServiceError.unprocessable("credit.invalid", "the decision date \(iso(input.decisionDate)) is in the future")
         }
@@ -134,7 +134,7 @@ public struct CreditRegister: Sendable {
     /// Stores a decision's derived state and rewrites its subject's page source (both subjects',
     /// were a decision ever to change subject): the page sources are derived here, in the register,
     /// the store only keeps them.
-    package static func saveChain(_ chain: CreditChain, tx: any StoreTransaction) throws {
+    package static func saveChain(_ chain: CreditChain, tx: any CreditDeskTransaction) throws {
         let previous = try tx.saveCreditChain(chain)
         for code in [chain.state.current.subject.code] + (previous.map { [$0] } ?? []) {
             try tx.setCreditSubjectPageSource(subject: code, SubjectPageSource.source(try tx.creditPageRows(subject: code)))
@@ -221,13 +221,13 @@ public struct CreditRegister: Sendable {
 
     /// The decisions that bar `party` from evaluating at `time`: an evaluation ban, then a
     /// debarment (the draw's exclusions and the representatives' check read this too).
-    package static func evaluationBars(_ party: Party, tx: any StoreTransaction, at time: Date) throws -> [(kind: PenaltyKind, chain: CreditChain)] {
+    package static func evaluationBars(_ party: Party, tx: any CreditDeskTransaction, at time: Date) throws -> [(kind: PenaltyKind, chain: CreditChain)] {
         let records = try tx.creditRecords(subject: party.subjectCode)
         return [PenaltyKind.evaluationBan, .debarment].compactMap { kind in CreditEffect.activeRestriction(records, kind: kind, at: time).map { (kind, $0) } }
     }
 
     /// The restrictions in force on a party now (shown at login; not a score).
-    package static func restrictions(of party: Party, tx: any StoreTransaction, at time: Date) throws -> [CreditEntry] {
+    package static func restrictions(of party: Party, tx: any CreditDeskTransaction, at time: Date) throws -> [CreditEntry] {
         CreditEffect.chains(try tx.creditRecords(subject: party.subjectCode)).filter { chain in
             PenaltyKind.allCases.contains { chain.restricts($0, at: time) }
         }.map { CreditEntry($0.state, at: time, history: nil) }
@@ -269,7 +269,7 @@ public struct CreditRegister: Sendable {
     /// A subject without published decisions has a page only if it is a registered party: any
     /// other code is unknown (404), so a typing error is not read as a clean record. (Unpublished
     /// decisions do not make a subject known to the public.)
-    package static func requireKnown(_ code: String, tx: any StoreTransaction) throws {
+    package static func requireKnown(_ code: String, tx: any CreditDeskTransaction) throws {
         guard try tx.party(subjectCode: code) == nil else { return }
         throw ServiceError.notFound("credit.subject-unknown", "no party with the code \(code) is registered and no published decision names it")
     }
@@ -350,7 +350,7 @@ public struct CreditRegister: Sendable {
     /// Raises a lead in the caller's transaction, pointing at the ledger event that raised it.
     @discardableResult
     package static func raiseLead(_ kind: CreditLeadKind, about party: Party, tender: String?, summary: String, evidence: some Encodable, event: LedgerEvent,
-                          tx: any StoreTransaction) throws -> CreditLead {
+                          tx: any CreditDeskTransaction) throws -> CreditLead {
         let subject = CreditRecordInput.Subject(kind: party.kind, code: party.subjectCode, name: party.name)
         let lead = CreditLead(id: "LD-\(UUID().uuidString.prefix(12).lowercased())", kind: kind, status: .open, subject: subject, partyId: party.id,
                               tenderId: tender, summary: summary, evidence: String(decoding: try JSONEncoder.ebid.encode(evidence), as: UTF8.self),
@@ -502,7 +502,7 @@ public struct LedgerEventView: Codable, Sendable, Equatable {
     public var event: LedgerEventSummary
     public var checkpoint: CheckpointRef?
 
-    package init(_ event: LedgerEvent, tx: any StoreTransaction) throws {
+    package init(_ event: LedgerEvent, tx: any CreditDeskTransaction) throws {
         self.init(event, checkpoint: try tx.checkpoint(covering: event.seq))
     }
 

@@ -18,7 +18,7 @@ public enum DirectoryProfile {
     public static let action = "service.profile"
 
     /// The profile recorded in the ledger, nil when none is.
-    public static func recorded(_ tx: any StoreTransaction) throws -> (profile: PolicyProfile, event: LedgerEvent)? {
+    public static func recorded(_ tx: any TenderTransaction & SettingsTransaction & LedgerTransaction) throws -> (profile: PolicyProfile, event: LedgerEvent)? {
         guard let event = try tx.ledgerEvents(LedgerQuery(action: action, limit: 1)).first else { return nil }
         guard event.object.hasPrefix("profile/"), let profile = PolicyProfile(rawValue: String(event.object.dropFirst("profile/".count))) else {
             throw refusal("the data directory's recorded profile (\(event.object), ledger event \(event.seq)) is not a profile")
@@ -27,7 +27,7 @@ public enum DirectoryProfile {
     }
 
     /// Checks the configured profile against the directory's, recording it the first time.
-    public static func establish(_ tx: any StoreTransaction, configured: PolicyProfile, actor: Actor, at time: Date) throws {
+    public static func establish(_ tx: any TenderTransaction & SettingsTransaction & LedgerTransaction, configured: PolicyProfile, actor: Actor, at time: Date) throws {
         let tenders = Set(try tx.tenderProfiles().map { PolicyProfile(rawValue: $0) ?? .statutory })
         if let (recorded, event) = try recorded(tx) {
             // Its own hash and both its links: rewriting it means rewriting the chain after it,

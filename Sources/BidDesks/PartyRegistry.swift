@@ -284,14 +284,14 @@ public struct PartyRegistry: Sendable {
 
     /// Appends the `action` event with the party's state after the change; returns that state.
     @discardableResult
-    package static func recordChange(_ id: String, _ action: String, tx: any StoreTransaction, actor: Actor, at now: Date) throws -> RegistryState {
+    package static func recordChange(_ id: String, _ action: String, tx: any RegistryDeskTransaction, actor: Actor, at now: Date) throws -> RegistryState {
         guard let state = try tx.registryState(id: id) else { throw ServiceError.notFound("party.not-found", "no party \(id)") }
         try tx.appendLedger(try LedgerEntry(actor: actor, action: action, object: "party/\(id)", json: state), at: now)
         return state
     }
 
     /// Writes the record and adds its certificates; nil when nothing changed (no event then).
-    package static func register(_ record: PartyRecord, certificates: [Certificate], tx: any StoreTransaction, actor: Actor, at now: Date,
+    package static func register(_ record: PartyRecord, certificates: [Certificate], tx: any RegistryDeskTransaction, actor: Actor, at now: Date,
                          usable: (Certificate) -> Bool) throws -> RegistryState? {
         let before = try tx.registryState(id: record.id)
         if let before {
@@ -322,13 +322,13 @@ public struct PartyRegistry: Sendable {
         return try recordChange(record.id, "party.register", tx: tx, actor: actor, at: now)
     }
 
-    package static func existing(_ reference: String, tx: any StoreTransaction) throws -> Party {
+    package static func existing(_ reference: String, tx: any RegistryDeskTransaction) throws -> Party {
         guard let party = try tx.party(reference: reference) else { throw ServiceError.notFound("party.not-found", "no party \(reference)") }
         return party
     }
 
     /// Refuses a change that would leave no active administrator with a certificate to log in with.
-    package static func keepAnAdministrator(_ tx: any StoreTransaction, losing id: String, usable: (Certificate) -> Bool) throws {
+    package static func keepAnAdministrator(_ tx: any RegistryDeskTransaction, losing id: String, usable: (Certificate) -> Bool) throws {
         let others = try tx.parties(role: .admin, status: .active).filter { $0.id != id }
         for admin in others where try tx.certificates(party: admin.id).contains(where: { usable($0) }) { return }
         throw ServiceError.conflict("party.last-admin", "\(id) is the last active administrator: register another first (ebid party add)")
@@ -359,7 +359,7 @@ public struct PartyRegistry: Sendable {
     /// Refuses to build on registry rows that differ from what the party's last ledger event
     /// recorded (changed from a database shell): a new event would otherwise record the altered
     /// rows as if they were legitimate, and the audit would no longer see the change.
-    package static func checkUnaltered(_ id: String, tx: any StoreTransaction) throws {
+    package static func checkUnaltered(_ id: String, tx: any RegistryDeskTransaction) throws {
         guard let state = try tx.registryState(id: id) else { return }
         guard let digest = try tx.lastRegistryDigest(id: id), digest == Ledger.payloadDigest([UInt8](try JSONEncoder.ebid.encode(state))) else {
             throw ServiceError(status: 409, code: "party.registry-altered", title: "Conflict",

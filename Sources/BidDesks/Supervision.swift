@@ -169,7 +169,7 @@ public struct Supervision: Sendable {
 ///   every such tender's deadline has passed. A login concerns no tender in particular, so it is
 ///   held back as long as any tender it could concern is still taking bids.
 package struct LedgerEmbargo {
-    package let tx: any StoreTransaction
+    package let tx: any SupervisionDeskTransaction
     package let now: Date
     /// The earliest publication among the tenders still taking bids (nil: none).
     package let biddingSince: Date?
@@ -177,7 +177,7 @@ package struct LedgerEmbargo {
     private var bidders: [String: Bool] = [:]
 
     /// For one read transaction (`tx` is used only while it lasts).
-    package init(tx: any StoreTransaction, now: Date) throws {
+    package init(tx: any SupervisionDeskTransaction, now: Date) throws {
         self.tx = tx
         self.now = now
         biddingSince = try tx.tenders(status: .published).filter { $0.deadline > now }.map { $0.publishedAt ?? $0.createdAt }.min()

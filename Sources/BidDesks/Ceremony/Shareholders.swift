@@ -33,7 +33,7 @@ package struct Shareholders: Sendable {
 
     /// Checks one shareholder certificate of an opening key: registered, to an official, valid now.
     /// Returns the party that holds it.
-    package func holder(of certificate: Certificate, share index: Int, tx: any StoreTransaction, at time: Date) throws -> Party {
+    package func holder(of certificate: Certificate, share index: Int, tx: any CeremonyDeskTransaction, at time: Date) throws -> Party {
         guard let party = try tx.party(certificateFingerprint: certificate.fingerprint) else {
             throw ServiceError.unprocessable("tender.unknown-official",
                                              "share \(index) is held by \(certificate.subject), whose certificate is not registered with this trading centre")

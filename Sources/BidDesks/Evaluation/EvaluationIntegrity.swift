@@ -21,7 +21,7 @@ import BidDomain
 /// What an insider with the platform key could still do is rewrite the ledger itself and re-sign
 /// checkpoints: the copies archived outside (docs/ledger.md) are what catch that.
 package enum EvaluationIntegrity {
-    package static func problems(_ tx: any StoreTransaction, tender id: String, platformCertificates: [String: Certificate], memberTrust: TrustStore? = nil) throws -> [String] {
+    package static func problems(_ tx: any EvaluationDeskTransaction, tender id: String, platformCertificates: [String: Certificate], memberTrust: TrustStore? = nil) throws -> [String] {
         guard let state = try tx.evaluation(tender: id), let tender = try tx.tender(id: id) else { return [] }
         var problems: [String] = []
         let events = try tx.ledgerEvents(LedgerQuery(tender: id, limit: 1_000_000))

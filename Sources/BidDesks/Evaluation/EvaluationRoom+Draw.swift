@@ -206,7 +206,7 @@ extension EvaluationRoom {
         }
     }
 
-    package static func replace(_ expert: String, reason: String, context: Context, actor: Actor, tx: any StoreTransaction, at now: Date) throws -> DrawPick {
+    package static func replace(_ expert: String, reason: String, context: Context, actor: Actor, tx: any EvaluationDeskTransaction, at now: Date) throws -> DrawPick {
         let technical = context.state.rounds[.technical]
         guard context.state.phase == .scoring, technical == .committing || technical == .revealing else {
             throw ServiceError.conflict("draw.replacement-closed", "members are replaced only before the technical scores are locked")
@@ -264,12 +264,12 @@ extension EvaluationRoom {
                      openingRecordDigest: record.openingRecordDigest, representatives: record.representatives)
     }
 
-    package static func drawRecord(_ tx: any StoreTransaction, _ id: String) throws -> DrawRecord {
+    package static func drawRecord(_ tx: any EvaluationDeskTransaction, _ id: String) throws -> DrawRecord {
         guard let body = try tx.evaluationEntry(tender: id, kind: .drawRecord, member: "", round: "") else { throw notFound(id) }
         return try JSONDecoder.ebid.decode(DrawRecord.self, from: Data(body))
     }
 
-    package static func saveRecord(_ record: DrawRecord, _ state: inout EvaluationState, tx: any StoreTransaction, at time: Date) throws {
+    package static func saveRecord(_ record: DrawRecord, _ state: inout EvaluationState, tx: any EvaluationDeskTransaction, at time: Date) throws {
         let body = [UInt8](try JSONEncoder.ebid.encode(record))
         state.drawDigest = digest(body)
         try tx.replaceEvaluationEntry(tender: record.tenderId, kind: .drawRecord, member: "", round: "", body: body, at: time)

@@ -5,7 +5,7 @@ import BidDomain
 /// Revealed scores, deviation explanations, reasoned re-scores, and the signed report (Reg. art. 53).
 extension EvaluationRoom {
     /// Every member's revealed scores for a round, re-scores applied: member → code → criterion → score.
-    package static func sheets(_ tx: any StoreTransaction, _ context: Context, round: ScoringRound) throws -> [String: [String: [String: ExactDecimal]]] {
+    package static func sheets(_ tx: any EvaluationDeskTransaction, _ context: Context, round: ScoringRound) throws -> [String: [String: [String: ExactDecimal]]] {
         var sheets: [String: [String: [String: ExactDecimal]]] = [:]
         for (member, body) in try tx.evaluationEntries(tender: context.tender.id, kind: .sheet, round: round.rawValue) where context.state.members.contains(member) {
             sheets[member] = try JSONDecoder.ebid.decode(ScoreSheet.self, from: Data(splitSheetEntry(body).sheet)).scores
@@ -15,7 +15,7 @@ extension EvaluationRoom {
     }
 
     /// Deviation flags of the locked rounds (RULES.md: ±deviationPercent from the others' mean).
-    package static func flags(_ tx: any StoreTransaction, _ context: Context) throws -> [(ScoringRound, DeviationFlag)] {
+    package static func flags(_ tx: any EvaluationDeskTransaction, _ context: Context) throws -> [(ScoringRound, DeviationFlag)] {
         try ScoringRound.allCases.filter { context.state.rounds[$0] == .locked }.flatMap { round in
             DeviationCheck.flags(try sheets(tx, context, round: round), rubric: context.rubric).map { (round, $0) }
         }
@@ -266,7 +266,7 @@ extension EvaluationRoom {
         return signed
     }
 
-    package static func buildReport(_ tx: any StoreTransaction, _ context: Context, cleaning: [String: CleaningReport], at now: Date, deadline: Date) throws -> Report {
+    package static func buildReport(_ tx: any EvaluationDeskTransaction, _ context: Context, cleaning: [String: CleaningReport], at now: Date, deadline: Date) throws -> Report {
         let bids = try evaluatedBids(tx, tender: context.tender.id)
         let compliance = context.state.compliance ?? []
         let rejected = Set(compliance.filter(\.rejected).map(\.code))
@@ -433,7 +433,7 @@ extension EvaluationRoom {
         }
     }
 
-    package static func signedReport(_ tx: any StoreTransaction, _ id: String) throws -> SignedDocument {
+    package static func signedReport(_ tx: any EvaluationDeskTransaction, _ id: String) throws -> SignedDocument {
         guard let body = try tx.evaluationEntry(tender: id, kind: .report, member: "", round: ""),
               let signed = try JSONDecoder.ebid.decode(SignedDocument.Wire.self, from: Data(body)).signed else {
             throw ServiceError.notFound("evaluation.no-report", "the report of tender \(id) is not generated yet")

@@ -333,7 +333,7 @@ extension EvaluationRoom {
         }
     }
 
-    package static func decideCompliance(_ tx: any StoreTransaction, context: Context, bids: [EvaluatedBid]) throws -> [ComplianceDecision] {
+    package static func decideCompliance(_ tx: any EvaluationDeskTransaction, context: Context, bids: [EvaluatedBid]) throws -> [ComplianceDecision] {
         let all = try tx.evaluationEntries(tender: context.tender.id, kind: .compliance, round: "").filter { context.state.members.contains($0.member) }
         var votes: [String: [(String, ComplianceOpinion)]] = [:]
         for (member, body) in all {

@@ -37,14 +37,14 @@ public struct EvaluationRoom: Sendable {
     package static func notFound(_ id: String) -> ServiceError { .notFound("evaluation.not-found", "tender \(id) has no evaluation yet") }
 
     /// Loads the tender and its evaluation; `.notFound` for drafts and tenders without one.
-    package static func context(_ tx: any StoreTransaction, _ id: String) throws -> Context {
+    package static func context(_ tx: any EvaluationDeskTransaction, _ id: String) throws -> Context {
         guard let tender = try tx.tender(id: id), tender.status.isPublic else { throw ServiceError.notFound("tender.not-found", "there is no published tender \(id)") }
         guard let state = try tx.evaluation(tender: id) else { throw notFound(id) }
         return Context(tender: tender, state: state)
     }
 
     /// The opened bids, with their bidders and verified manifests (stored at the opening).
-    package static func evaluatedBids(_ tx: any StoreTransaction, tender: String) throws -> [EvaluatedBid] {
+    package static func evaluatedBids(_ tx: any EvaluationDeskTransaction, tender: String) throws -> [EvaluatedBid] {
         try tx.openingBids(tender: tender).filter { $0.state == .opened }.map { bid in
             guard let bidder = try tx.party(id: bid.bidderParty), let bytes = try tx.openedManifest(bid: bid.bidId) else {
                 throw ServiceError(status: 500, code: "evaluation.bid-missing", title: "Server error", detail: "the opened bid \(bid.bidId) lacks its manifest")
@@ -94,7 +94,7 @@ public struct EvaluationRoom: Sendable {
 
     /// Checks a statement the member signed with its login certificate's key and decodes it; the
     /// stored form (`stored`) names that certificate.
-    package static func verifyStatement<T: Decodable>(_ statement: MemberStatement, as type: T.Type, by identity: Identity, tx: any StoreTransaction) throws -> (T, [UInt8]) {
+    package static func verifyStatement<T: Decodable>(_ statement: MemberStatement, as type: T.Type, by identity: Identity, tx: any EvaluationDeskTransaction) throws -> (T, [UInt8]) {
         guard let document = statement.documentBytes, let signature = statement.signatureBytes, document.count <= 1 << 20 else {
             throw ServiceError.badRequest("evaluation.statement-malformed", "document and signature must be base64 (document at most 1 MiB)")
         }
@@ -133,7 +133,7 @@ public struct EvaluationRoom: Sendable {
 
     /// Saves the state and appends its ledger event in the caller's transaction.
     @discardableResult
-    package static func save(_ state: EvaluationState, _ entry: LedgerEntry, tx: any StoreTransaction, at time: Date) throws -> LedgerEvent {
+    package static func save(_ state: EvaluationState, _ entry: LedgerEntry, tx: any EvaluationDeskTransaction, at time: Date) throws -> LedgerEvent {
         try tx.saveEvaluation(state, at: time)
         return try tx.appendLedger(entry, at: time)
     }

@@ -116,7 +116,7 @@ public struct ExpertRegistry: Sendable {
     /// Reg. art. 46; the credit register): the tenderer's or agency's staff, anyone employed by or
     /// declaring a relation to a bidder of the tender, evaluation bans and debarments in force,
     /// supervisors and the supervising department's staff, suspended experts.
-    package static func exclusions(experts: [Expert], tender: Tender, bidders: [Party], tx: any StoreTransaction, at time: Date) throws -> [DrawExclusion] {
+    package static func exclusions(experts: [Expert], tender: Tender, bidders: [Party], tx: any EvaluationDeskTransaction, at time: Date) throws -> [DrawExclusion] {
         let tenderer = try tx.party(id: tender.tendererParty)
         let agency = try tender.agencyParty.flatMap { try tx.party(id: $0) }
         let supervisors = try tx.parties(role: .supervisor)

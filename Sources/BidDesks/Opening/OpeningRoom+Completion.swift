@@ -75,7 +75,7 @@ extension OpeningRoom {
     }
 
     package static func record(tender: Tender, keys: [TenderOpeningKey], opening: Opening, bids: [BidRecord], openingBids: [OpeningBid],
-                       evidence: [String: CommitteeEvidence], tx: any StoreTransaction, platform: PlatformSigner, now: Date,
+                       evidence: [String: CommitteeEvidence], tx: any OpeningDeskTransaction, platform: PlatformSigner, now: Date,
                        failure: String?) throws -> OpeningRecord {
         let states = Dictionary(uniqueKeysWithValues: openingBids.map { ($0.bidId, $0) })
         let entries = try bids.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }.map { bid -> OpeningRecord.Entry in

@@ -251,7 +251,7 @@ extension OpeningRoom {
     }
 
     /// A bid revoked through its bidder's fault is a lead for the credit register (E-Measures art. 31).
-    package static func raiseDecryptionLead(bid: OpeningBid, failure: DecryptionFailure, tender: String, event: LedgerEvent, tx: any StoreTransaction) throws {
+    package static func raiseDecryptionLead(bid: OpeningBid, failure: DecryptionFailure, tender: String, event: LedgerEvent, tx: any OpeningDeskTransaction) throws {
         guard failure.fault == .bidder, let party = try tx.party(id: bid.bidderParty) else { return }
         try CreditRegister.raiseLead(.decryptionFailure, about: party, tender: tender,
                                      summary: "bid \(bid.bidId) at the opening of \(tender) counts as revoked: \(failure.detail)", evidence: failure, event: event, tx: tx)

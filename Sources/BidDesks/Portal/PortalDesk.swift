@@ -172,7 +172,7 @@ public struct PortalDesk: Sendable {
 
     // MARK: Helpers
 
-    package static func parties(of tenders: [Tender], _ tx: any StoreTransaction) throws -> [String: Party] {
+    package static func parties(of tenders: [Tender], _ tx: any PartyTransaction) throws -> [String: Party] {
         var parties: [String: Party] = [:]
         for id in Set(tenders.flatMap { [$0.tendererParty] + ($0.agencyParty.map { [$0] } ?? []) }) { parties[id] = try tx.party(id: id) }
         return parties

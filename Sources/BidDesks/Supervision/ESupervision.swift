@@ -31,7 +31,7 @@ public struct ESupervision: Sendable {
     /// Every watched step of every public tender, as the stored state says now. A scan reads the
     /// tenders once without their specs, the openings once, and a tender's amendments, objections,
     /// evaluation and statements only where there are any.
-    package static func obligations(_ tx: any StoreTransaction, now: Date) throws -> [Obligation] {
+    package static func obligations(_ tx: any SupervisionDeskTransaction, now: Date) throws -> [Obligation] {
         var result: [Obligation] = []
         let openings = try tx.openingTimes()
         let (amended, objected, stated) = try tx.tendersWithSupervisedItems()
