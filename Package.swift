@@ -42,7 +42,7 @@ let package = Package(
             name: "BidCore",
             dependencies: ["COpenSSL"]
         ),
-        // The service's layers, kept by the compiler (docs/architecture.md, "Targets"): the domain and
+        // The service's layers, kept by the compiler (docs/architecture.md, "Modules"): the domain and
         // the store protocols; the SQL both backends share; each backend; the desks, which see only
         // the protocols; HTTP, pages and the wiring on top.
         .target(

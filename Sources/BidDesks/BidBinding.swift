@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// What binds a stored bid to what was received: its row, the ledger event that recorded it, the
 /// signed receipt its bidder holds, and the blob's content address. An insider who points a bid

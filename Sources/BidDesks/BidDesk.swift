@@ -1,7 +1,7 @@
 import BidCore
+import BidDomain
 import Foundation
 import NIOCore
-import BidDomain
 
 /// Bid submission (投标文件递交): streamed upload of a sealed package, checked without decrypting,
 /// stored durably and receipted (确认回执); replacement and withdrawal before the deadline

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The credit / bad-behaviour register (信用 / 不良行为记录): decisions about parties, recorded by
 /// supervisors, signed by the platform and entered in the ledger; never edited or deleted —

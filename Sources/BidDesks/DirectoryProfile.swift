@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// A data directory keeps the profile it was created with. The demo profile shortens every period
 /// and lets an administrator move the clock; a statutory tender restarted on its own data

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The party registry and login: a party proves it holds a registered certificate's key by
 /// signing a server nonce; the certificate must chain to a trust anchor and not be revoked; the

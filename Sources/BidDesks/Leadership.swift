@@ -1,5 +1,5 @@
-import NIOConcurrencyHelpers
 import BidDomain
+import NIOConcurrencyHelpers
 
 /// Which instance does the background work — the opening at the deadline and its windows, the
 /// ledger checkpoints, e-supervision's scans. On the embedded store there is one instance; on

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Recomputes the ledger from the database: every event's hash and link, every checkpoint's
 /// signature and head, every receipt's signature and ledger position, every bid row against its

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The party registry (docs/http-api.md, "The party record"): administrators register tenderers,
 /// agencies, officials, supervisors, experts and bidders with their certificates, suspend and

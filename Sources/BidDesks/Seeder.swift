@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Registers the demo parties of `<seeds>/parties.json` with their certificates from
 /// `<keys>/<suite>/<id>.crt.pem`, loads the expert pool of `<seeds>/experts.json`, and imports

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// What every desk needs: storage, trust, the platform's key, the clock and the policy profile.
 public struct ServiceEnvironment: Sendable {

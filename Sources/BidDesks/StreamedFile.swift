@@ -1,8 +1,8 @@
 import BidCore
+import BidDomain
 import Dispatch
 import Foundation
 import NIOCore
-import BidDomain
 
 /// Runs blocking work (file writes, hashing, verification) on a private serial queue, in order,
 /// off Swift's cooperative pool. `@unchecked Sendable`: its state is only touched on its queue.

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The ledger's guardians: signed checkpoints of the head, and the audit that recomputes the
 /// chain, the checkpoints and the receipts from the data directory.

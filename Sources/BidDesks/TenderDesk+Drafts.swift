@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Fixing mistakes before they are public: a draft tender is edited or discarded by its owner,
 /// and a draft amendment is discarded. Drafts are never listed nor shown to anyone else, so

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Objections to the documents (对招标文件的异议, Reg. art. 22): a potential bidder objects at least
 /// 10 days before the deadline; the tenderer answers within 3 days (watched by e-supervision).

@@ -1,7 +1,7 @@
 import BidCore
+import BidDomain
 import Foundation
 import NIOCore
-import BidDomain
 
 /// Tender publication (招标公告): drafts, documents, publication under the statutory periods,
 /// amendments (澄清/修改), and the public view. Nothing here ever reveals who obtained documents or

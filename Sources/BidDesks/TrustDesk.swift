@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The trust store while the service runs: CRLs are loaded without a restart — by an
 /// administrator (`ebid admin crl load`), or when a configured `--crl` file changes

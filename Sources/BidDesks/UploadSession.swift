@@ -1,8 +1,8 @@
 import BidCore
+import BidDomain
 import Dispatch
 import Foundation
 import NIOCore
-import BidDomain
 
 /// One sealed-bid upload in progress: the body is written to a temporary file and fed to the
 /// verifier as it arrives, in batches, on a private queue. Memory stays at one batch whatever

@@ -1,9 +1,9 @@
 import BidCore
-import Foundation
 import BidDesks
 import BidDomain
-import BidStoreSQLite
 import BidStorePostgres
+import BidStoreSQLite
+import Foundation
 
 /// Everything `ebid serve` is configured with.
 public struct ServiceConfiguration: Sendable {

@@ -1,6 +1,6 @@
 import BidDomain
 import BidStoreSQL
-/// The PostgreSQL schema, numbered like the embedded store's migrations (Store/Migrations.swift) but
+/// The PostgreSQL schema, numbered like the embedded store's migrations (BidStoreSQLite/Migrations.swift) but
 /// its own: version 1 is the embedded schema as of its migration 9, in PostgreSQL's types. Text
 /// columns compare byte by byte (COLLATE "C"), as SQLite's do: orders and cursors are the same on
 /// both, whatever locale the database was created with.

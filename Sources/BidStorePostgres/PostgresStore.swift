@@ -1,4 +1,6 @@
 import BidCore
+import BidDomain
+import BidStoreSQL
 import Dispatch
 import Foundation
 import Logging
@@ -6,8 +8,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresNIO
-import BidDomain
-import BidStoreSQL
 
 /// Where a PostgreSQL store lives: `postgres://user[:password]@host[:port]/database`, or a Unix
 /// socket as libpq spells it, `postgres://user@/database?host=/run/postgresql[&port=5432]`.

@@ -1,8 +1,8 @@
-import Foundation
 import BidDomain
+import Foundation
 
 /// The relational layer both backends share. The store's statements (the `SQLTransaction`
-/// extensions in Store/SQLiteStore*.swift and Store/Ledger.swift) are written once, in the SQL that SQLite and PostgreSQL both
+/// extensions in SQLTransaction+*.swift) are written once, in the SQL that SQLite and PostgreSQL both
 /// speak, with `?` placeholders; each backend supplies a connection that runs them and a dialect for
 /// the few expressions the two spell differently.
 

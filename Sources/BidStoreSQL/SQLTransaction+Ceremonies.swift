@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 extension SQLTransaction: CeremonyTransaction {
     static let ceremonyColumns = "parameters, status, started_by, started_at, completed_at, failure, key_id"

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 extension SQLTransaction: EvaluationTransaction {
     public func expert(id: String) throws -> Expert? {

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 extension SQLTransaction {
     static let ledgerColumns = "seq, at, actor_fingerprint, actor_party, role, address, action, object, tender_id, payload_digest, prev_hash, hash"

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 extension SQLTransaction: RegistryTransaction {
     public func parties(role: PartyRole?, status: PartyStatus?) throws -> [Party] {

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 extension SQLTransaction: SupervisionTransaction {
     static func card(_ row: any SQLRow) throws -> SupervisionCard {

@@ -1,7 +1,7 @@
 import BidCore
-import Foundation
 import BidDomain
 import BidStoreSQL
+import Foundation
 
 /// Online backups of a data directory, and their restore.
 ///

@@ -1,6 +1,6 @@
-import Foundation
 import BidDomain
 import BidStoreSQL
+import Foundation
 
 /// Numbered schema migrations. Each runs once, in order, in its own transaction; the applied
 /// versions are recorded in `schema_migrations`. Never edit a migration that has shipped: add one.

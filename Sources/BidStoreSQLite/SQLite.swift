@@ -1,8 +1,8 @@
 internal import CSQLite
 import BidCore
-import Foundation
 import BidDomain
 import BidStoreSQL
+import Foundation
 
 /// One SQLite connection. Not thread-safe: each is confined to one serial queue (SQLiteDatabase).
 final class SQLiteConnection: SQLConnection {

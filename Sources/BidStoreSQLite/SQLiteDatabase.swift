@@ -1,7 +1,7 @@
-import Dispatch
-import Foundation
 import BidDomain
 import BidStoreSQL
+import Dispatch
+import Foundation
 
 /// The embedded database: one SQLite file in WAL mode, one writer connection on its own serial
 /// queue and a few reader connections on theirs. SQLite calls block, so they never run on Swift's

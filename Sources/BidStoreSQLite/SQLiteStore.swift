@@ -1,11 +1,11 @@
 import BidCore
-import Foundation
 import BidDomain
 import BidStoreSQL
+import Foundation
 
 /// The service's storage on the embedded default: SQLite (WAL) plus the blob store, in one data
 /// directory. Every state-changing method appends its ledger event in the same transaction as the
-/// rows it changes. The desks see it through `ServiceStore` (Store/ServiceStore.swift), so another
+/// rows it changes. The desks see it through `ServiceStore` (BidDomain/Store/ServiceStore.swift), so another
 /// implementation (PostgreSQL and an object store) can replace it at wiring time.
 public final class SQLiteStore: Sendable {
     public let database: SQLiteDatabase

@@ -1,8 +1,8 @@
 import ArgumentParser
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// `ebid`: the command line of the ebid electronic bidding service.
 @main

@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Certificates, chains and CRLs")
 struct CertificateTests {

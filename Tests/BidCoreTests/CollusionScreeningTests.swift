@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Collusion screening (Reg. art. 40)")
 struct CollusionScreeningTests {

@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Unified social credit code (GB 32100-2015)")
 struct UnifiedSocialCreditCodeTests {

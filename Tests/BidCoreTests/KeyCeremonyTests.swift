@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The key ceremony (distributed key generation) run by officials on their own machines, with the
 /// messages a relay (the service) would carry between them.

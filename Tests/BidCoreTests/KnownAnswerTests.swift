@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Known-answer tests from the published standards, each fed whole and in chunks.
 @Suite("Known-answer vectors")

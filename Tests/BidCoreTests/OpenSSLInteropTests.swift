@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// BidCore against the openssl command line: the same bytes must mean the same thing to both.
 @Suite("Interop with the openssl command line")

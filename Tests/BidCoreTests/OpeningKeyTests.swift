@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Opening key file: keygen's dealer key, shares over Z_n, verification keys, the retired format")
 struct OpeningKeyTests {

@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Sealed bid: round trips")
 struct SealedBidRoundTripTests {

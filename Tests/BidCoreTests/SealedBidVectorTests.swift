@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The sealed-bid test vectors of docs/sealed-bid-format.md (Tests/BidCoreTests/Vectors/sealed-bid/):
 /// fixed keys and content give fixed bytes, and the committed sample packages still verify and open.

@@ -1,7 +1,7 @@
 @testable import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Threshold decryption: the curve arithmetic, Shamir over Z_n, partial decryptions with proofs,
 /// combination in the exponent and unwrapping with the combined point.

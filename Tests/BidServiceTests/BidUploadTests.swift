@@ -1,11 +1,11 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import Hummingbird
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
+import TestSupport
 
 @Suite("Bid upload, receipts, replacement, withdrawal")
 struct BidUploadTests {

@@ -1,16 +1,16 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
+@testable import BidStorePostgres
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
-@testable import BidStoreSQL
-@testable import BidStoreSQLite
-@testable import BidStorePostgres
+import TestSupport
 
 @Suite("The credit register (信用 / 不良行为记录)")
 struct CreditRegisterTests {

@@ -1,13 +1,13 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+@testable import BidStorePostgres
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
-@testable import BidStorePostgres
+import Foundation
+import Testing
+import TestSupport
 
 /// A data directory keeps its profile: a statutory tender cannot be opened early by restarting
 /// its directory with `--profile demo` and moving the demo clock (Law art. 34; Reg. art. 41(1)).

@@ -1,4 +1,6 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import HTTPTypes
@@ -8,8 +10,6 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
 import Testing
-@testable import BidDesks
-@testable import BidDomain
 
 /// The portal's pages answered at the connection's edge (EdgePageHandler): the router's bytes, for
 /// the cached page's lifetime only, never for a request with credentials, never out of order.

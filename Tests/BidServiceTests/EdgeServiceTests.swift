@@ -1,16 +1,16 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
+@testable import BidStorePostgres
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
-@testable import BidStoreSQL
-@testable import BidStoreSQLite
-@testable import BidStorePostgres
+import TestSupport
 
 /// Refusals at the service's edge: unknown credit subjects, the data directory's modes, a
 /// platform key others can read.

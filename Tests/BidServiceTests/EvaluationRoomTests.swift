@@ -1,16 +1,16 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
+@testable import BidStorePostgres
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
-@testable import BidStoreSQL
-@testable import BidStoreSQLite
-@testable import BidStorePostgres
+import TestSupport
 
 /// Sealed evaluation through the desks (RULES.md, "Evaluation" and "Result"; Law art. 37, 45;
 /// Reg. arts. 46, 49, 51, 53–55).

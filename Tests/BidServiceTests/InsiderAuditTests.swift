@@ -1,13 +1,13 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+@testable import BidStorePostgres
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
-@testable import BidStorePostgres
+import Foundation
+import Testing
+import TestSupport
 
 /// An insider with the data directory, the platform key and a database shell (E-Measures art. 49:
 /// nobody may forge, alter or destroy e-bidding information): what the audit and the opening catch.

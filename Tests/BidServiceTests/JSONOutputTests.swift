@@ -1,9 +1,9 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import Testing
-@testable import BidDesks
-@testable import BidDomain
 
 @Suite("The direct JSON writer matches JSONEncoder.ebid byte for byte")
 struct JSONOutputTests {

@@ -1,10 +1,10 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+import Foundation
+import Testing
+import TestSupport
 
 /// The key ceremony through the service, and the rules for the opening key a tender may use:
 /// one key, one tender; shareholders are registered, valid opening officials of the centre

@@ -1,13 +1,13 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+@testable import BidStorePostgres
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
-@testable import BidStorePostgres
+import Foundation
+import Testing
+import TestSupport
 
 @Suite("Login by certificate challenge-response")
 struct LoginTests {

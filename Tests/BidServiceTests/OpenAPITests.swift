@@ -1,12 +1,12 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
+import TestSupport
 
 /// Issue 14, the HTTP contract: the OpenAPI document is generated from the route table, so no
 /// route is missing or extra; the copy in the repository is what the route table gives today; the

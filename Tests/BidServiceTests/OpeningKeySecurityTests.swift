@@ -1,13 +1,13 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+@testable import BidStorePostgres
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
-@testable import BidStorePostgres
+import Foundation
+import Testing
+import TestSupport
 
 /// The promise the service exists for, attacked as an insider would (Law art. 22, 28, 36;
 /// E-Measures art. 28, 30): whoever holds the whole data directory — every partial decryption ever

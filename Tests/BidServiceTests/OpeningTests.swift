@@ -1,10 +1,10 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+import Foundation
+import Testing
+import TestSupport
 
 @Suite("The opening (开标): remote and threshold decryption, the record, objections")
 struct OpeningTests {

@@ -1,10 +1,10 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+import Foundation
+import Testing
+import TestSupport
 
 /// The registry's refusals and its audit, on the desk (the CLI path is PartyRegistryCLITests).
 @Suite("The party registry: refusals, the last administrator, and the audit of its rows")

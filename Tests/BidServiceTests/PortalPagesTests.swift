@@ -1,13 +1,13 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
+import TestSupport
 
 /// The public portal's pages through the real router (the browser walk in EndToEndTests reads
 /// them in Chromium; RouteAccessTests' secrecy test covers them before the deadline).

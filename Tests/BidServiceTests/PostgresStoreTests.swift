@@ -1,13 +1,13 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+@testable import BidStorePostgres
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
-@testable import BidStorePostgres
+import Foundation
+import Testing
+import TestSupport
 
 /// The PostgreSQL store's own guarantees, on a real server (TestSupport/PostgresCluster): the
 /// ledger stays one chain with several instances writing at once, and the URL is read strictly.

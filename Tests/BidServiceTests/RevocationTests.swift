@@ -1,13 +1,13 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
+import TestSupport
 
 /// Revocation bites: a CRL is put in force without a restart, the sessions it revokes end at
 /// once, and every request checks its session's certificate against the CRLs in force.

@@ -1,13 +1,13 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
+import TestSupport
 
 /// Every route declares who may call it; every other caller is refused before anything happens.
 @Suite("Route × role matrix")

@@ -1,12 +1,12 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
+import TestSupport
 
 @Suite("Tender publication rules")
 struct TenderRulesTests {

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// `ebid admin backup` and `ebid admin restore` on a real `ebid serve`: backups taken while the
 /// demo uploads bids are complete and pass the audit; damage to a backup is caught; a restored

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// One way to name a tender: `--tender ID` everywhere, the first argument where a command took it
 /// so before; contradictions and omissions are refused before anything is sent.

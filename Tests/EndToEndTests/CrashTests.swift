@@ -1,12 +1,12 @@
 import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
+import Foundation
+import Testing
+import TestSupport
 
 @Suite("Crash: SIGKILL during concurrent uploads", .serialized)
 struct CrashTests {

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The credit register through a real `ebid serve` and the real CLI.
 @Suite("Credit register end to end: records, queries, signatures, imports, the ledger", .serialized)

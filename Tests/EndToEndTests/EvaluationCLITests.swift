@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Sealed evaluation through a real `ebid serve` and the real CLI: the draw, two sealed rounds,
 /// the report signed by every member, publicity and the award — and the offline checks (`ebid draw

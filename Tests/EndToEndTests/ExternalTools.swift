@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The real outside parts some tests drive (headless Chromium, the OCDS validator), which
 /// `.ci/run` installs. A test that lacks one fails under `CI=true` with the install command, and

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The bounded fuzz run (Fuzz/README.md): builds the libFuzzer targets for the sealed-bid
 /// framer/verifier/opener and the JSON readers of signed documents, runs every kept regression

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The edges of the HTTP server, through a real `ebid serve` and raw TCP connections: every
 /// refusal is problem+json with a stable code, slow and idle connections are closed (and their

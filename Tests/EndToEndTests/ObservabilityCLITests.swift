@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Issue 14, operations, through a real `ebid serve`: a configuration file whose options the
 /// command line overrides; JSON request logs with request id, route, status, duration and party

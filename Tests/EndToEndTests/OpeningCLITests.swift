@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The opening with nobody in the room (不见面开标), through a real `ebid serve` and the real CLI.
 @Suite("Opening end to end: remote decryption, committee remedy, the signed record", .serialized)

@@ -1,12 +1,12 @@
 import BidCore
-import BidService
-import Foundation
-import TestSupport
-import Testing
 import BidDesks
 import BidDomain
+import BidService
 import BidStoreSQL
 import BidStoreSQLite
+import Foundation
+import Testing
+import TestSupport
 
 /// Issue 14, first start and the registry, as a new centre runs it: `ebid admin init` on the
 /// centre's own PKI, then a real `ebid serve` whose registry the administrator manages through

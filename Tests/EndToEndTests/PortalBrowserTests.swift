@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The public portal in a real headless Chromium (Debian's chromium + chromium-driver, driven by
 /// Selenium), the OCDS data checked by the Open Contracting Partnership's own validator

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The attack of issue 11 item 6 through the real `ebid serve`: a statutory directory restarted
 /// with `--profile demo` (whose clock an administrator can move) is refused; so is the demo PKI

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Revocation through a real `ebid serve`: a CRL file rewritten while it runs, a CRL loaded by an
 /// administrator with the CLI, and bidders warned when they seal with a certificate the service

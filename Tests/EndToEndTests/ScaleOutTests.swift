@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Several instances on one PostgreSQL (docs/operations.md, "Scaling out on PostgreSQL"): real
 /// `ebid serve --store postgres://…` processes sharing one blob volume, behind a real nginx.

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Issue 14, the HTTP contract against a real `ebid serve`: schemathesis (from PyPI, in the test
 /// venv `.ci/run` makes) generates requests for every operation of the served OpenAPI document,

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The `ebid` CLI as a bidder and an official use it, with the committed demo keys, checked
 /// against the openssl command line where openssl can judge our output independently.

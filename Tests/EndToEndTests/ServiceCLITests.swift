@@ -1,12 +1,12 @@
 import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
 @testable import BidStoreSQL
 @testable import BidStoreSQLite
+import Foundation
+import Testing
+import TestSupport
 
 /// A real `ebid serve` on 127.0.0.1 driven by the real CLI, checked with openssl where it can judge.
 @Suite("Service end to end: publish, seal, submit, receipts, restart, audit", .serialized)

@@ -1,7 +1,7 @@
 import BidCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Issue 14, drafts and mistakes, through a real `ebid serve`: a refused `tender publish` leaves a
 /// draft that the next run updates (not silently keeps), that can be shown, edited and

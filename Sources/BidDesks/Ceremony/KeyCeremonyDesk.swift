@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The key ceremony (DESIGN.md, "The opening key"): the opening officials make a tender's opening
 /// key themselves, by distributed key generation, and no machine ever holds the private key. The

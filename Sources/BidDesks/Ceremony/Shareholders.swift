@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Who may hold a share of an opening key: a registered opening official of this trading centre,
 /// with a certificate registered to it that chains to the trust store, is valid and not revoked —

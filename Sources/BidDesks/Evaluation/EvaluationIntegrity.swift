@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// What an evaluation's stored rows must still prove, whoever can write the database. Run before
 /// the report is generated and by the audit (`ebid audit verify`).

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The verifiable draw (抽取专家, Reg. art. 46; docs/evaluation.md, "The verifiable draw"): the
 /// host starts it after the opening, fixing the pool snapshot and the exclusions; the host and at

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Revealed scores, deviation explanations, reasoned re-scores, and the signed report (Reg. art. 53).
 extension EvaluationRoom {

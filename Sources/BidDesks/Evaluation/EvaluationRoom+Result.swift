@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Publicity of the candidates (公示, Reg. art. 54), objections and answers, then the award notice
 /// and result notices (Law art. 45) — after which the committee list and the draw record are public

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The members' workspace: declarations, the bids under codes, commit-then-reveal per round,
 /// compliance review, explanations and re-scores.

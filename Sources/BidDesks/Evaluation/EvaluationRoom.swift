@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The sealed evaluation room (评标全封闭; DESIGN.md, "Sealed expert scoring"): the verifiable
 /// draw, the members' declarations, anonymised review, commit-then-reveal scoring in two rounds

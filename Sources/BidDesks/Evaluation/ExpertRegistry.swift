@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The expert pool (专家库): supervisors add, suspend and restore experts, each change in the
 /// ledger. The draw takes its snapshot here and works out who must stay out, and why.

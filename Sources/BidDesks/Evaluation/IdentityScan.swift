@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The identity-leak scan of anonymised review (暗标): a technical part that contains a bidder's
 /// name, credit code or project manager is flagged to the committee — without saying whose.

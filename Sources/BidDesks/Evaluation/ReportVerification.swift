@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Offline check of an evaluation report (`ebid eval verify`): the platform's signatures on the
 /// report and on the final report, the final report naming this report, and every member's

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Stores the parts of a bid opened by the service in the blob store (SHA-256 named), for the
 /// evaluation. Parts go to temporary files while the bid is decrypted; only when every check of

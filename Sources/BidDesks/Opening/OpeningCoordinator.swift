@@ -1,5 +1,5 @@
-import Foundation
 import BidDomain
+import Foundation
 
 /// Runs a tender's opening jobs one after another (state transitions, decryptions), so that two
 /// requests never open the same bid or complete the same opening twice. Jobs of different

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 // MARK: Remote decryption by the bidder (远程解密)
 

@@ -1,7 +1,7 @@
 import BidCore
+import BidDomain
 import Foundation
 import Logging
-import BidDomain
 
 // MARK: Threshold decryption by the opening officials (DESIGN.md, "The opening key")
 //

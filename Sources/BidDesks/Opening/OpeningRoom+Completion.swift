@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 // MARK: Completion: collusion screening, the signed opening record (Law art. 36, Reg. art. 36)
 

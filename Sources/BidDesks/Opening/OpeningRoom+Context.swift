@@ -1,7 +1,7 @@
 import BidCore
+import BidDomain
 import Foundation
 import Logging
-import BidDomain
 
 extension OpeningRoom {
     package struct Context: Sendable {

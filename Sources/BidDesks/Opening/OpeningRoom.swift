@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The opening (开标), online and with nobody in the room (不见面开标): at the deadline the host
 /// starts it; bidders decrypt their own bids remotely (they send only their content key:

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// Open data in the Open Contracting Data Standard 1.1 (OCDS): one contracting process per tender,
 /// with releases for its stages — `tender` at publication, `tenderAmendment` for each published

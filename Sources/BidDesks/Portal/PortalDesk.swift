@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// What the public portal shows (信息全公开): only what the law makes public at each stage.
 ///

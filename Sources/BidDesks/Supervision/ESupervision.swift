@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// E-supervision (电子监察, 过程全监督): every time limit of RULES.md is a rule (TimeLimitRule); the
 /// monitor (`scan`, run by SupervisionService) works out each step's obligation from the stored

@@ -1,6 +1,6 @@
 import BidCore
-import Foundation
 import BidDomain
+import Foundation
 
 /// The monitoring office's efficiency figures (效能评估), in aggregate: how many steps with a
 /// time limit were done, and the share done on time.

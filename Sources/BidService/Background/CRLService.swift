@@ -1,9 +1,9 @@
 import BidCore
+import BidDesks
+import BidDomain
 import Foundation
 import Logging
 import ServiceLifecycle
-import BidDesks
-import BidDomain
 
 /// Keeps the CRLs in force current without a restart:
 /// - watches the configured CRL files (`--crl`) and puts a newer one in force as soon as it is

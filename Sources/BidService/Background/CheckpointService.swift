@@ -1,8 +1,8 @@
+import BidDesks
+import BidDomain
 import Foundation
 import Logging
 import ServiceLifecycle
-import BidDesks
-import BidDomain
 
 /// Signs a checkpoint of the ledger head at start, every `interval`, and at shutdown.
 struct CheckpointService: Service {

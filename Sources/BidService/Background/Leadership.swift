@@ -1,3 +1,6 @@
+import BidDesks
+import BidDomain
+import BidStorePostgres
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -5,9 +8,6 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
-import BidDesks
-import BidDomain
-import BidStorePostgres
 
 /// Holds, or waits for, the PostgreSQL leadership lock on a connection of its own.
 struct PostgresLeadershipService: Service {

@@ -1,8 +1,8 @@
+import BidDesks
+import BidDomain
 import Foundation
 import Logging
 import ServiceLifecycle
-import BidDesks
-import BidDomain
 
 /// Moves openings on as their windows end, even when nobody asks, and signs a checkpoint as soon
 /// as a tender's deadline passes: it seals the tender's bid events (`ebid audit verify` checks it).

@@ -1,9 +1,9 @@
-import Foundation
-import Logging
-import ServiceLifecycle
 import BidDesks
 import BidDomain
 import BidStoreSQLite
+import Foundation
+import Logging
+import ServiceLifecycle
 
 /// At a graceful stop, after every other service (the HTTP server, the checkpoint's last
 /// signature) has finished: folds SQLite's write-ahead log into the database file and empties it,

@@ -1,8 +1,8 @@
+import BidDesks
+import BidDomain
 import Foundation
 import Logging
 import ServiceLifecycle
-import BidDesks
-import BidDomain
 
 /// E-supervision's monitor: scans every time limit and anomaly every `interval` and raises or
 /// closes cards by itself (ESupervision.scan).

@@ -1,7 +1,7 @@
-import Hummingbird
-import NIOCore
 import BidDesks
 import BidDomain
+import Hummingbird
+import NIOCore
 
 /// The request context: Hummingbird's core storage plus the client's network address, which
 /// every ledger event records (E-Measures art. 49).

@@ -1,13 +1,13 @@
 import BidCore
+import BidDesks
+import BidDomain
+import BidStorePostgres
+import BidStoreSQLite
 import Foundation
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
-import BidDesks
-import BidDomain
-import BidStoreSQLite
-import BidStorePostgres
 
 /// Builds the service from its configuration: storage, trust, the platform key, the desks, the
 /// router and the background services. `ebid serve` calls this, then `runService()`.

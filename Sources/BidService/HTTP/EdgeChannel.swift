@@ -1,4 +1,6 @@
 import BidCore
+import BidDesks
+import BidDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -8,8 +10,6 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
-import BidDesks
-import BidDomain
 
 /// Limits on what a client may do to a connection.
 public struct ConnectionLimits: Sendable {

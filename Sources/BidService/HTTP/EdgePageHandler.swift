@@ -1,10 +1,10 @@
+import BidDesks
+import BidDomain
 import Foundation
 import HTTPTypes
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTPTypes
-import BidDesks
-import BidDomain
 
 /// Answers a repeated portal page at the connection's edge: a GET whose exact target and Host the
 /// page cache holds ready (`PageCache.ready`) gets the bytes the router answered it with, until the

@@ -1,12 +1,12 @@
 import BidCore
+import BidDesks
+import BidDomain
 import Foundation
 import Hummingbird
 import Logging
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
-import BidDesks
-import BidDomain
 
 /// Who made a request, as the route table found after the login check: the request log names the
 /// party, except a bidder's (below).

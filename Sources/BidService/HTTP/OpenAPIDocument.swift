@@ -1,6 +1,6 @@
-import Foundation
 import BidDesks
 import BidDomain
+import Foundation
 
 /// The OpenAPI 3.1 document of the API, generated from the route table: every route with its
 /// method, path parameters, who may call it (`x-ebid-access`, and the bearer scheme where a role

@@ -1,11 +1,11 @@
 import BidCore
+import BidDesks
+import BidDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import BidDesks
-import BidDomain
 
 /// Turns every error into an RFC 9457 problem document with a stable `code`, and adds the
 /// policy-profile headers to every response. Unexpected errors are logged and answered 500

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Who may call a route.
 public enum Access: Sendable, Equatable, CustomStringConvertible {

@@ -1,7 +1,7 @@
-import NIOCore
-import NIOPosix
 import BidDesks
 import BidDomain
+import NIOCore
+import NIOPosix
 
 /// Where the service's async code runs.
 public enum ServerExecutor {

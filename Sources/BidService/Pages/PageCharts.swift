@@ -1,7 +1,7 @@
 import BidCore
-import Foundation
 import BidDesks
 import BidDomain
+import Foundation
 
 /// Bar charts drawn as SVG on the server (no script): each bar's value is printed above it, and
 /// the chart carries a title and a text description for screen readers.

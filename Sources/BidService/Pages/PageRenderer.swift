@@ -1,10 +1,10 @@
 import BidCore
+import BidDesks
+import BidDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Mustache
-import BidDesks
-import BidDomain
 
 /// Renders the portal's pages: the templates (PageTemplates), the layout's common values, and a
 /// short-lived cache of whole pages (PageCache).

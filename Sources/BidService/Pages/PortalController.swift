@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// The public portal (信息全公开): zh-CN pages at `/`, no login, no JavaScript needed. Every page
 /// shows what PortalDesk and the credit register give the public, nothing more.

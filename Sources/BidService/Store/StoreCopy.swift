@@ -1,10 +1,10 @@
 import BidCore
-import Foundation
 import BidDesks
 import BidDomain
+import BidStorePostgres
 import BidStoreSQL
 import BidStoreSQLite
-import BidStorePostgres
+import Foundation
 
 /// Moves an embedded centre to PostgreSQL (`ebid admin migrate`): every row of every table, copied
 /// in one PostgreSQL transaction into an empty database, and then proved — both stores audited
@@ -63,6 +63,12 @@ public enum StoreCopy {
                 let insert = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
                 for row in values { try sql.connection.run(insert, row) }
             }
+        }
+        // Statistics for the planner now, not at autovacuum's next pass: a freshly filled table
+        // without them is planned as if empty, and the first queries of the migrated centre scan.
+        try target.writeNow { tx in
+            guard let sql = tx as? SQLTransaction else { throw StoreError("not an SQL store") }
+            try sql.connection.run("ANALYZE")
         }
         var report = Report(target: target.location.description, source: try LedgerAudit.run(source, platformCertificates: platformCertificates),
                             copy: try LedgerAudit.run(target, platformCertificates: platformCertificates))

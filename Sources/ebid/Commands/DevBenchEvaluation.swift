@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 extension Dev {
     /// `ebid dev bench-evaluation`: the in-process timings of scripts/bench-evaluation.sh — the draw

@@ -1,10 +1,10 @@
 import ArgumentParser
 import BidCore
+import BidDesks
+import BidDomain
 import BidService
 import Foundation
 import Logging
-import BidDesks
-import BidDomain
 
 extension PolicyProfile: ExpressibleByArgument {}
 

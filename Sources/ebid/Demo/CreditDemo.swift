@@ -1,8 +1,8 @@
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// The credit register in the service demo: the decision that barred 龙岩闽西, as the public and a
 /// supervisor see it; after the opening, the leads it raised.

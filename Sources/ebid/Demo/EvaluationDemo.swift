@@ -1,8 +1,8 @@
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// The evaluation part of the service demo (评标全封闭): the verifiable draw, sealed scoring by
 /// the committee in two rounds, the report and its signatures, publicity, an objection, the award.

@@ -1,8 +1,8 @@
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// The opening part of the service demo (不见面开标): the host starts it, four bidders decrypt
 /// remotely, the fifth cannot and the committee remedy opens its bid, the signed record is

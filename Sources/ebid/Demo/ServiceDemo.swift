@@ -1,10 +1,10 @@
 import BidCore
+import BidDesks
+import BidDomain
 import BidService
 import Foundation
 import Logging
 import ServiceLifecycle
-import BidDesks
-import BidDomain
 
 /// The service part of `ebid demo`: the service runs embedded (a real HTTP server on a free
 /// local port, demo profile), and every step goes through its HTTP API as the CLI's would.

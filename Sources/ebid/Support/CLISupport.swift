@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// Runs a command body; a BidCoreError becomes a clear message on stderr and exit status 1.
 func reportingErrors(_ body: () async throws -> Void) async throws {

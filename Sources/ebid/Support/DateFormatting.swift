@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 func iso8601(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// Columns padded to their widest cell (counting CJK characters as two columns).
 func printGrid(_ rows: [[String]], indent: String = "") {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// A client for --server, logged in when --cert (with --key) is given; anonymous otherwise.
 func loggedInIfGiven(server: String, cert: String?, key: String?) async throws -> EBidClient {

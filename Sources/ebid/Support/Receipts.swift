@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 func writeReceipt(_ result: BidDesk.ReceiptResult, to path: String?) throws {
     guard let path else { return }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// A signed document in two files, as `--receipt-out` and `--out` write them, and the platform
 /// certificate to check it with.

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Loads a JSON vector file shipped with the tests (Tests/BidCoreTests/Vectors).
 func loadVectors<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {

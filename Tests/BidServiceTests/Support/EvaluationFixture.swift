@@ -1,10 +1,10 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+import Foundation
+import Testing
+import TestSupport
 
 /// An opened tender and its evaluation, driven through the desks as the CLI drives them over HTTP:
 /// members sign their statements with their own keys, commitments are computed on "their machine".

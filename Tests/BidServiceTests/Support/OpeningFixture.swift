@@ -1,10 +1,10 @@
 @testable import BidCore
-@testable import BidService
-import Foundation
-import TestSupport
-import Testing
 @testable import BidDesks
 @testable import BidDomain
+@testable import BidService
+import Foundation
+import Testing
+import TestSupport
 
 /// A published tender with bids in, and the steps of its opening driven through the desks.
 struct OpeningSetup {

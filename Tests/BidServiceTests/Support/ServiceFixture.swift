@@ -1,16 +1,16 @@
 @testable import BidCore
+@testable import BidDesks
+@testable import BidDomain
 @testable import BidService
+@testable import BidStorePostgres
+@testable import BidStoreSQL
+@testable import BidStoreSQLite
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import TestSupport
 import Testing
-@testable import BidDesks
-@testable import BidDomain
-@testable import BidStoreSQL
-@testable import BidStoreSQLite
-@testable import BidStorePostgres
+import TestSupport
 
 /// A service on a temporary data directory with the demo parties seeded, the demo PKI trusted,
 /// and a clock the test moves. Requests go through the real router (HummingbirdTesting).

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Bid upload (streamed), withdrawal and the bidder's own status.
 struct BidController: Sendable {

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Key ceremonies: the agency starts one, the officials deal, check and confirm (or complain)
 /// through the service, which relays their messages and signs the transcript.

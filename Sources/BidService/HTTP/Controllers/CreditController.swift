@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// The credit register: public listings and subject pages, records by supervisors, imports,
 /// leads; and the supervisors' ledger queries.

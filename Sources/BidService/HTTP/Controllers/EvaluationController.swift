@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Sealed evaluation: the expert pool, the draw, the members' workspace, the report, the result.
 struct EvaluationController: Sendable {

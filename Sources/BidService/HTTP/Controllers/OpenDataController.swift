@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Open data (OCDS 1.1, 信息全公开): release packages, per-tender record packages, the bulk file,
 /// and the `ebid` extension's schema.

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// The opening (开标): start, remote decryption by bidders, partial decryptions from officials,
 /// the signed record, confirmations and objections, collusion signals.

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// The party registry (PartyRegistry): administrators manage it, supervisors read it, and a
 /// company registers itself as a bidder for an administrator to approve.

@@ -1,9 +1,9 @@
 import BidCore
+import BidDesks
+import BidDomain
 import Foundation
 import HTTPTypes
 import Hummingbird
-import BidDesks
-import BidDomain
 
 /// E-supervision (电子监察): the cards and efficiency figures for supervisors, the rules for
 /// everyone, statements of steps done outside the platform, and the supervisors' dashboard page

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Health, the platform certificate, ledger checkpoints, CRLs and, in the
 /// demo profile only, the demo clock.

@@ -1,8 +1,8 @@
 import BidCore
-import Foundation
-import Hummingbird
 import BidDesks
 import BidDomain
+import Foundation
+import Hummingbird
 
 /// Tenders: drafts, documents, publication, amendments, public reading and anonymous download.
 struct TenderController: Sendable {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// A backup's manifest as `admin backup` and `admin restore` print it.
 func printManifest(_ manifest: DataBackup.Manifest, json: Bool, heading: String) throws {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// `ebid credit`: the credit / bad-behaviour register (信用 / 不良行为记录).
 struct Credit: AsyncParsableCommand {

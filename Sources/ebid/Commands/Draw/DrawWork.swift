@@ -1,8 +1,8 @@
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// A draw contributor's machine: a fresh 32-byte value, kept in a local file until the reveal.
 enum DrawWork {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// --server, --cert, --key and --tender for the sealed room's commands.
 struct EvalOptions: ParsableArguments {

@@ -1,8 +1,8 @@
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// What a member's machine does in the sealed room (the CLI and `ebid demo` share it): sign
 /// statements with the member's key, build and check a score sheet, commit to it with a fresh

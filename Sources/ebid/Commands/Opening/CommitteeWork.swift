@@ -1,8 +1,8 @@
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// What an official's machine does at a committee opening, kept out of the command so the demo
 /// and the benchmark do exactly the same.

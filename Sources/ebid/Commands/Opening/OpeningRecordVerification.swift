@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// Checks the signature and that the record names this certificate; returns the record.
 func verifiedRecord(_ signed: SignedDocument, certificate: Certificate) throws -> OpeningRecord {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "record", abstract: "Check signed records offline.", subcommands: [Verify.self])

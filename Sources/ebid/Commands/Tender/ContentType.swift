@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 /// The content type a tender document is uploaded with, by its extension.
 func contentType(for path: String) -> String {

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 extension Tender {
     /// `ebid tender amendment publish|discard`: an amendment `tender amend` left as a draft.

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 extension Tender {
     /// `ebid tender draft show|edit|discard`: a draft is private to its owner until published.

@@ -1,9 +1,9 @@
 import ArgumentParser
 import BidCore
-import BidService
-import Foundation
 import BidDesks
 import BidDomain
+import BidService
+import Foundation
 
 func printTenderView(_ view: TenderView) {
     var rows: [(String, String)] = [
