@@ -130,7 +130,7 @@ cpu_mark() { mark_ebid=$(ticks "${pids[@]}"); mark_pg=$(ticks $(pg_pids)); }
 # cpu_since N -> "ebid_ms pg_ms": CPU milliseconds per unit of work since cpu_mark, over N units.
 cpu_since() {
   local hz e p; hz=$(getconf CLK_TCK); e=$(ticks "${pids[@]}"); p=$(ticks $(pg_pids))
-  awk -v e=$((e - mark_ebid)) -v p=$((p - mark_pg)) -v n="$1" -v hz="$hz" 'BEGIN {printf "%.2f %.2f", 1000 * e / hz / n, 1000 * p / hz / n}'
+  awk -v e=$((e - mark_ebid)) -v p=$((p - mark_pg)) -v n="$1" -v hz="$hz" 'BEGIN {printf "%.2f %.2f\n", 1000 * e / hz / n, 1000 * p / hz / n}'
 }
 percentile() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int((NR-1)*p/100)+1; printf "%.3f", a[i]}'; }
 ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
