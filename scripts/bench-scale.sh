@@ -32,7 +32,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/lib/bench-common.sh
 require_tools nginx curl wrk python3
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 [ -x "$pgbin/initdb" ] || { echo "this benchmark needs PostgreSQL's server (apt-get install -y postgresql)" >&2; exit 1; }
 build_ebid
 make_work bench-scale
@@ -67,7 +67,7 @@ serve() {
   "$ebid" serve --port 0 --profile demo "$@" >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 600); do grep -q "ebid listening on" "$log" && break; sleep 0.1; done
-  served=$(grep -o "http://127.0.0.1:[0-9]*" "$log" | head -1)
+  served=$(grep -o "http://127.0.0.1:[0-9]*" "$log" | head -1 || true)
   [ -n "$served" ] || { cat "$log" >&2; exit 1; }
 }
 stop_all() {
@@ -124,7 +124,16 @@ start() {
 }
 # CPU seconds used so far by the service's instances ($pids) and by PostgreSQL (the postmaster,
 # its children, and the children it has reaped): /proc/PID/stat utime+stime(+cutime+cstime).
-ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat"))); done; echo "$t"; }
+ticks() {
+  local t=0 p v
+  for p in "$@"; do
+    # A backend may exit between listing and reading: it then counts nothing (the postmaster's
+    # cutime has it once reaped).
+    v=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || true)
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
 pg_pids() { local pm; pm=$(head -1 "$work/pg/data/postmaster.pid"); echo "$pm $(ps -o pid= --ppid "$pm" | tr '\n' ' ')"; }
 cpu_mark() { mark_ebid=$(ticks "${pids[@]}"); mark_pg=$(ticks $(pg_pids)); }
 # cpu_since N -> "ebid_ms pg_ms": CPU milliseconds per unit of work since cpu_mark, over N units.
@@ -160,7 +169,8 @@ seal() { # bidder
 }
 echo "sealing $bidders bids of $bid_kib KiB…" >&2
 seq -f "bench-bidder-%03g" 1 "$bidders" | xargs -P "$(nproc)" -I{} bash -c "$(declare -f seal); work=$work ebid=$ebid keys=$keys bid_kib=$bid_kib seal {}"
-put() { curl -s -o /dev/null -w "%{http_code} %{time_total}\n" -X PUT -H "Authorization: Bearer $2" -H "Content-Type: application/vnd.ebid.sealed-bid" -T "$3" "$1"; }
+# A transport failure (reset, refused) counts as not receipted ("000"), not as the script's failure.
+put() { curl -s -o /dev/null -w "%{http_code} %{time_total}\n" -X PUT -H "Authorization: Bearer $2" -H "Content-Type: application/vnd.ebid.sealed-bid" -T "$3" "$1" || true; }
 
 declare -A burst_s burst_rate burst_p50 burst_p99 burst_ok burst_audit burst_cpu_ebid burst_cpu_pg
 for config in "${configs[@]}"; do
@@ -183,7 +193,7 @@ for config in "${configs[@]}"; do
   burst_rate[$config]=$(awk -v n="${burst_ok[$config]}" -v t="${burst_s[$config]}" 'BEGIN {printf "%.1f", n / t}')
   burst_p50[$config]=$(awk '{print $2}' "$work/burst-$config.txt" | percentile 50)
   burst_p99[$config]=$(awk '{print $2}' "$work/burst-$config.txt" | percentile 99)
-  read -r burst_cpu_ebid[$config] burst_cpu_pg[$config] < <(cpu_since "$bidders")
+  read -r burst_cpu_ebid[$config] burst_cpu_pg[$config] < <(cpu_since "$(( burst_ok[$config] > 0 ? burst_ok[$config] : 1 ))")
   stop_all
   if [ "$config" = sqlite ]; then audit_args=(--data "$work/burst-sqlite"); else audit_args=(--store "$(pg_url "burst_$config")" --data "$work/burst-$config"); fi
   if "$ebid" audit verify "${audit_args[@]}" --platform-cert "$keys/platform.crt.pem" >"$work/audit-$config.txt" 2>&1; then burst_audit[$config]=passed

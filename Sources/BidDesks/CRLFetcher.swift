@@ -1,8 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import BidDesks
-import BidDomain
 #endif
 
 /// Fetches a CRL from a distribution point (RFC 5280 4.2.1.13): http and https only (an ldap or

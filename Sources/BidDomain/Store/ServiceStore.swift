@@ -18,7 +18,7 @@ public protocol ServiceStore: Sendable {
 }
 
 /// What a transaction can do: every aggregate's protocol. A desk names the ones it uses
-/// (`BidDeskTransaction` and its peers, Store/DeskTransactions.swift); the backends implement them all.
+/// (`OpeningDeskTransaction` and its peers, BidDesks/DeskTransactions.swift); the backends implement them all.
 /// State changes that matter append their ledger event through `appendLedger` in the same transaction.
 public protocol StoreTransaction: PartyTransaction, TenderTransaction, BidTransaction, OpeningTransaction, CreditTransaction,
     EvaluationTransaction, LedgerTransaction, RegistryTransaction, CeremonyTransaction, SupervisionTransaction, SettingsTransaction {}

@@ -1,10 +1,10 @@
 import BidCore
+import BidDesks
+import BidDomain
 import BidService
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import BidDesks
-import BidDomain
 #endif
 
 /// A refusal from the service: its problem document.
