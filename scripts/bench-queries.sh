@@ -45,21 +45,7 @@ db_mib=$(( $(stat -c %s "$work_data/ebid.sqlite") / 1048576 ))
 start_ebid --data "$work_data" --profile demo --seed seeds --keys keys --checkpoint-interval 3600
 token=$("$ebid" auth token --server "$url" --cert keys/gm/supervisor-01.crt.pem --key keys/gm/supervisor-01.key.pem 2>/dev/null | tail -1)
 
-# Lua: rotate through a file of path suffixes.
-cat >"$work/rotate.lua" <<'LUA'
-local items = {}
-local prefix, suffix, token = os.getenv("BENCH_PREFIX"), os.getenv("BENCH_SUFFIX") or "", os.getenv("BENCH_TOKEN")
-for line in io.lines(os.getenv("BENCH_FILE")) do items[#items + 1] = line end
-local i = 0
-function setup(thread) thread:set("offset", math.random(#items)) end
-request = function()
-  i = i + 1
-  local item = items[(i + (offset or 0)) % #items + 1]
-  local headers = {}
-  if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
-  return wrk.format("GET", prefix .. item .. suffix, headers)
-end
-LUA
+write_rotate_lua "$work/rotate.lua"
 
 # run NAME CONNECTIONS URL [LUA env...] -> "requests/s p50_ms p99_ms errors"
 run() {
@@ -72,8 +58,6 @@ run() {
   errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' "$work/wrk-$name.txt")
   echo "$rps $(ms "$p50") $(ms "$p99") ${errors:-0}"
 }
-# wrk prints 812.00us, 2.31ms or 1.02s
-ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
 
 # Warm up (the mapped pages, statement caches): each query a few seconds, unreported.
 warm() { local saved=$duration; duration=3; "$@" >/dev/null; duration=$saved; }

@@ -142,7 +142,6 @@ cpu_since() {
   awk -v e=$((e - mark_ebid)) -v p=$((p - mark_pg)) -v n="$1" -v hz="$hz" 'BEGIN {printf "%.2f %.2f\n", 1000 * e / hz / n, 1000 * p / hz / n}'
 }
 percentile() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int((NR-1)*p/100)+1; printf "%.3f", a[i]}'; }
-ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
 configs=(sqlite pg1 pg2)
 
 # --- 1. The burst ------------------------------------------------------------------------------------
@@ -211,20 +210,7 @@ for config in pg1 pg2; do
   cp -a "$work/query-sqlite" "$work/query-$config"
   "$ebid" admin migrate --from "$work/query-$config" --to "$(pg_url "query_$config")" --platform-cert keys/gm/platform.crt.pem >"$work/migrate-$config.txt"
 done
-cat >"$work/rotate.lua" <<'LUA'
-local items = {}
-local prefix, suffix, token = os.getenv("BENCH_PREFIX"), os.getenv("BENCH_SUFFIX") or "", os.getenv("BENCH_TOKEN")
-for line in io.lines(os.getenv("BENCH_FILE")) do items[#items + 1] = line end
-local i = 0
-function setup(thread) thread:set("offset", math.random(#items)) end
-request = function()
-  i = i + 1
-  local item = items[(i + (offset or 0)) % #items + 1]
-  local headers = {}
-  if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
-  return wrk.format("GET", prefix .. item .. suffix, headers)
-end
-LUA
+write_rotate_lua "$work/rotate.lua"
 # wrk_run NAME URL [args] -> "requests/s p99_ms non2xx"
 wrk_run() {
   local name=$1; shift

@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts (source it): tools, the release build, a work directory that is
-# removed on exit, and `ebid serve` started on a free port.
+# removed on exit, `ebid serve` started on a free port, and wrk helpers (a rotating-path script, ms).
 
 # require_tools TOOL… — exits with the apt-get line when one is missing.
 require_tools() {
@@ -42,3 +42,26 @@ start_ebid() {
 stop_ebid() {
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
+
+# write_rotate_lua FILE — a wrk script that requests $BENCH_PREFIX<item>$BENCH_SUFFIX for the lines
+# of $BENCH_FILE in rotation (each thread from a random offset), with $BENCH_TOKEN as a bearer
+# token when set.
+write_rotate_lua() {
+  cat >"$1" <<'LUA'
+local items = {}
+local prefix, suffix, token = os.getenv("BENCH_PREFIX"), os.getenv("BENCH_SUFFIX") or "", os.getenv("BENCH_TOKEN")
+for line in io.lines(os.getenv("BENCH_FILE")) do items[#items + 1] = line end
+local i = 0
+function setup(thread) thread:set("offset", math.random(#items)) end
+request = function()
+  i = i + 1
+  local item = items[(i + (offset or 0)) % #items + 1]
+  local headers = {}
+  if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+  return wrk.format("GET", prefix .. item .. suffix, headers)
+end
+LUA
+}
+
+# ms VALUE — wrk's 812.00us, 2.31ms or 1.02s in milliseconds.
+ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'; }
